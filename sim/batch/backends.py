@@ -1,0 +1,237 @@
+"""Where replications run: a local process pool (default) or a Dask distributed cluster.
+
+A backend takes an iterator of tasks and yields one :class:`~sim.batch.store.Outcome` per task
+as tasks finish, in any order. It keeps only a few tasks in flight, so a sweep of any size uses
+the same memory. A task that raises comes back as an outcome with its error; a worker process
+that dies is found out and its task comes back as a failure too; the other tasks go on.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol
+
+from sim.batch.store import Outcome, describe_worker
+from sim.batch.worker import Task, TaskFn, format_error
+
+
+class BackendError(RuntimeError):
+    """A backend that cannot start (no Dask installed, scheduler unreachable...)."""
+
+
+class Backend(Protocol):
+    name: str
+
+    @property
+    def workers(self) -> int: ...
+
+    def run(self, tasks: Iterable[Task], fn: TaskFn) -> Iterator[Outcome]: ...
+
+    def close(self) -> None: ...
+
+
+def _failure(task: Task, error: str) -> Outcome:
+    return Outcome(task.scenario_hash, task.seed, task.rep, error=error,
+                   worker=describe_worker())
+
+
+WORKER_DIED = ("the worker process died while running this replication (killed, out of "
+               "memory or crashed)")
+
+
+class LocalBackend:
+    """A pool of local worker processes (started through a fork server, so the parent's open
+    store and threads are never copied into them)."""
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None, max_in_flight: int | None = None):
+        n = workers if workers is not None else (os.cpu_count() or 1)
+        if n < 1:
+            raise BackendError(f"--workers must be 1 or more (got {n})")
+        self._workers = n
+        self.max_in_flight = max_in_flight or 2 * n
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() \
+            else "spawn"
+        self._ctx: Any = multiprocessing.get_context(method)
+        if method == "forkserver":
+            # modules the fork server imports once, so every worker starts with them loaded
+            self._ctx.set_forkserver_preload(["sim.batch.worker", "sim.runner"])
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def workers(self) -> int:
+        return self._workers
+
+    def _new_pool(self, n: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=n, mp_context=self._ctx)
+
+    def run(self, tasks: Iterable[Task], fn: TaskFn) -> Iterator[Outcome]:
+        it = iter(tasks)
+        pool = self._pool = self._new_pool(self._workers)
+        in_flight: dict[Future[Outcome], Task] = {}
+        exhausted = False
+        try:
+            while True:
+                while not exhausted and len(in_flight) < self.max_in_flight:
+                    task = next(it, None)
+                    if task is None:
+                        exhausted = True
+                        break
+                    in_flight[pool.submit(fn, task)] = task
+                if not in_flight:
+                    return
+                done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+                broken = False
+                for fut in done:
+                    task = in_flight.pop(fut)
+                    exc = fut.exception()
+                    if isinstance(exc, BrokenProcessPool):
+                        in_flight[fut] = task  # a suspect: see below
+                        broken = True
+                    elif exc is not None:  # e.g. the task could not be pickled
+                        yield _failure(task, format_error(exc))
+                    else:
+                        yield fut.result()
+                if broken:
+                    # A worker died and took the pool down. Every task still in flight is a
+                    # suspect: finished ones are kept, the others are run again one at a time,
+                    # each in a fresh process, to find the one that kills its worker.
+                    suspects = []
+                    for fut, task in in_flight.items():
+                        if fut.done() and fut.exception() is None:
+                            yield fut.result()
+                        else:
+                            suspects.append(task)
+                    in_flight.clear()
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    for task in suspects:
+                        yield self._isolated(task, fn)
+                    pool = self._pool = self._new_pool(self._workers)
+        finally:
+            for fut in in_flight:
+                fut.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _isolated(self, task: Task, fn: TaskFn) -> Outcome:
+        pool = self._new_pool(1)
+        try:
+            fut = pool.submit(fn, task)
+            exc = fut.exception()
+            if isinstance(exc, BrokenProcessPool):
+                return _failure(task, WORKER_DIED)
+            if exc is not None:
+                return _failure(task, format_error(exc))
+            return fut.result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+class DaskBackend:
+    """Dask distributed: connect to a scheduler at ``address``, or start a LocalCluster of
+    ``workers`` single-threaded worker processes on this machine."""
+
+    name = "dask"
+
+    def __init__(self, workers: int | None = None, address: str | None = None,
+                 max_in_flight: int | None = None, timeout_s: float = 20.0):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise BackendError(
+                "the dask backend needs Dask distributed: pip install 'pnp-sim[dask]'"
+            ) from None
+        self.cluster: Any = None
+        try:
+            if address:
+                self.client = Client(address, timeout=f"{timeout_s}s")
+            else:
+                n = workers if workers is not None else (os.cpu_count() or 1)
+                if n < 1:
+                    raise BackendError(f"--workers must be 1 or more (got {n})")
+                self.cluster = LocalCluster(
+                    n_workers=n, threads_per_worker=1, processes=True,
+                    dashboard_address=None, silence_logs=logging.ERROR,
+                )
+                self.client = Client(self.cluster)
+        except BackendError:
+            raise
+        except (OSError, TimeoutError) as exc:
+            where = address or "a local cluster"
+            raise BackendError(f"cannot connect to the Dask scheduler at {where}: {exc}") \
+                from None
+        self._max_in_flight = max_in_flight
+
+    @property
+    def workers(self) -> int:
+        info = self.client.scheduler_info()
+        return int(sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+
+    def run(self, tasks: Iterable[Task], fn: TaskFn) -> Iterator[Outcome]:
+        from distributed import as_completed
+
+        limit = self._max_in_flight or max(2, 2 * self.workers)
+        it = iter(tasks)
+        pending: dict[Any, Task] = {}
+        futures: dict[Any, Any] = {}
+        ac = as_completed(with_results=False)
+        exhausted = False
+
+        def fill() -> None:
+            nonlocal exhausted
+            while not exhausted and len(pending) < limit:
+                task = next(it, None)
+                if task is None:
+                    exhausted = True
+                    return
+                fut = self.client.submit(fn, task, pure=False)
+                pending[fut.key] = task
+                futures[fut.key] = fut
+                ac.add(fut)
+
+        fill()
+        try:
+            for fut in ac:
+                task = pending.pop(fut.key)
+                futures.pop(fut.key, None)
+                try:
+                    outcome = fut.result()
+                except Exception as exc:  # noqa: BLE001 - recorded, the sweep goes on
+                    if type(exc).__name__ == "KilledWorker":
+                        outcome = _failure(task, f"{WORKER_DIED} ({exc})")
+                    else:
+                        outcome = _failure(task, format_error(exc))
+                fut.release()
+                yield outcome
+                fill()
+        finally:
+            for fut in futures.values():
+                fut.cancel()
+
+    def close(self) -> None:
+        try:
+            self.client.close()
+        finally:
+            if self.cluster is not None:
+                self.cluster.close()
+
+
+def make_backend(kind: str, workers: int | None = None, address: str | None = None) -> Backend:
+    if kind == "local":
+        if address:
+            raise BackendError("--address is for the dask backend (add --backend dask)")
+        return LocalBackend(workers)
+    if kind == "dask":
+        return DaskBackend(workers, address)
+    raise BackendError(f"unknown backend {kind!r} (expected local or dask)")
