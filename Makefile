@@ -1,0 +1,43 @@
+# pnp-sim: every target installs into .venv on first use.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: install run app test lint typecheck bench browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev,dask]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+browser:
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); }
+
+run: install
+	$(BIN)/pnp-sim run scenarios/baseline.yaml --reps 20
+
+app: install
+	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port 8501 \
+	  --server.headless true --browser.gatherUsageStats false
+
+lint: install
+	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy
+
+test: install browser lint typecheck
+	$(BIN)/python -m pytest -q -p no:cacheprovider --benchmark-disable
+
+bench: install
+	$(BIN)/python -m pytest -q benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
+
+clean:
+	rm -rf $(VENV) test-output .pytest_cache .mypy_cache .ruff_cache

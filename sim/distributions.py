@@ -1,0 +1,145 @@
+"""Duration distributions, sampled by inverse transform from one uniform draw.
+
+Inverse-transform sampling keeps common random numbers monotone: the same uniform gives a
+longer duration when the mean grows, so scenario differences are not drowned in sampling noise.
+"""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
+from scipy.special import gammaincinv
+
+_U_EPS = 1e-12
+_STD_NORMAL = NormalDist()
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def sample(self, u: float) -> float:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def mean(self) -> float:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class Fixed(_Dist):
+    """Always the same value (weeks)."""
+
+    dist: Literal["fixed"]
+    value: float = Field(ge=0)
+
+    def sample(self, u: float) -> float:
+        return self.value
+
+    def mean(self) -> float:
+        return self.value
+
+
+class Exponential(_Dist):
+    """Memoryless duration with the given mean (weeks)."""
+
+    dist: Literal["exponential"]
+    mean_weeks: PositiveFloat = Field(alias="mean")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def sample(self, u: float) -> float:
+        return -self.mean_weeks * math.log1p(-min(u, 1.0 - _U_EPS))
+
+    def mean(self) -> float:
+        return self.mean_weeks
+
+
+class Uniform(_Dist):
+    """Equally likely anywhere between low and high (weeks)."""
+
+    dist: Literal["uniform"]
+    low: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.high < self.low:
+            raise ValueError("high must be at least low")
+        return self
+
+    def sample(self, u: float) -> float:
+        return self.low + u * (self.high - self.low)
+
+    def mean(self) -> float:
+        return (self.low + self.high) / 2
+
+
+class Triangular(_Dist):
+    """Minimum, most likely and maximum (weeks): the usual form for expert estimates."""
+
+    dist: Literal["triangular"]
+    low: float = Field(ge=0)
+    mode: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.low <= self.mode <= self.high:
+            raise ValueError("expected low <= mode <= high")
+        return self
+
+    def sample(self, u: float) -> float:
+        a, c, b = self.low, self.mode, self.high
+        if b == a:
+            return a
+        f = (c - a) / (b - a)
+        if u < f:
+            return a + math.sqrt(u * (b - a) * (c - a))
+        return b - math.sqrt((1 - u) * (b - a) * (b - c))
+
+    def mean(self) -> float:
+        return (self.low + self.mode + self.high) / 3
+
+
+class LogNormal(_Dist):
+    """Right-skewed duration given by its mean and standard deviation (weeks)."""
+
+    dist: Literal["lognormal"]
+    mean_weeks: PositiveFloat = Field(alias="mean")
+    sd: PositiveFloat
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def sample(self, u: float) -> float:
+        s2 = math.log1p((self.sd / self.mean_weeks) ** 2)
+        mu = math.log(self.mean_weeks) - s2 / 2
+        z = _STD_NORMAL.inv_cdf(min(max(u, _U_EPS), 1.0 - _U_EPS))
+        return math.exp(mu + math.sqrt(s2) * z)
+
+    def mean(self) -> float:
+        return self.mean_weeks
+
+
+class Gamma(_Dist):
+    """Gamma duration given by its mean and standard deviation (weeks)."""
+
+    dist: Literal["gamma"]
+    mean_weeks: PositiveFloat = Field(alias="mean")
+    sd: PositiveFloat
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def sample(self, u: float) -> float:
+        shape = (self.mean_weeks / self.sd) ** 2
+        scale = self.sd**2 / self.mean_weeks
+        return float(gammaincinv(shape, min(max(u, _U_EPS), 1.0 - _U_EPS))) * scale
+
+    def mean(self) -> float:
+        return self.mean_weeks
+
+
+Distribution = Annotated[
+    Fixed | Exponential | Uniform | Triangular | LogNormal | Gamma,
+    Field(discriminator="dist"),
+]

@@ -1,0 +1,217 @@
+"""Foster families: recruitment (phase 1), screening with Pleegzorg, the pool, and leaving.
+
+Interested families arrive as a Poisson process whose rate is the scenario's
+``interested_per_year`` times the share of the sensibiliseren hours actually covered. Each
+candidate's draws (screening time, pass, profile, later departures) are taken at once from the
+arrivals stream in a fixed number, so the same families appear in every scenario of a
+comparison, whatever the staffing does with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from functools import partial
+from typing import Any
+
+import simpy
+
+from sim.rng import FAMILY, Stream, Streams
+from sim.scenario import Families, Scenario, total_hours
+from sim.staff import PRIORITY_MATCHING, StaffPool
+
+COMPLEXITY_RANK = {"low": 0, "medium": 1, "high": 2}
+_DRAWS_PER_FAMILY = 12
+
+
+class Family:
+    """One approved (or screening) foster family and what it can offer."""
+
+    __slots__ = ("id", "intensities", "age_lo", "age_hi", "max_cx", "_u", "_stream", "token")
+
+    def __init__(self, fid: int, draws: list[float]):
+        self.id = fid
+        self._u = draws
+        self._stream: Stream | None = None
+        self.intensities: frozenset[str] = frozenset()
+        self.age_lo = 0
+        self.age_hi = 99
+        self.max_cx = 2
+        self.token = 0
+
+    def uniform(self, streams: Streams) -> float:
+        """Next of this family's own draws."""
+        if self._u:
+            return self._u.pop()
+        if self._stream is None:
+            self._stream = streams.get(FAMILY, self.id)
+        return self._stream.uniform()
+
+    def accepts(self, child: Any) -> bool:
+        return (
+            child.intensity in self.intensities
+            and self.age_lo <= child.age <= self.age_hi
+            and child.cx <= self.max_cx
+            and self.id not in child.excluded
+        )
+
+
+def _pick(spec: dict[str, Any], u: float) -> str:
+    acc = 0.0
+    keys = list(spec)
+    for key in keys:
+        share = spec[key] if isinstance(spec[key], float | int) else spec[key].share
+        acc += share
+        if u < acc:
+            return key
+    return keys[-1]
+
+
+def _whole(bounds: tuple[int, int], u: float) -> int:
+    """Whole number in [low, high], equally likely, from one uniform."""
+    lo, hi = bounds
+    return lo + min(int(u * (hi - lo + 1)), hi - lo)
+
+
+class FamilyPool:
+    """Approved families waiting for a child, and children waiting for a family (both FIFO)."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        streams: Streams,
+        staff: StaffPool,
+        on_change: Callable[[], None] | None = None,
+    ):
+        self.env = env
+        self.spec: Families = scenario.families
+        self.streams = streams
+        self.staff = staff
+        self.available: dict[Family, float] = {}  # family -> week it (re)joined the pool
+        self.waiting: list[tuple[Any, simpy.Event]] = []
+        self.in_screening = 0
+        self.approved = 0
+        self.approved_after_warmup = 0
+        self.warmup = scenario.warmup_weeks
+        self._next_id = 0
+        self._screen_hours = total_hours(self.spec.screening.hours)
+        self.left = 0
+
+    # --------------------------------------------------------------- creating families
+
+    def new_family(self, draws: list[float]) -> Family:
+        self._next_id += 1
+        fam = Family(self._next_id, draws)
+        spec = self.spec
+        kind = _pick(spec.kinds, fam.uniform(self.streams))  # type: ignore[arg-type]
+        fam.intensities = frozenset(spec.kinds[kind].intensities)  # type: ignore[index]
+        lo = spec.age_range.youngest
+        hi = spec.age_range.oldest
+        fam.age_lo = _whole(lo, fam.uniform(self.streams))
+        fam.age_hi = max(_whole(hi, fam.uniform(self.streams)), fam.age_lo)
+        cx = _pick(spec.max_complexity, fam.uniform(self.streams))  # type: ignore[arg-type]
+        fam.max_cx = COMPLEXITY_RANK[cx]
+        return fam
+
+    def family_for(self, child: Any, draws: list[float]) -> Family:
+        """A family made to fit a child (start state, unlimited supply): never pooled."""
+        self._next_id += 1
+        fam = Family(self._next_id, draws)
+        fam.intensities = frozenset({child.intensity})
+        fam.age_lo = fam.age_hi = child.age
+        fam.max_cx = child.cx
+        return fam
+
+    def recruit(self, arrivals: Stream) -> Generator[simpy.Event, Any, None]:
+        """Interested families arrive; each is screened, and those who pass join the pool."""
+        rate = self.spec.interested_per_year / 52.0
+        if rate <= 0:
+            return
+        while True:
+            yield self.env.timeout(arrivals.exponential(rate))
+            accept_u = arrivals.uniform()
+            draws = [arrivals.uniform() for _ in range(_DRAWS_PER_FAMILY)]
+            if accept_u < self.staff.recruitment_intensity:
+                self.env.process(self._screen(draws))
+
+    def _screen(self, draws: list[float]) -> Generator[simpy.Event, Any, None]:
+        fam = self.new_family(draws)
+        screening = self.spec.screening
+        work = screening.duration.sample(fam.uniform(self.streams))
+        passed = fam.uniform(self.streams) < screening.pass_rate
+        self.in_screening += 1
+        job = self.staff.serve(self._screen_hours, work, PRIORITY_MATCHING)
+        yield job.done
+        self.in_screening -= 1
+        if passed:
+            self.approved += 1
+            if self.env.now >= self.warmup:
+                self.approved_after_warmup += 1
+            self.add(fam)
+
+    # --------------------------------------------------------------- the pool
+
+    def add(self, fam: Family) -> None:
+        """A family becomes available: the longest-waiting compatible child gets it."""
+        for i, (child, ev) in enumerate(self.waiting):
+            if fam.accepts(child):
+                del self.waiting[i]
+                ev.succeed(fam)
+                return
+        self.available[fam] = self.env.now
+        fam.token += 1
+        self._schedule_leaving(fam)
+
+    def _schedule_leaving(self, fam: Family) -> None:
+        spec = self.spec
+        rate = spec.leave_per_year / 52.0
+        u = fam.uniform(self.streams)
+        wait = Stream.exponential_from(u, rate)
+        if spec.max_idle_weeks is not None:
+            wait = min(wait, spec.max_idle_weeks)
+        if wait == float("inf"):
+            return
+        token = fam.token
+        self.env.timeout(wait).callbacks.append(partial(self._leave, fam, token))
+
+    def _leave(self, fam: Family, token: int, _event: simpy.Event) -> None:
+        if fam.token == token and fam in self.available:
+            del self.available[fam]
+            self.left += 1
+
+    def request(self, child: Any) -> simpy.Event:
+        """Event whose value is the family found for ``child`` (at once if one is free)."""
+        ev = self.env.event()
+        if self.spec.unlimited:
+            ev.succeed(self.family_for(child, []))
+            return ev
+        for fam in self.available:
+            if fam.accepts(child):
+                del self.available[fam]
+                fam.token += 1
+                ev.succeed(fam)
+                return ev
+        self.waiting.append((child, ev))
+        return ev
+
+    def failed_match(self, fam: Family) -> None:
+        """After a failed matching step the family may stop; otherwise it goes back."""
+        if self.spec.unlimited:
+            return
+        if fam.uniform(self.streams) < self.spec.leave_after_failed_match:
+            self.left += 1
+        else:
+            self.add(fam)
+
+    def after_breakdown(self, fam: Family) -> None:
+        """After a breakdown the family may stop; otherwise it goes back to the pool."""
+        if self.spec.unlimited:
+            return
+        if fam.uniform(self.streams) < self.spec.stop_after_breakdown:
+            self.left += 1
+        else:
+            self.add(fam)
+
+    @property
+    def size(self) -> int:
+        return len(self.available)

@@ -1,0 +1,119 @@
+"""KPIs of one replication, computed over the window after the warm-up.
+
+Waits are taken over children referred after the warm-up (children in the start state never
+waited). A child still waiting at the horizon has no completed wait and is left out of that
+wait's statistics; ``waiting_staff`` and ``waiting_family`` show how many were waiting.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sim.domain import ROLES
+from sim.kpi_defs import FTE_HOURS, KPIS
+from sim.recorder import STATES, WAITING_FAMILY, WAITING_STAFF
+
+if TYPE_CHECKING:
+    from sim.model import PnPModel
+
+WEEKLY_COLUMNS: tuple[str, ...] = (
+    "week",
+    *STATES,
+    "families_pool",
+    "families_screening",
+    "referred_total",
+    "exited_total",
+    *(f"{k}_{r}" for k in ("available", "needed", "used", "caseload") for r in ROLES),
+)
+
+
+def _stats(prefix: str, values: list[float]) -> dict[str, float]:
+    if not values:
+        return {f"{prefix}_mean": math.nan, f"{prefix}_median": math.nan, f"{prefix}_p90": math.nan}
+    arr = np.asarray(values, dtype=float)
+    return {
+        f"{prefix}_mean": float(arr.mean()),
+        f"{prefix}_median": float(np.median(arr)),
+        f"{prefix}_p90": float(np.quantile(arr, 0.9)),
+    }
+
+
+def compute_kpis(model: PnPModel) -> dict[str, float]:
+    """Every KPI in :data:`sim.kpi_defs.KPIS` for one finished replication."""
+    s = model.s
+    window = model.horizon - model.warmup
+    years = window / 52.0
+    kids = [c for c in model.children if not c.initial and c.referred >= model.warmup]
+    out: dict[str, float] = {}
+    out |= _stats(
+        "wait_assessment", [c.t_assess - c.referred for c in kids if c.t_assess is not None]
+    )
+    out |= _stats(
+        "wait_family",
+        [c.family_wait for c in kids if c.first_placement is not None and c.source_needs_family],
+    )
+    out |= _stats(
+        "referral_to_placement",
+        [c.first_placement - c.referred for c in kids if c.first_placement is not None],
+    )
+    start_counts = model.window_start["counts"]
+    for key, name in (
+        ("referrals", "referrals_per_year"),
+        ("placements", "placements_per_year"),
+        ("completed", "completed_per_year"),
+        ("breakdowns", "breakdowns_per_year"),
+        ("crisis_admissions", "crisis_admissions_per_year"),
+        ("left", "left_programme_per_year"),
+    ):
+        out[name] = (model.counts[key] - start_counts[key]) / years
+    rec = model.rec
+    area0 = rec.window_start["area"]
+    out["residential_weeks_waiting_per_year"] = (
+        rec.resid_area - rec.window_start["resid_area"]
+    ) / years
+    out["placed_share"] = (
+        sum(c.first_placement is not None for c in kids) / len(kids) if kids else math.nan
+    )
+    mean_in = {st: (rec.area[st] - area0[st]) / window for st in STATES}
+    out["children_in_programme"] = sum(mean_in.values())
+    out["waiting_staff"] = mean_in[WAITING_STAFF]
+    out["waiting_family"] = mean_in[WAITING_FAMILY]
+    pool_idx = WEEKLY_COLUMNS.index("families_pool")
+    pool = [row[pool_idx] for row in model.weekly if row[0] >= model.warmup]
+    out["families_in_pool"] = float(np.mean(pool)) if pool else math.nan
+    out["families_approved_per_year"] = model.families.approved_after_warmup / years
+    st, w0 = model.staff, model.window_start
+    for r in ROLES:
+        avail = st.int_available[r] - w0["available"][r]
+        used = st.int_used[r] - w0["used"][r]
+        cases = (st.int_cases[r] - w0["cases"][r]) / window
+        leave = s.staff.role(r).leave_share
+        contracted = avail / window / (1.0 - leave) if leave < 1 else 0.0
+        out[f"utilisation_{r}"] = used / avail if avail > 0 else math.nan
+        out[f"caseload_{r}"] = cases
+        fte = contracted / FTE_HOURS
+        out[f"caseload_per_fte_{r}"] = cases / fte if fte > 0 else math.nan
+    missing = set(KPIS) - set(out)
+    assert not missing, f"KPIs not computed: {sorted(missing)}"
+    return {k: out[k] for k in KPIS}
+
+
+def little_table(model: PnPModel) -> pd.DataFrame:
+    """Little's law per state over the window: L (time average) against lambda x W (from stays)."""
+    rec = model.rec
+    window = model.horizon - model.warmup
+    rows = []
+    for st in STATES:
+        L = (rec.area[st] - rec.window_start["area"][st]) / window
+        n = rec.entries[st]
+        lam = n / window
+        W = rec.sojourn_sum[st] / n if n else math.nan
+        lam_w = lam * W if n else 0.0
+        rel = abs(L - lam_w) / L if L > 0 else (0.0 if lam_w == 0 else math.inf)
+        rows.append({"phase": st, "L": L, "lam": lam, "W": W, "lamW": lam_w, "rel_error": rel,
+                     "entries": n})
+    return pd.DataFrame(rows)

@@ -1,0 +1,466 @@
+"""The P&P model: children flow through the phases, drawing on staff hours and foster families.
+
+One :class:`PnPModel` is one replication. Its processes are
+- the referral process (Poisson, rate by schedule) that creates children;
+- one life process per child: assessment, matching with a family (three sub-phases, each of
+  which can fail), then the placed phases fitting, training, guidance (with training episodes
+  for new developmental tasks) and anchoring, until handover to regular foster care;
+- family recruitment and screening (``sim.families``);
+- the staff schedule, which changes the hours per role over time (``sim.staff``);
+- a weekly monitor that writes the weekly series.
+
+While placed (fitting to anchoring), a child faces two competing risks: breakdown and crisis.
+Both are Poisson with a rate that depends on the phase, the child and whether the case gets
+its hours; each time that rate changes, the time to the next risk event is drawn afresh,
+which is exact for piecewise-constant hazards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import simpy
+
+from sim import rng
+from sim.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES, ROLES
+from sim.families import COMPLEXITY_RANK, Family, FamilyPool
+from sim.recorder import (
+    CRISIS_ADMISSION,
+    EXITED,
+    STATES,
+    WAITING_FAMILY,
+    WAITING_STAFF,
+    Recorder,
+)
+from sim.scenario import ComplexityEffect, Scenario, total_hours
+from sim.staff import (
+    DONE,
+    PRIORITY_ASSESSMENT,
+    PRIORITY_CRISIS,
+    PRIORITY_MATCHING,
+    PRIORITY_PLACED,
+    Job,
+    StaffPool,
+)
+
+Proc = Generator[simpy.Event, Any, Any]
+BREAKDOWN = "breakdown"
+COMPLETED = "completed"
+_NO_EFFECT = ComplexityEffect()
+
+
+class Child:
+    """A referred child and what happened to it so far."""
+
+    __slots__ = (
+        "id",
+        "source",
+        "residential",
+        "has_family",
+        "age",
+        "intensity",
+        "complexity",
+        "cx",
+        "referred",
+        "initial",
+        "stream",
+        "_risk",
+        "state",
+        "state_since",
+        "placed",
+        "excluded",
+        "t_assess",
+        "family_wait",
+        "first_placement",
+        "in_residential",
+        "family",
+        "outcome",
+        "source_needs_family",
+    )
+
+    def __init__(self, cid: int, stream: rng.Stream, referred: float, initial: bool):
+        self.id = cid
+        self.stream = stream
+        self._risk: rng.Stream | None = None
+        self.referred = referred
+        self.initial = initial
+        self.state: str | None = None
+        self.state_since = referred
+        self.placed = False
+        self.excluded: set[int] = set()
+        self.t_assess: float | None = None
+        self.family_wait = 0.0
+        self.first_placement: float | None = None
+        self.in_residential = False
+        self.family: Family | None = None
+        self.outcome = ""
+        self.source = ""
+        self.residential = True
+        self.has_family = False
+        self.source_needs_family = True
+        self.age = 0
+        self.intensity = ""
+        self.complexity = ""
+        self.cx = 0
+
+
+class PnPModel:
+    """One replication of one scenario."""
+
+    def __init__(self, scenario: Scenario, seed: int, rep: int, detail: bool = True):
+        self.s = scenario
+        self.seed = seed
+        self.rep = rep
+        self.env = simpy.Environment()
+        self.streams = rng.Streams(seed, rep)
+        self.horizon = scenario.horizon_weeks
+        self.warmup = scenario.warmup_weeks
+        self.rec = Recorder(self.env, self.warmup, detail)
+        caps = {r: scenario.staff.role(r).caseload_cap for r in ROLES}
+        self.staff = StaffPool(self.env, scenario.policy, caps)
+        self.families = FamilyPool(self.env, scenario, self.streams, self.staff)
+        self.children: list[Child] = []
+        self.counts = dict.fromkeys(
+            ("referrals", "placements", "completed", "breakdowns", "crises",
+             "crisis_admissions", "left"),
+            0,
+        )
+        self.weekly: list[tuple[float, ...]] = []
+        self.window_start: dict[str, dict[str, float]] = {}
+        self._prepare()
+
+    # ------------------------------------------------------------------ set-up
+
+    def _effect(self, complexity: str) -> ComplexityEffect:
+        return self.s.complexity_effects.get(complexity, _NO_EFFECT)  # type: ignore[call-overload]
+
+    def _prepare(self) -> None:
+        """Precompute hours per phase and complexity, so the hot path only looks them up."""
+        s = self.s
+        self._needs: dict[str, dict[str, dict[str, float]]] = {}
+        for phase in CHILD_PHASES:
+            base = total_hours(s.phases.spec(phase).hours)
+            self._needs[phase] = {
+                cx: {
+                    r: h * self._effect(cx).hours
+                    for r, h in base.items()
+                    if h * self._effect(cx).hours > 0
+                }
+                for cx in COMPLEXITY_RANK
+            }
+        self._crisis_needs = total_hours(s.crisis.hours)
+        self._crisis_rate = s.crisis.per_placement_per_year / 52.0
+        hz = s.breakdown.weekly_hazard
+        self._hazard: dict[str, float] = {p: float(hz.get(p, 0.0)) for p in PLACED_PHASES}  # type: ignore[call-overload]
+
+    def work(self, child: Child, phase: str) -> float:
+        """Weeks of fully staffed progress this child needs in ``phase``."""
+        spec = self.s.phases.spec(phase)
+        dist = spec.duration_for(child.complexity)
+        return float(dist.sample(child.stream.uniform())) * self._effect(child.complexity).duration
+
+    def risk_stream(self, child: Child) -> rng.Stream:
+        if child._risk is None:
+            child._risk = self.streams.get(rng.CHILD, child.id, 1, buffer=16)
+        return child._risk
+
+    # ------------------------------------------------------------------ run
+
+    def run(self) -> PnPModel:
+        env = self.env
+        env.process(self._staff_schedule())
+        self.staff.reserve(total_hours(self.s.phases.sensibiliseren.hours))
+        env.process(self.families.recruit(self.streams.get(rng.FAMILY_ARRIVALS, buffer=256)))
+        env.process(self._referrals())
+        self._start_state()
+        env.process(self._monitor())
+        if self.warmup > 0:
+            env.process(self._mark_warmup())
+        else:
+            self._window_start()
+        env.run(until=self.horizon)
+        self.rec.settle()
+        self.staff.account()
+        self.rec.open_stays(self.children)
+        return self
+
+    def _staff_schedule(self) -> Proc:
+        staff = self.s.staff
+        weeks = sorted({st.from_week for r in ROLES for st in staff.role(r).schedule})
+        for week in weeks:
+            if week >= self.horizon:
+                break
+            if week > self.env.now:
+                yield self.env.timeout(week - self.env.now)
+            self.staff.set_capacity(
+                {
+                    r: staff.role(r).hours_at(week) * (1.0 - staff.role(r).leave_share)
+                    for r in ROLES
+                }
+            )
+
+    def _mark_warmup(self) -> Proc:
+        yield self.env.timeout(self.warmup)
+        self._window_start()
+
+    def _window_start(self) -> None:
+        self.rec.mark_window_start()
+        self.staff.account()
+        st = self.staff
+        self.window_start = {
+            "available": dict(st.int_available),
+            "used": dict(st.int_used),
+            "needed": dict(st.int_needed),
+            "cases": dict(st.int_cases),
+        }
+        self.window_start["counts"] = {k: float(v) for k, v in self.counts.items()}
+
+    def _monitor(self) -> Proc:
+        """One row per week: children per state at the week's end, hours averaged over it."""
+        env, st, rec, fam = self.env, self.staff, self.rec, self.families
+        prev = {k: dict.fromkeys(ROLES, 0.0) for k in ("a", "u", "n", "c")}
+        week = 0
+        while week + 1 <= self.horizon:
+            yield env.timeout(1.0)
+            st.account()
+            row: list[float] = [float(week)]
+            row += [float(rec.count[s]) for s in STATES]
+            row += [float(fam.size), float(fam.in_screening)]
+            row += [float(rec.referred), float(rec.exited)]
+            for key, integral in (
+                ("a", st.int_available),
+                ("n", st.int_needed),
+                ("u", st.int_used),
+                ("c", st.int_cases),
+            ):
+                p = prev[key]
+                for r in ROLES:
+                    row.append(integral[r] - p[r])
+                    p[r] = integral[r]
+            self.weekly.append(tuple(row))
+            week += 1
+
+    # ------------------------------------------------------------------ referrals
+
+    def _referrals(self) -> Proc:
+        """Poisson referrals with a rate that follows the schedule (by thinning)."""
+        steps = self.s.referrals.schedule
+        peak = max(st.per_year for st in steps) / 52.0
+        if peak <= 0:
+            return
+        arrivals = self.streams.get(rng.REFERRALS, buffer=256)
+        index = 0
+        while True:
+            yield self.env.timeout(arrivals.exponential(peak))
+            now = self.env.now
+            rate = steps[0].per_year
+            for st in steps:
+                if st.from_week <= now:
+                    rate = st.per_year
+            if arrivals.uniform() * peak * 52.0 >= rate:
+                continue
+            index += 1
+            child = self._new_child(index, now, initial=False)
+            self._count("referrals")
+            self.env.process(self._life(child, "assessment"))
+
+    def _new_child(self, index: int, now: float, initial: bool) -> Child:
+        purpose = rng.INITIAL_CHILD if initial else rng.CHILD
+        stream = self.streams.get(purpose, index, buffer=24)
+        child = Child(len(self.children) + 1, stream, now, initial)
+        ref = self.s.referrals
+        sources = list(ref.sources)
+        child.source = stream.choice(sources, [ref.sources[k].share for k in sources])
+        src = ref.sources[child.source]
+        child.residential = src.residential
+        child.has_family = src.has_family
+        child.source_needs_family = not src.has_family
+        child.age = stream.integer(ref.age.min, ref.age.max)
+        child.intensity = stream.choice(list(ref.intensity), list(ref.intensity.values()))
+        child.complexity = stream.choice(list(ref.complexity), list(ref.complexity.values()))
+        child.cx = COMPLEXITY_RANK[child.complexity]
+        self.children.append(child)
+        self.rec.referral(child)
+        return child
+
+    def _start_state(self) -> None:
+        """Children already in the programme, and families already approved, at week 0."""
+        start = self.s.start_state
+        fam_stream = self.streams.get(rng.INITIAL_FAMILY, buffer=64)
+        for _ in range(start.families_in_pool):
+            draws = [fam_stream.uniform() for _ in range(12)]
+            self.families.add(self.families.new_family(draws))
+        index = 0
+        for state, n in start.children.items():
+            for _ in range(n):
+                index += 1
+                child = self._new_child(index, 0.0, initial=True)
+                if state in MATCHING_PHASES or state in PLACED_PHASES:
+                    child.family = self.families.family_for(child, [])
+                self.env.process(self._life(child, state))
+
+    # ------------------------------------------------------------------ a child's life
+
+    def _life(self, child: Child, start: str) -> Proc:
+        """From referral (or the given start state) to leaving the programme."""
+        rec = self.rec
+        if start == "assessment":
+            yield from self._phase(child, "assessment", PRIORITY_ASSESSMENT)
+        first_match = MATCHING_PHASES.index(start) if start in MATCHING_PHASES else 0
+        placed_from = start if start in PLACED_PHASES else PLACED_PHASES[0]
+        skip_matching = start in PLACED_PHASES
+        while True:
+            if not skip_matching and not child.has_family:
+                if child.family is None:
+                    rec.move(child, WAITING_FAMILY, "family")
+                    child.family = yield self.families.request(child)
+                    rec.log(child.id, "family_found", "", str(child.family.id))
+                matched = True
+                for sub in MATCHING_PHASES[first_match:]:
+                    yield from self._phase(child, sub, PRIORITY_MATCHING)
+                    if not child.stream.uniform() < self.s.phases.spec(sub).success:
+                        matched = False
+                        rec.log(child.id, "match_failed", sub, str(child.family.id))
+                        child.excluded.add(child.family.id)
+                        self.families.failed_match(child.family)
+                        child.family = None
+                        break
+                first_match = 0
+                if not matched:
+                    continue
+            skip_matching = False
+            outcome = yield from self._placement(child, placed_from)
+            placed_from = PLACED_PHASES[0]
+            if outcome == COMPLETED:
+                self._count("completed")
+                child.outcome = COMPLETED
+                rec.move(child, EXITED, COMPLETED)
+                return
+            # breakdown: back to the residential group
+            self._count("breakdowns")
+            rec.log(child.id, "breakdown")
+            if child.family is not None and not child.has_family:
+                child.excluded.add(child.family.id)
+                self.families.after_breakdown(child.family)
+            child.family = None
+            child.has_family = False
+            child.placed = False
+            child.residential = True
+            if self.risk_stream(child).uniform() < self.s.breakdown.rematch_share:
+                continue
+            self._count("left")
+            child.outcome = "left"
+            rec.move(child, EXITED, "left")
+            return
+
+    def _count(self, what: str) -> None:
+        self.counts[what] += 1
+
+    def _placement(self, child: Child, start: str) -> Proc:
+        """Fitting to anchoring; returns COMPLETED or BREAKDOWN."""
+        child.placed = True
+        if start == PLACED_PHASES[0]:
+            self._count("placements")
+            self.rec.log(child.id, "placement", start, str(child.family.id) if child.family else "")
+        if child.first_placement is None:
+            child.first_placement = self.env.now
+        for phase in PLACED_PHASES[PLACED_PHASES.index(start):]:
+            if phase == "guidance":
+                outcome = yield from self._guidance(child)
+            else:
+                outcome = yield from self._phase(child, phase, PRIORITY_PLACED)
+            if outcome == BREAKDOWN:
+                return BREAKDOWN
+        return COMPLETED
+
+    def _guidance(self, child: Child) -> Proc:
+        """Begeleiding, interrupted by training episodes when a new developmental task comes."""
+        spec = self.s.phases.guidance
+        remaining = self.work(child, "guidance")
+        rate = spec.new_task_per_year / 52.0
+        effect = self._effect(child.complexity)
+        while remaining > 0:
+            gap = child.stream.exponential(rate)
+            stretch = min(gap, remaining)
+            outcome = yield from self._phase(child, "guidance", PRIORITY_PLACED, work=stretch)
+            if outcome == BREAKDOWN:
+                return BREAKDOWN
+            remaining -= stretch
+            if remaining <= 0:
+                break
+            episode = spec.task_training.sample(child.stream.uniform()) * effect.duration
+            self.rec.log(child.id, "new_task", "training")
+            outcome = yield from self._phase(child, "training", PRIORITY_PLACED, work=episode)
+            if outcome == BREAKDOWN:
+                return BREAKDOWN
+        return COMPLETED
+
+    def _phase(self, child: Child, phase: str, priority: int, work: float | None = None) -> Proc:
+        """Do one phase's work with the hours it needs; placed children face their risks."""
+        if work is None:
+            work = self.work(child, phase)
+        if work <= 0:
+            return COMPLETED
+        rec = self.rec
+        rec.move(child, WAITING_STAFF, phase)
+
+        def listener(job: Job, running: bool) -> None:
+            if running:
+                if child.t_assess is None and phase == "assessment":
+                    child.t_assess = self.env.now
+                rec.move(child, phase)
+            else:
+                rec.move(child, WAITING_STAFF, phase)
+
+        job = self.staff.serve(self._needs[phase][child.complexity], work, priority, listener)
+        if not child.placed:
+            yield job.done
+            return COMPLETED
+        return (yield from self._race(child, phase, job))
+
+    def _race(self, child: Child, phase: str, job: Job) -> Proc:
+        """Wait for the job while breakdown and crisis compete with it."""
+        env, staff = self.env, self.staff
+        risk = self.risk_stream(child)
+        base = self._hazard[phase] * self._effect(child.complexity).breakdown
+        if child.age > 10:
+            base *= self.s.breakdown.age_over_10
+        underserved_mult = self.s.breakdown.underserved
+        while job.state != DONE:
+            hazard = base * (underserved_mult if job.underserved else 1.0)
+            total = hazard + self._crisis_rate
+            if total <= 0:
+                yield job.done
+                break
+            clock = env.timeout(risk.exponential(total))
+            events = [job.done, clock]
+            if job.needs:
+                events.append(staff.changed(job))
+            yield env.any_of(events)
+            if job.state == DONE or not clock.processed:
+                continue  # finished, or the hours changed: draw the clock afresh
+            if risk.uniform() * total < hazard:
+                staff.cancel(job)
+                return BREAKDOWN
+            yield from self._crisis(child, job, risk, phase)
+        return COMPLETED
+
+    def _crisis(self, child: Child, job: Job, risk: rng.Stream, phase: str) -> Proc:
+        """On-call crisis work first; sometimes a crisis admission that pauses the phase."""
+        self._count("crises")
+        self.rec.log(child.id, "crisis", phase)
+        crisis = self.s.crisis
+        work = crisis.work_duration.sample(risk.uniform())
+        admitted = risk.uniform() < crisis.admission_probability
+        weeks = crisis.admission_duration.sample(risk.uniform())
+        if self._crisis_needs and work > 0:
+            self.staff.serve(self._crisis_needs, work, PRIORITY_CRISIS)
+        if not admitted or weeks <= 0:
+            return
+        self._count("crisis_admissions")
+        self.staff.suspend(job)
+        self.rec.move(child, CRISIS_ADMISSION, phase)
+        yield self.env.timeout(weeks)
+        self.rec.move(child, WAITING_STAFF, phase)
+        self.staff.resume(job)

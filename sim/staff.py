@@ -1,0 +1,451 @@
+"""Staff hours as a shared, time-varying capacity that cases draw on while they progress.
+
+A *job* is one stretch of work on one case (a child's phase, a family's screening, crisis
+work): it needs a number of hours per week from one or more roles for a given amount of
+*work*, measured in weeks of fully staffed progress. Two service policies:
+
+``waitlist``
+    A job starts only when every role it needs has its hours free (and its caseload cap is not
+    reached); it then holds those hours until its work is done. Waiting jobs queue by
+    priority, then by arrival. A job may not overtake an earlier job that waits for a role it
+    also needs, so a large job is never starved by a stream of small ones (conservative
+    backfilling). With one role and equal jobs this is the textbook FIFO M/G/c queue.
+``share``
+    Every job is admitted at once. Each role's hours are split over its jobs in proportion to
+    what they need (crisis work first); a job progresses at the rate of its least-covered role.
+    Work slows instead of queueing.
+
+In both, hours in use never exceed hours available. Standing recruitment work (phase 1) is
+reserved off the top of each role, before any case. When a role's hours drop (a schedule
+step down), the most recently started waitlist jobs are paused and re-queued at their old
+place until the rest fits: their remaining work is kept.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import simpy
+
+from sim.domain import ROLES
+
+EPS = 1e-9
+
+PRIORITY_CRISIS = 0
+PRIORITY_PLACED = 1
+PRIORITY_MATCHING = 2
+PRIORITY_ASSESSMENT = 3
+
+QUEUED, RUNNING, SUSPENDED, DONE, CANCELLED = range(5)
+
+
+class Job:
+    """One stretch of work on one case; ``done`` fires when its work is complete."""
+
+    __slots__ = (
+        "needs",
+        "priority",
+        "seq",
+        "remaining",
+        "state",
+        "done",
+        "rate",
+        "token",
+        "run_start",
+        "listener",
+        "_changed",
+        "underserved",
+        "tag",
+    )
+
+    def __init__(
+        self,
+        needs: dict[str, float],
+        work: float,
+        priority: int,
+        seq: int,
+        done: simpy.Event,
+        listener: Callable[[Job, bool], None] | None,
+        tag: Any,
+    ):
+        self.needs = needs
+        self.priority = priority
+        self.seq = seq
+        self.remaining = work
+        self.state = QUEUED
+        self.done = done
+        self.rate = 0.0
+        self.token = 0
+        self.run_start = 0.0
+        self.listener = listener
+        self._changed: simpy.Event | None = None
+        #: True while the job lacks some of its hours (queued, or slowed under ``share``).
+        self.underserved = True
+        self.tag = tag
+
+
+class StaffPool:
+    """Hours per week of the three roles, shared by all jobs under one service policy."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        policy: str,
+        caseload_caps: dict[str, int | None] | None = None,
+    ):
+        self.env = env
+        self.share = policy == "share"
+        self.caps = caseload_caps or {}
+        self.capacity = dict.fromkeys(ROLES, 0.0)
+        self.reserve_need = dict.fromkeys(ROLES, 0.0)
+        self.reserved = dict.fromkeys(ROLES, 0.0)
+        self.used_jobs = dict.fromkeys(ROLES, 0.0)
+        self.demand = dict.fromkeys(ROLES, 0.0)
+        self.cases = dict.fromkeys(ROLES, 0)
+        # time integrals, for weekly averages and KPIs
+        self.int_available = dict.fromkeys(ROLES, 0.0)
+        self.int_used = dict.fromkeys(ROLES, 0.0)
+        self.int_needed = dict.fromkeys(ROLES, 0.0)
+        self.int_cases = dict.fromkeys(ROLES, 0.0)
+        self._last = 0.0
+        self._seq = 0
+        self._queue: list[Job] = []
+        self._running: dict[Job, None] = {}
+        self._share_version = 0
+        self._share_time = 0.0
+        self.recruitment_intensity = 1.0
+
+    # ------------------------------------------------------------------ accounting
+
+    def account(self) -> None:
+        """Bring the time integrals up to now; call before any change of state."""
+        now = self.env.now
+        dt = now - self._last
+        if dt <= 0:
+            return
+        for r in ROLES:
+            self.int_available[r] += self.capacity[r] * dt
+            self.int_used[r] += (self.used_jobs[r] + self.reserved[r]) * dt
+            self.int_needed[r] += (self.demand[r] + self.reserve_need[r]) * dt
+            self.int_cases[r] += self.cases[r] * dt
+        self._last = now
+
+    def used(self, role: str) -> float:
+        return self.used_jobs[role] + self.reserved[role]
+
+    # ------------------------------------------------------------------ capacity
+
+    def set_capacity(self, capacity: dict[str, float]) -> None:
+        """New hours per week available per role (after leave); pauses jobs that no longer fit."""
+        self.account()
+        self.capacity.update(capacity)
+        self._update_reservation()
+        if self.share:
+            self._reshare()
+        else:
+            self._preempt_overflow()
+            self._dispatch()
+
+    def reserve(self, needs: dict[str, float]) -> None:
+        """Standing hours per week (recruitment) taken before any job."""
+        self.account()
+        self.reserve_need = dict.fromkeys(ROLES, 0.0) | needs
+        self._update_reservation()
+        if self.share:
+            self._reshare()
+        else:
+            self._preempt_overflow()
+            self._dispatch()
+
+    def _update_reservation(self) -> None:
+        intensity = 1.0
+        for r in ROLES:
+            need = self.reserve_need[r]
+            self.reserved[r] = min(need, self.capacity[r])
+            if need > 0:
+                intensity = min(intensity, self.reserved[r] / need)
+        self.recruitment_intensity = intensity
+
+    def _free(self, role: str) -> float:
+        return self.capacity[role] - self.reserved[role] - self.used_jobs[role]
+
+    # ------------------------------------------------------------------ jobs
+
+    def serve(
+        self,
+        needs: dict[str, float],
+        work: float,
+        priority: int,
+        listener: Callable[[Job, bool], None] | None = None,
+        tag: Any = None,
+    ) -> Job:
+        """Start (or queue) a job; ``job.done`` fires when ``work`` weeks of progress are done.
+
+        A job that needs no hours is never queued; one with no work is done at once.
+        """
+        self._seq += 1
+        job = Job(needs, work, priority, self._seq, self.env.event(), listener, tag)
+        self._enter(job)
+        return job
+
+    def _enter(self, job: Job) -> None:
+        if not job.needs:
+            self._start_free(job)
+            return
+        self.account()
+        for r, h in job.needs.items():
+            self.demand[r] += h
+        if self.share:
+            job.state = RUNNING
+            self._running[job] = None
+            for r in job.needs:
+                self.cases[r] += 1
+            if job.listener:
+                job.listener(job, True)
+            self._reshare()
+        else:
+            job.state = QUEUED
+            bisect.insort(self._queue, job, key=_order)
+            self._dispatch()
+
+    def _start_free(self, job: Job) -> None:
+        """A job that needs no hours just takes its time."""
+        job.state = RUNNING
+        job.rate = 1.0
+        job.run_start = self.env.now
+        job.underserved = False
+        if job.listener:
+            job.listener(job, True)
+        token = job.token
+        self.env.timeout(job.remaining).callbacks.append(partial(self._finish_free, job, token))
+
+    def _finish_free(self, job: Job, token: int, _event: simpy.Event) -> None:
+        if job.token == token and job.state == RUNNING:
+            job.state = DONE
+            job.remaining = 0.0
+            job.done.succeed()
+
+    def suspend(self, job: Job) -> None:
+        """Pause a job (crisis admission): its hours go back, its remaining work is kept."""
+        if job.state in (DONE, CANCELLED, SUSPENDED):
+            return
+        if not job.needs:
+            job.remaining = max(0.0, job.remaining - (self.env.now - job.run_start))
+            job.token += 1
+            job.state = SUSPENDED
+            return
+        self._leave(job, SUSPENDED)
+
+    def resume(self, job: Job) -> None:
+        """Put a suspended job back in line (waitlist) or back into the share."""
+        if job.state != SUSPENDED:
+            return
+        self._enter(job)
+
+    def cancel(self, job: Job) -> None:
+        """Drop a job for good (breakdown); its hours go back."""
+        if job.state in (DONE, CANCELLED):
+            return
+        if not job.needs:
+            job.token += 1
+            job.state = CANCELLED
+            return
+        self._leave(job, CANCELLED)
+
+    def _leave(self, job: Job, new_state: int) -> None:
+        self.account()
+        was = job.state
+        if was == RUNNING:
+            self._stop(job)
+        elif was == QUEUED:
+            self._queue.remove(job)
+        if was in (RUNNING, QUEUED):
+            for r, h in job.needs.items():
+                self.demand[r] -= h
+        job.state = new_state
+        job.token += 1
+        if self.share:
+            self._reshare()
+        else:
+            self._dispatch()
+
+    def changed(self, job: Job) -> simpy.Event:
+        """Event that fires the next time the job gains or loses its full hours."""
+        if job._changed is None:
+            job._changed = self.env.event()
+        return job._changed
+
+    def _flag(self, job: Job, underserved: bool) -> None:
+        if job.underserved != underserved:
+            job.underserved = underserved
+            ev = job._changed
+            if ev is not None:
+                job._changed = None
+                ev.succeed()
+
+    # ------------------------------------------------------------------ waitlist
+
+    def _dispatch(self) -> None:
+        """Start every queued job that fits, in order, without overtaking on a shared role."""
+        if not self._queue:
+            return
+        blocked: set[str] = set()
+        started = []
+        for job in self._queue:
+            needs = job.needs
+            if blocked.intersection(needs):
+                blocked.update(needs)
+                continue
+            fits = True
+            for r, h in needs.items():
+                cap = self.caps.get(r)
+                if self._free(r) + EPS < h or (cap is not None and self.cases[r] >= cap):
+                    fits = False
+                    break
+            if fits:
+                self._start(job)
+                started.append(job)
+            else:
+                blocked.update(needs)
+                if len(blocked) == len(ROLES):
+                    break
+        if started:
+            ids = set(map(id, started))
+            self._queue = [j for j in self._queue if id(j) not in ids]
+
+    def _start(self, job: Job) -> None:
+        for r, h in job.needs.items():
+            self.used_jobs[r] += h
+            self.cases[r] += 1
+        job.state = RUNNING
+        job.rate = 1.0
+        job.run_start = self.env.now
+        self._running[job] = None
+        token = job.token
+        self.env.timeout(job.remaining).callbacks.append(partial(self._complete, job, token))
+        if job.listener:
+            job.listener(job, True)
+        self._flag(job, False)
+
+    def _stop(self, job: Job) -> None:
+        """Take a running job off its hours (it is paused, cancelled or preempted)."""
+        if self.share:
+            self._advance_share()
+            for r, h in job.needs.items():
+                self.used_jobs[r] -= h * job.rate
+        del self._running[job]
+        for r in job.needs:
+            self.cases[r] -= 1
+        if not self.share:
+            job.remaining = max(0.0, job.remaining - (self.env.now - job.run_start))
+            for r, h in job.needs.items():
+                self.used_jobs[r] -= h
+        job.rate = 0.0
+        if job.listener:
+            job.listener(job, False)
+        self._flag(job, True)
+
+    def _complete(self, job: Job, token: int, _event: simpy.Event) -> None:
+        if job.token != token or job.state != RUNNING:
+            return  # paused or cancelled since this timer was set
+        self.account()
+        del self._running[job]
+        for r, h in job.needs.items():
+            self.used_jobs[r] -= h
+            self.demand[r] -= h
+            self.cases[r] -= 1
+        job.remaining = 0.0
+        job.state = DONE
+        job.done.succeed()
+        self._dispatch()
+
+    def _preempt_overflow(self) -> None:
+        for r in ROLES:
+            if self._free(r) >= -EPS:
+                continue
+            for job in reversed(list(self._running)):
+                if self._free(r) >= -EPS:
+                    break
+                if r in job.needs:
+                    self._stop(job)
+                    job.token += 1
+                    job.state = QUEUED
+                    bisect.insort(self._queue, job, key=_order)
+
+    # ------------------------------------------------------------------ share
+
+    def _advance_share(self) -> None:
+        now = self.env.now
+        dt = now - self._share_time
+        if dt > 0:
+            for job in self._running:
+                job.remaining = max(0.0, job.remaining - job.rate * dt)
+        self._share_time = now
+
+    def _reshare(self) -> None:
+        """Recompute every job's rate and set a timer for the next completion."""
+        self._advance_share()
+        running = self._running
+        free = {r: max(0.0, self.capacity[r] - self.reserved[r]) for r in ROLES}
+        used = dict.fromkeys(ROLES, 0.0)
+        for tier in (True, False):  # crisis work first, then the rest
+            jobs = [j for j in running if (j.priority == PRIORITY_CRISIS) == tier]
+            if not jobs:
+                continue
+            need = dict.fromkeys(ROLES, 0.0)
+            for j in jobs:
+                for r, h in j.needs.items():
+                    need[r] += h
+            factor = {r: (min(1.0, free[r] / need[r]) if need[r] > 0 else 1.0) for r in ROLES}
+            tier_used = dict.fromkeys(ROLES, 0.0)
+            for j in jobs:
+                rate = min(factor[r] for r in j.needs)
+                j.rate = rate
+                for r, h in j.needs.items():
+                    tier_used[r] += h * rate
+                self._flag(j, rate < 1.0 - 1e-9)
+            for r in ROLES:
+                used[r] += tier_used[r]
+                free[r] = max(0.0, free[r] - tier_used[r])
+        self.used_jobs = used
+        self._share_version += 1
+        soonest = min(
+            (j.remaining / j.rate for j in running if j.rate > 0),
+            default=None,
+        )
+        if soonest is not None:
+            self.env.timeout(soonest).callbacks.append(
+                partial(self._share_tick, self._share_version)
+            )
+
+    def _share_tick(self, version: int, _event: simpy.Event) -> None:
+        if version != self._share_version:
+            return
+        self.account()
+        self._advance_share()
+        finished = [j for j in self._running if j.remaining <= 1e-9 and j.rate > 0]
+        for job in finished:
+            del self._running[job]
+            for r, h in job.needs.items():
+                self.demand[r] -= h
+                self.cases[r] -= 1
+            job.remaining = 0.0
+            job.state = DONE
+            job.done.succeed()
+        self._reshare()
+
+    # ------------------------------------------------------------------ inspection
+
+    @property
+    def queue_length(self) -> int:
+        return len(self._queue)
+
+    def running_jobs(self) -> list[Job]:
+        return list(self._running)
+
+
+def _order(job: Job) -> tuple[int, int]:
+    return (job.priority, job.seq)

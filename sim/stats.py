@@ -1,0 +1,53 @@
+"""Across-replication statistics: means with t-based 95% confidence intervals.
+
+Follows the usual replication/deletion method (as in sim-tools' output_analysis): each
+replication gives one independent observation of a KPI, and the interval is
+mean +/- t(0.975, n-1) * sd / sqrt(n).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats as st
+
+
+def mean_ci(
+    values: np.ndarray | list[float],
+    level: float = 0.95,
+    bounds: tuple[float, float] = (-math.inf, math.inf),
+) -> tuple[float, float, float, int]:
+    """Mean, lower and upper bound of the confidence interval, and the number of values used.
+
+    NaN values (a KPI with no observations in a replication) are left out. With one value the
+    interval is that value on both sides; with none everything is NaN. ``bounds`` clips the
+    interval to the values the quantity can take (a wait is never negative).
+    """
+    arr = np.asarray(values, dtype=float)
+    arr = arr[~np.isnan(arr)]
+    n = int(arr.size)
+    if n == 0:
+        return math.nan, math.nan, math.nan, 0
+    m = float(arr.mean())
+    if n == 1:
+        return m, m, m, 1
+    sd = float(arr.std(ddof=1))
+    half = float(st.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
+    return m, max(bounds[0], m - half), min(bounds[1], m + half), n
+
+
+def replications_needed(values: np.ndarray | list[float], rel_precision: float = 0.05) -> int:
+    """Replications for the CI half-width to fall within ``rel_precision`` of the mean."""
+    arr = np.asarray(values, dtype=float)
+    arr = arr[~np.isnan(arr)]
+    if arr.size < 2 or arr.mean() == 0:
+        return int(arr.size)
+    sd = float(arr.std(ddof=1))
+    n = arr.size
+    while n < 100_000:
+        half = float(st.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+        if half <= rel_precision * abs(float(arr.mean())):
+            return int(n)
+        n += 1
+    return int(n)
