@@ -1,0 +1,284 @@
+"""Altair charts of experiment results, with 95% bands across replications.
+
+Every builder takes an ``ExperimentResult`` (or several, for comparisons) and a language and
+returns an Altair chart; the page and the HTML report use the same builders. Texts come from
+``webapp.i18n``. Bands are t-intervals across replications, the same formula as
+``sim.stats.mean_ci`` (mean +/- t(0.975, n-1) * sd / sqrt(n)), computed for all weeks at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+from scipy import stats as st
+
+from sim.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES, ROLES
+from webapp.i18n import t, term
+
+ROLE_COLORS = {
+    "coordinator": "#4c78a8",
+    "pnp_counsellor": "#e45756",
+    "parent_counsellor": "#54a24b",
+}
+WIDTH = 640
+HEIGHT = 260
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def t_bands(df: pd.DataFrame, value: str, by: Sequence[str] = ("week",)) -> pd.DataFrame:
+    """Mean and 95% t-interval of ``value`` across replications, per ``by`` group.
+
+    ``df`` has one row per (replication, group). NaNs are left out; a group with one value gets
+    that value as both bounds.
+    """
+    g = df.groupby(list(by), sort=True)[value]
+    out = g.agg(mean="mean", sd="std", n="count").reset_index()
+    n = out["n"].to_numpy(dtype=float)
+    sd = out["sd"].fillna(0.0).to_numpy(dtype=float)
+    tq = np.where(n > 1, st.t.ppf(0.975, np.maximum(n - 1, 1)), 0.0)
+    half = tq * sd / np.sqrt(np.maximum(n, 1))
+    out["ci_low"] = out["mean"] - half
+    out["ci_high"] = out["mean"] + half
+    return out.drop(columns=["sd"])
+
+
+def _line_band(data: pd.DataFrame, x: str, color: str, x_title: str, y_title: str,
+               color_title: str, y_format: str | None = None,
+               domain: list[str] | None = None, range_: list[str] | None = None) -> alt.Chart:
+    scale = alt.Scale(domain=domain, range=range_) if domain else alt.Undefined
+    y_axis = alt.Axis(format=y_format) if y_format else alt.Undefined
+    base = alt.Chart(data).encode(
+        x=alt.X(f"{x}:Q", title=x_title),
+        color=alt.Color(f"{color}:N", title=color_title, scale=scale,
+                        legend=alt.Legend(orient="bottom", columns=3)),
+    )
+    band = base.mark_area(opacity=0.22).encode(
+        y=alt.Y("ci_low:Q", title=y_title, axis=y_axis), y2="ci_high:Q"
+    )
+    line = base.mark_line(strokeWidth=1.8).encode(
+        y=alt.Y("mean:Q", title=y_title, axis=y_axis),
+        tooltip=[alt.Tooltip(f"{color}:N", title=color_title),
+                 alt.Tooltip(f"{x}:Q", title=x_title),
+                 alt.Tooltip("mean:Q", format=".2f"),
+                 alt.Tooltip("ci_low:Q", format=".2f"),
+                 alt.Tooltip("ci_high:Q", format=".2f")],
+    )
+    return (band + line).properties(width=WIDTH, height=HEIGHT)
+
+
+# --------------------------------------------------------------------------- single run
+
+
+def waiting_frame(result: Any, lang: str) -> pd.DataFrame:
+    parts = []
+    for col in ("waiting_staff", "waiting_family"):
+        b = t_bands(result.weekly, col)
+        b["series"] = term(col, lang)
+        parts.append(b)
+    return pd.concat(parts, ignore_index=True)
+
+
+def waiting_chart(result: Any, lang: str) -> alt.Chart:
+    data = waiting_frame(result, lang)
+    return _line_band(data, "week", "series", t("col.week", lang), t("col.children", lang),
+                      t("col.series", lang)).properties(title=t("chart.waiting.title", lang))
+
+
+def phases_frame(result: Any, lang: str) -> pd.DataFrame:
+    weekly = result.weekly.copy()
+    weekly["matching"] = weekly[list(MATCHING_PHASES)].sum(axis=1)
+    groups = ["assessment", "matching", *PLACED_PHASES, "crisis_admission"]
+    parts = []
+    for col in groups:
+        b = t_bands(weekly, col)
+        b["series"] = term(col, lang)
+        parts.append(b)
+    return pd.concat(parts, ignore_index=True)
+
+
+def phases_chart(result: Any, lang: str) -> alt.Chart:
+    data = phases_frame(result, lang)
+    return _line_band(data, "week", "series", t("col.week", lang), t("col.children", lang),
+                      t("col.phase", lang)).properties(title=t("chart.phases.title", lang))
+
+
+def utilisation_frame(result: Any, lang: str) -> pd.DataFrame:
+    """Per role and week: hours used / hours available, mean and 95% band across replications."""
+    weekly = result.weekly
+    parts = []
+    for role in ROLES:
+        avail = weekly[f"available_{role}"].to_numpy(dtype=float)
+        used = weekly[f"used_{role}"].to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            util = np.where(avail > 0, used / np.where(avail > 0, avail, 1.0), np.nan)
+        frame = pd.DataFrame({"week": weekly["week"], "util": util})
+        b = t_bands(frame, "util")
+        b["series"] = term(role, lang)
+        parts.append(b)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _hundred_rule(lang: str) -> alt.Chart:
+    return alt.Chart(pd.DataFrame({"y": [1.0], "label": [t("chart.hundred", lang)]})).mark_rule(
+        strokeDash=[6, 4], color="black"
+    ).encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title=" ")])
+
+
+def utilisation_chart(result: Any, lang: str) -> alt.Chart:
+    data = utilisation_frame(result, lang)
+    roles = [term(r, lang) for r in ROLES]
+    lines = _line_band(data, "week", "series", t("col.week", lang), t("col.utilisation", lang),
+                       t("col.role", lang), y_format="%", domain=roles,
+                       range_=[ROLE_COLORS[r] for r in ROLES])
+    return alt.layer(lines, _hundred_rule(lang)).properties(
+        title=t("chart.util.title", lang), width=WIDTH, height=HEIGHT
+    )
+
+
+def placement_times(result: Any) -> pd.DataFrame:
+    """Per (replication, child referred after the warm-up): weeks from referral to placement.
+
+    Placement is the child's first ``placement`` event; children not placed by the horizon are
+    left out (as in the KPI).
+    """
+    ev = result.events
+    warmup = float(result.scenario.warmup_weeks)
+    ref = ev[ev["event"] == "referral"].groupby(["rep", "child"])["week"].min()
+    placed = ev[ev["event"] == "placement"].groupby(["rep", "child"])["week"].min()
+    both = pd.concat({"referral": ref, "placement": placed}, axis=1).dropna()
+    both = both[both["referral"] >= warmup]
+    both["weeks"] = both["placement"] - both["referral"]
+    return both.reset_index()[["rep", "child", "weeks"]]
+
+
+def distribution_chart(result: Any, lang: str) -> alt.Chart | None:
+    times = placement_times(result)
+    if times.empty:
+        return None
+    p90 = float(np.percentile(times["weeks"], 90))
+    title_x = t("col.weeks", lang)
+    bars = alt.Chart(times).mark_bar(opacity=0.8).encode(
+        x=alt.X("weeks:Q", bin=alt.Bin(step=_bin_step(times["weeks"])), title=title_x),
+        y=alt.Y("count():Q", title=t("col.children", lang)),
+    )
+    rule = alt.Chart(pd.DataFrame({"p90": [p90], "label": [t("chart.p90", lang)]})).mark_rule(
+        strokeDash=[6, 4], color="black"
+    ).encode(x="p90:Q", tooltip=[alt.Tooltip("label:N", title=" "),
+                                 alt.Tooltip("p90:Q", format=".1f", title=title_x)])
+    return alt.layer(bars, rule).properties(
+        title=t("chart.dist.title", lang), width=WIDTH, height=HEIGHT
+    )
+
+
+def _bin_step(weeks: pd.Series) -> float:
+    span = float(weeks.max())
+    for step in (1, 2, 4, 8, 13, 26, 52):
+        if span / step <= 40:
+            return float(step)
+    return 104.0
+
+
+def flow_frame(result: Any, lang: str) -> pd.DataFrame:
+    """Children referred after the warm-up: how many per replication reached each phase and
+    each outcome, with the mean and 95% interval across replications."""
+    ev = result.events
+    warmup = float(result.scenario.warmup_weeks)
+    ref = ev[ev["event"] == "referral"]
+    cohort = ref[ref["week"] >= warmup][["rep", "child"]].drop_duplicates()
+    ev = ev.merge(cohort, on=["rep", "child"], how="inner")
+    reps = pd.Index(sorted(result.kpis["rep"].unique()), name="rep")
+
+    def per_rep(mask: pd.Series) -> pd.Series:
+        return ev[mask].groupby("rep")["child"].nunique().reindex(reps, fill_value=0)
+
+    entered = ev["event"] == "enter"
+    rows: list[tuple[str, str, pd.Series]] = [
+        ("phase", "referred", cohort.groupby("rep")["child"].nunique().reindex(reps, fill_value=0))
+    ]
+    for phase in CHILD_PHASES:
+        if phase == "fitting":
+            rows.append(("phase", "placed", per_rep(ev["event"] == "placement")))
+        rows.append(("phase", phase, per_rep(entered & (ev["phase"] == phase))))
+    exits = ev["event"] == "exit"
+    rows.append(("outcome", "completed", per_rep(exits & (ev["detail"] == "completed"))))
+    rows.append(("outcome", "breakdown", per_rep(ev["event"] == "breakdown")))
+    rows.append(("outcome", "left", per_rep(exits & (ev["detail"] == "left"))))
+    exited = per_rep(exits)
+    rows.append(("outcome", "in_programme", rows[0][2] - exited))
+    parts = []
+    for order, (group, key, series) in enumerate(rows):
+        frame = pd.DataFrame({"rep": series.index, "n": series.to_numpy(dtype=float)})
+        frame["k"] = 0
+        b = t_bands(frame, "n", by=("k",))
+        b["group"] = t(f"chart.flow.group_{group}", lang)
+        b["stage"] = term(key, lang)
+        b["order"] = order
+        parts.append(b.drop(columns=["k"]))
+    return pd.concat(parts, ignore_index=True)
+
+
+def flow_chart(result: Any, lang: str) -> alt.Chart:
+    data = flow_frame(result, lang)
+    order = list(data.sort_values("order")["stage"])
+    y = alt.Y("stage:N", sort=order, title=None)
+    bars = alt.Chart(data).mark_bar(opacity=0.85).encode(
+        y=y,
+        x=alt.X("mean:Q", title=t("col.count", lang)),
+        color=alt.Color("group:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("stage:N", title=t("col.phase", lang)),
+                 alt.Tooltip("mean:Q", format=".1f"),
+                 alt.Tooltip("ci_low:Q", format=".1f"), alt.Tooltip("ci_high:Q", format=".1f")],
+    )
+    whiskers = alt.Chart(data).mark_rule(color="black").encode(y=y, x="ci_low:Q", x2="ci_high:Q")
+    return alt.layer(bars, whiskers).properties(
+        title=t("chart.flow.title", lang), width=WIDTH, height=HEIGHT + 60
+    )
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+def compare_waiting_chart(results: dict[str, Any], lang: str) -> alt.Chart:
+    parts = []
+    for name, result in results.items():
+        weekly = result.weekly.copy()
+        weekly["waiting"] = weekly["waiting_staff"] + weekly["waiting_family"]
+        b = t_bands(weekly, "waiting")
+        b["run"] = name
+        parts.append(b)
+    data = pd.concat(parts, ignore_index=True)
+    return _line_band(data, "week", "run", t("col.week", lang), t("col.children", lang),
+                      t("col.run", lang)).properties(title=t("cmp.waiting.title", lang))
+
+
+def compare_utilisation_chart(results: dict[str, Any], lang: str) -> alt.Chart:
+    parts = []
+    for name, result in results.items():
+        u = utilisation_frame(result, lang)
+        u["run"] = name
+        parts.append(u)
+    data = pd.concat(parts, ignore_index=True)
+    charts = []
+    for role in ROLES:
+        sub = data[data["series"] == term(role, lang)]
+        c = _line_band(sub, "week", "run", t("col.week", lang), t("col.utilisation", lang),
+                       t("col.run", lang), y_format="%")
+        charts.append(alt.layer(c, _hundred_rule(lang)).properties(
+            title=term(role, lang), width=WIDTH, height=180))
+    return alt.vconcat(*charts).properties(title=t("cmp.util.title", lang))
+
+
+#: The single-run charts: (key of title/help texts, builder).
+SINGLE_CHARTS: list[tuple[str, Any]] = [
+    ("waiting", waiting_chart),
+    ("phases", phases_chart),
+    ("util", utilisation_chart),
+    ("dist", distribution_chart),
+    ("flow", flow_chart),
+]

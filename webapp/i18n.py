@@ -1,0 +1,510 @@
+"""Every text the app shows, in Dutch (the programme's language, the default) and English.
+
+Domain words (phases, roles, layers, sources) and KPI names come from ``sim.domain`` and
+``sim.kpi_defs`` so that the app, the CLI and the reports use one vocabulary. Everything else
+is in :data:`TEXT` below. ``t(key, lang)`` raises ``KeyError`` for a key that is missing, so an
+untranslated label fails loudly in the tests instead of showing up raw on the page.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sim.domain import label as domain_label
+from sim.kpi_defs import KPIS
+
+LANGS = ("nl", "en")
+DEFAULT_LANG = "nl"
+
+TEXT: dict[str, dict[str, str]] = {}
+
+
+def _add(key: str, nl: str, en: str) -> None:
+    if key in TEXT:  # pragma: no cover - guards the table itself
+        raise ValueError(f"duplicate text key {key!r}")
+    TEXT[key] = {"nl": nl, "en": en}
+
+
+def t(key: str, lang: str, **fmt: Any) -> str:
+    """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``fmt``."""
+    text = TEXT[key][lang if lang in LANGS else DEFAULT_LANG]
+    return text.format(**fmt) if fmt else text
+
+
+def term(key: str, lang: str) -> str:
+    """A domain word (phase, role, layer, source, child state) in ``lang``."""
+    if key in EXTRA_TERMS:
+        return EXTRA_TERMS[key][lang if lang in LANGS else DEFAULT_LANG]
+    return domain_label(key, lang)
+
+
+#: Child states and outcomes that ``sim.domain`` does not label.
+EXTRA_TERMS: dict[str, dict[str, str]] = {
+    "waiting_staff": {"nl": "Wacht op personeel", "en": "Waiting for staff"},
+    "matching": {"nl": "Matching (3 deelfasen)", "en": "Matching (3 sub-phases)"},
+    "placed": {"nl": "Geplaatst", "en": "Placed"},
+    "referred": {"nl": "Aangemeld", "en": "Referred"},
+    "completed": {"nl": "Traject afgerond", "en": "Trajectory completed"},
+    "breakdown": {"nl": "Breuk", "en": "Breakdown"},
+    "left": {"nl": "Uitgestroomd zonder traject", "en": "Left without a trajectory"},
+    "in_programme": {"nl": "Nog in het programma", "en": "Still in the programme"},
+}
+
+
+def kpi_label(name: str, lang: str) -> str:
+    k = KPIS[name]
+    return k.nl if lang == "nl" else k.en
+
+
+def fmt_num(x: float | None, lang: str, digits: int = 1) -> str:
+    """A number the way readers of ``lang`` write it (Dutch: 1.234,5); NaN as a dash."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    s = f"{x:,.{digits}f}"
+    if lang == "nl":
+        s = s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return s
+
+
+UNIT_KEYS = {
+    "weeks": "unit.weeks",
+    "per year": "unit.per_year",
+    "weeks/year": "unit.weeks_per_year",
+    "share": "unit.percent",
+    "children": "unit.children",
+    "families": "unit.families",
+    "cases": "unit.cases",
+    "cases/FTE": "unit.cases_per_fte",
+}
+
+
+def fmt_kpi(name: str, value: float, lang: str) -> str:
+    """A KPI value with its unit (shares as percentages)."""
+    unit = KPIS[name].unit
+    if unit == "share":
+        return "–" if math.isnan(value) else f"{fmt_num(100 * value, lang, 0)}%"
+    key = UNIT_KEYS.get(unit)
+    return f"{fmt_num(value, lang, 1)} {t(key, lang)}" if key else fmt_num(value, lang, 1)
+
+
+def fmt_ci(name: str, low: float, high: float, lang: str) -> str:
+    """'95%-BI 3,1 – 4,0' / '95% CI 3.1 – 4.0' in the KPI's unit."""
+    if math.isnan(low) or math.isnan(high):
+        return t("kpi.no_ci", lang)
+    if KPIS[name].unit == "share":
+        lo, hi = fmt_num(100 * low, lang, 0) + "%", fmt_num(100 * high, lang, 0) + "%"
+    else:
+        lo, hi = fmt_num(low, lang, 1), fmt_num(high, lang, 1)
+    return t("kpi.ci", lang, low=lo, high=hi)
+
+
+# ----------------------------------------------------------------------------- the table
+# fmt: off
+_add("lang.label", "Taal / Language", "Language / Taal")
+_add("lang.nl", "Nederlands", "Nederlands (Dutch)")
+_add("lang.en", "English (Engels)", "English")
+_add("app.title", "P&P-planner: personeel en wachttijden",
+     "P&P planner: staffing and waiting times")
+_add("app.caption",
+     "Simulatie van Partners in Parenting (MFC Bethanië met Pleegzorg Limburg). Pas de uren "
+     "per rol en de instroom aan, start de simulatie en bekijk wachttijden, caseload en "
+     "plaatsingen met hun onzekerheid.",
+     "Simulation of Partners in Parenting (MFC Bethanië with Pleegzorg Limburg). Change the hours "
+     "per role and the inflow, run the simulation and see waiting times, caseloads and "
+     "placements with their uncertainty.")
+_add("app.version", "pnp-sim versie {version}", "pnp-sim version {version}")
+
+# sidebar: scenario source
+_add("src.header", "Scenario", "Scenario")
+_add("src.select", "Vertrek van scenario", "Start from scenario")
+_add("src.upload", "Of laad een eigen scenario (YAML)", "Or upload your own scenario (YAML)")
+_add("src.upload_help",
+     "Een bestand dat je eerder uit deze app hebt gedownload, of een bestand uit scenarios/.",
+     "A file you downloaded from this app earlier, or a file from scenarios/.")
+_add("src.loaded", "Geladen: {source} (hash {hash})", "Loaded: {source} (hash {hash})")
+_add("src.bad_upload", "Het bestand **{name}** kan niet gebruikt worden. Het vorige scenario "
+     "blijft actief.", "The file **{name}** cannot be used. The previous scenario stays active.")
+_add("src.uploaded", "Eigen bestand: {name}", "Uploaded file: {name}")
+_add("src.none", "Geen scenariobestanden gevonden in scenarios/.",
+     "No scenario files found in scenarios/.")
+
+# sidebar: run
+_add("run.header", "Simuleren", "Run")
+_add("run.name", "Naam van deze run", "Name of this run")
+_add("run.name_help", "Onder deze naam kun je de run later vergelijken met andere.",
+     "You can compare the run with others later under this name.")
+_add("run.button", "Start simulatie", "Run simulation")
+_add("run.progress", "Replicatie {done} van {total}", "Replication {done} of {total}")
+_add("run.done", "Klaar: {reps} replicaties in {seconds} s.",
+     "Done: {reps} replications in {seconds} s.")
+_add("run.cached", "Uit de cache: dit scenario met deze replicaties en seed was al berekend.",
+     "From the cache: this scenario with these replications and seed was already computed.")
+_add("run.invalid", "De invoer is ongeldig; pas ze aan voor je simuleert.",
+     "The inputs are not valid; correct them before running.")
+_add("run.failed", "Het model kon dit scenario niet doorrekenen: {error}",
+     "The model could not run this scenario: {error}")
+_add("run.not_ready",
+     "De simulatiekern (sim.runner) is in deze installatie niet beschikbaar: {error}",
+     "The simulation core (sim.runner) is not available in this installation: {error}")
+_add("run.hash", "Scenario-hash {hash} · seed {seed} · {reps} replicaties",
+     "Scenario hash {hash} · seed {seed} · {reps} replications")
+_add("run.replaced", "De vorige run met de naam **{name}** is vervangen.",
+     "The previous run named **{name}** was replaced.")
+
+# inputs
+_add("in.header", "Invoer", "Inputs")
+_add("in.time_unit", "Wijzigingen in de tijd ingeven per", "Enter changes over time by")
+_add("in.unit.weeks", "week", "week")
+_add("in.unit.months", "maand", "month")
+_add("in.staff", "Personeel per rol", "Staffing per role")
+_add("in.staff_help",
+     "Uren per week volgens contract. Een rooster kan stappen hebben: bijvoorbeeld 8 u bij de "
+     "opstart en 19 u vanaf het moment dat de trajecten starten.",
+     "Contracted hours per week. A schedule can have steps: for example 8 h at rollout and "
+     "19 h from the moment trajectories start.")
+_add("in.steps", "Aantal stappen in het rooster", "Number of steps in the schedule")
+_add("in.hours", "Uren per week", "Hours per week")
+_add("in.hours_step", "Uren per week (stap {n})", "Hours per week (step {n})")
+_add("in.from_weeks", "Vanaf week (stap {n})", "From week (step {n})")
+_add("in.from_months", "Vanaf maand (stap {n})", "From month (step {n})")
+_add("in.from_start", "Stap 1 geldt vanaf de start.", "Step 1 applies from the start.")
+_add("in.leave", "Verlof, vorming en overleg (%)", "Leave, training and meetings (%)")
+_add("in.leave_help", "Deel van de contracturen dat niet naar dossiers gaat.",
+     "Share of contracted hours not spent on cases.")
+_add("in.referrals", "Aanmeldingen", "Referrals")
+_add("in.per_year", "Aanmeldingen per jaar", "Referrals per year")
+_add("in.per_year_step", "Aanmeldingen per jaar (stap {n})", "Referrals per year (step {n})")
+_add("in.sources", "Herkomst van de aanmeldingen (%)", "Where referrals come from (%)")
+_add("in.sources_sum", "Samen: {total}% (moet 100% zijn).", "Together: {total}% (must be 100%).")
+_add("in.sources_bad", "De herkomst telt op tot {total}% in plaats van 100%.",
+     "The sources add up to {total}% instead of 100%.")
+_add("in.families", "P&P-gezinnen", "P&P families")
+_add("in.interested", "Geïnteresseerde gezinnen per jaar", "Interested families per year")
+_add("in.interested_help",
+     "Gezinnen die per jaar interesse tonen als het sensibiliseringswerk volledig bemand is.",
+     "Families showing interest per year when the awareness work is fully staffed.")
+_add("in.pass_rate", "Slaagkans screening (%)", "Screening pass rate (%)")
+_add("in.pass_rate_help", "Publiek cijfer: 15-28% van de geïnteresseerden wordt pleegouder.",
+     "Public figure: 15-28% of interested people become foster parents.")
+_add("in.family_leave", "Gezinnen die per jaar stoppen (%)", "Families stopping per year (%)")
+_add("in.risk", "Breukrisico", "Breakdown risk")
+_add("in.breakdown", "Breukrisico t.o.v. het geladen scenario (×)",
+     "Breakdown risk relative to the loaded scenario (×)")
+_add("in.breakdown_help",
+     "1 = zoals in het bestand; 2 = dubbel zo veel breuken per week in elke geplaatste fase.",
+     "1 = as in the file; 2 = twice as many breakdowns per week in every placed phase.")
+_add("in.underserved", "Extra breukrisico als een plaatsing te weinig uren krijgt (×)",
+     "Extra breakdown risk while a placement gets too few hours (×)")
+_add("in.policy", "Werkwijze bij te weinig uren", "Service policy when hours run short")
+_add("in.policy.waitlist", "Wachtlijst: een fase start pas als alle rollen de uren vrij hebben",
+     "Waiting list: a phase starts only when every role has the hours free")
+_add("in.policy.share", "Verdelen: iedereen start meteen, het werk vertraagt",
+     "Share: everyone starts at once, the work slows down")
+_add("in.start", "Beginsituatie", "Start state")
+_add("in.start_help", "Kinderen die bij de start al in een fase zitten.",
+     "Children already in a phase at the start.")
+_add("in.pool", "Goedgekeurde gezinnen in de pool", "Approved families in the pool")
+_add("in.run", "Simulatie-instellingen", "Simulation settings")
+_add("in.horizon", "Horizon (weken)", "Horizon (weeks)")
+_add("in.warmup", "Opwarmperiode (weken, niet meegeteld)", "Warm-up (weeks, not counted)")
+_add("in.years", "= {years} jaar", "= {years} years")
+_add("in.reps", "Replicaties", "Replications")
+_add("in.reps_help",
+     "Hoe vaak de toekomst opnieuw wordt gesimuleerd. Meer replicaties geven smallere "
+     "intervallen maar duren langer.",
+     "How many times the future is simulated. More replications give narrower intervals but "
+     "take longer.")
+_add("in.seed", "Seed (startgetal van het toeval)", "Seed (starting point of the randomness)")
+_add("in.seed_help", "Met dezelfde seed geeft hetzelfde scenario exact dezelfde resultaten.",
+     "With the same seed the same scenario gives exactly the same results.")
+_add("in.invalid", "Het scenario is ongeldig. Details:", "The scenario is not valid. Details:")
+
+# results
+_add("tab.results", "Resultaten", "Results")
+_add("tab.compare", "Vergelijken", "Compare")
+_add("tab.minimum", "Minimumvereisten", "Minimum requirements")
+_add("tab.downloads", "Downloads", "Downloads")
+_add("tab.scenario", "Scenariobestand", "Scenario file")
+_add("tab.sweeps", "Parameterreeksen", "Parameter sweeps")
+_add("res.none", "Nog geen resultaten. Stel links de invoer in en klik op **Start simulatie**.",
+     "No results yet. Set the inputs on the left and click **Run simulation**.")
+_add("res.show_run", "Toon run", "Show run")
+_add("res.stamp", "Scenario-hash {hash} · seed {seed} · {reps} replicaties · pnp-sim {version}",
+     "Scenario hash {hash} · seed {seed} · {reps} replications · pnp-sim {version}")
+_add("res.kpis", "Kerncijfers", "Key figures")
+_add("res.kpis_help",
+     "Gemiddelde over de replicaties, met het 95%-betrouwbaarheidsinterval (BI) eronder. "
+     "Wachttijden tellen vanaf de aanmelding, na de opwarmperiode.",
+     "Mean over the replications, with the 95% confidence interval (CI) below it. Waiting "
+     "times count from referral, after the warm-up.")
+_add("res.stale", "Let op: de invoer is gewijzigd sinds deze run. Klik op **Start simulatie** "
+     "om de nieuwe invoer door te rekenen.",
+     "Note: the inputs changed since this run. Click **Run simulation** to compute the new "
+     "inputs.")
+_add("res.all_kpis", "Alle kerncijfers", "All key figures")
+_add("res.charts", "Grafieken", "Charts")
+_add("kpi.ci", "95%-BI {low} – {high}", "95% CI {low} – {high}")
+_add("kpi.no_ci", "geen waarnemingen", "no observations")
+_add("col.kpi", "Kerncijfer", "Key figure")
+_add("col.mean", "Gemiddelde", "Mean")
+_add("col.ci_low", "95%-BI onder", "95% CI low")
+_add("col.ci_high", "95%-BI boven", "95% CI high")
+_add("col.unit", "Eenheid", "Unit")
+_add("col.n", "Replicaties", "Replications")
+_add("col.week", "Week", "Week")
+_add("col.value", "Waarde", "Value")
+_add("col.series", "Reeks", "Series")
+_add("col.run", "Run", "Run")
+_add("col.role", "Rol", "Role")
+_add("col.children", "Kinderen", "Children")
+_add("col.share_children", "Aandeel kinderen", "Share of children")
+_add("col.weeks", "Weken", "Weeks")
+_add("col.utilisation", "Bezetting", "Utilisation")
+_add("col.phase", "Fase", "Phase")
+_add("col.count", "Kinderen per replicatie", "Children per replication")
+_add("col.base_mean", "Basis: gemiddelde", "Base: mean")
+_add("col.other_mean", "Variant: gemiddelde", "Variant: mean")
+_add("col.diff", "Verschil", "Difference")
+_add("col.diff_ci", "95%-BI van het verschil", "95% CI of the difference")
+_add("col.significant", "Duidelijk verschil?", "Clear difference?")
+_add("col.variant", "Variant", "Variant")
+_add("col.target", "Doel", "Target")
+_add("col.result", "Resultaat", "Result")
+_add("col.verdict", "Oordeel", "Verdict")
+_add("yes", "ja", "yes")
+_add("no", "nee", "no")
+
+_add("unit.weeks", "weken", "weeks")
+_add("unit.per_year", "per jaar", "per year")
+_add("unit.weeks_per_year", "weken per jaar", "weeks per year")
+_add("unit.percent", "%", "%")
+_add("unit.children", "kinderen", "children")
+_add("unit.families", "gezinnen", "families")
+_add("unit.cases", "dossiers", "cases")
+_add("unit.cases_per_fte", "dossiers per VTE", "cases per FTE")
+
+# charts
+_add("chart.waiting.title", "Wachtlijst in de tijd", "Waiting list over time")
+_add("chart.waiting.help",
+     "Aantal kinderen dat wacht, per week: op personeel (om een fase te kunnen starten) en op "
+     "een passend P&P-gezin. De lijn is het gemiddelde over de replicaties, de band het "
+     "95%-interval; een lijn die blijft stijgen betekent dat de capaciteit niet volgt.",
+     "Number of children waiting, per week: for staff (to start a phase) and for a suitable P&P "
+     "family. The line is the mean over the replications, the band the 95% interval; a line "
+     "that keeps rising means capacity does not keep up.")
+_add("chart.phases.title", "Kinderen per fase in de tijd", "Children per phase over time")
+_add("chart.phases.help",
+     "Hoeveel kinderen er elke week in elke fase zitten (gemiddelde met 95%-band). Zo zie je "
+     "waar kinderen zich opstapelen.",
+     "How many children are in each phase every week (mean with 95% band). This shows where "
+     "children pile up.")
+_add("chart.util.title", "Bezetting per rol in de tijd", "Utilisation per role over time")
+_add("chart.util.help",
+     "Gebruikte uren gedeeld door de beschikbare uren (na verlof), per week. De stippellijn is "
+     "100%: een rol die er lang tegenaan zit, is de bottleneck.",
+     "Hours used divided by hours available (after leave), per week. The dashed line is 100%: "
+     "a role that stays close to it for long is the bottleneck.")
+_add("chart.dist.title", "Verdeling van de tijd van aanmelding tot plaatsing",
+     "Distribution of the time from referral to placement")
+_add("chart.dist.help",
+     "Elke staaf telt de kinderen die na zoveel weken geplaatst werden (alle replicaties "
+     "samen, na de opwarmperiode). De stippellijn is het 90e percentiel: 9 op de 10 geplaatste "
+     "kinderen wachtten korter.",
+     "Each bar counts the children placed after that many weeks (all replications together, "
+     "after the warm-up). The dashed line is the 90th percentile: 9 in 10 placed children "
+     "waited less.")
+_add("chart.dist.none", "Er werden geen kinderen geplaatst na de opwarmperiode.",
+     "No children were placed after the warm-up.")
+_add("chart.flow.title", "Stroom door de fasen en uitkomsten",
+     "Flow through the phases and outcomes")
+_add("chart.flow.help",
+     "Hoeveel kinderen per replicatie elke fase bereikten, en hoe hun traject eindigde "
+     "(gemiddelde met 95%-interval). Het verschil tussen twee opeenvolgende staven is het "
+     "aantal dat onderweg uitviel of nog wacht.",
+     "How many children per replication reached each phase, and how their trajectory ended "
+     "(mean with 95% interval). The gap between two bars is the number who dropped out on the "
+     "way or are still waiting.")
+_add("chart.flow.group_phase", "Fase bereikt", "Phase reached")
+_add("chart.flow.group_outcome", "Uitkomst", "Outcome")
+_add("chart.hundred", "100% bezet", "100% used")
+_add("chart.p90", "90e percentiel", "90th percentile")
+_add("chart.unavailable", "Deze grafiek kan niet getoond worden: {error}",
+     "This chart cannot be shown: {error}")
+
+# compare
+_add("cmp.intro",
+     "Kies twee of meer runs. De eerste is de basis; voor elke andere run zie je het verschil "
+     "per kerncijfer met zijn 95%-interval. Runs met dezelfde seed gebruiken dezelfde "
+     "toevalsgetallen (common random numbers), zodat het verschil scherp gemeten wordt.",
+     "Pick two or more runs. The first is the base; for each other run you see the difference "
+     "per key figure with its 95% interval. Runs with the same seed use the same random "
+     "numbers (common random numbers), so the difference is measured sharply.")
+_add("cmp.need_two", "Voer minstens twee runs uit om te vergelijken.",
+     "Run at least two runs to compare.")
+_add("cmp.runs", "Runs om te vergelijken", "Runs to compare")
+_add("cmp.base", "Basis", "Base")
+_add("cmp.pick_two", "Kies minstens twee runs.", "Pick at least two runs.")
+_add("cmp.side_by_side", "Kerncijfers naast elkaar", "Key figures side by side")
+_add("cmp.diff_header", "Verschil: {other} min {base}", "Difference: {other} minus {base}")
+_add("cmp.diff_help",
+     "Een verschil is 'duidelijk' als het 95%-interval nul niet bevat. Gepaard per replicatie "
+     "({n} paren).",
+     "A difference is 'clear' when its 95% interval does not contain zero. Paired by "
+     "replication ({n} pairs).")
+_add("cmp.seed_differs",
+     "{other} heeft een andere seed dan {base}: de paren delen geen toevalsgetallen. Het "
+     "interval blijft geldig maar is breder.",
+     "{other} has a different seed from {base}: the pairs share no random numbers. The "
+     "interval stays valid but is wider.")
+_add("cmp.waiting.title", "Wachtende kinderen per run", "Children waiting, per run")
+_add("cmp.waiting.help",
+     "Alle wachtende kinderen (op personeel of op een gezin) per week, per run, met 95%-band. "
+     "Een lagere lijn is beter.",
+     "All waiting children (for staff or for a family) per week, per run, with 95% band. A "
+     "lower line is better.")
+_add("cmp.util.title", "Bezetting per rol, per run", "Utilisation per role, per run")
+_add("cmp.util.help",
+     "De bezetting van elke rol per run. Boven de stippellijn (100%) kan niet: daar wachten "
+     "kinderen.",
+     "Utilisation of each role per run. Above the dashed line (100%) is impossible: that is "
+     "where children wait.")
+
+# minimum requirements
+_add("min.intro",
+     "Het methodedocument (3.2) vraagt minstens 8 u per week voor elke rol bij de opstart, en "
+     "19 u voor de P&P-begeleider zodra de trajecten lopen. Deze controle rekent dat minimum "
+     "door met jouw eigen aanmeldingen en instroom, en toetst het aan jouw doelen.",
+     "The method document (3.2) asks for at least 8 h a week for every role at rollout, and 19 h "
+     "for the P&P counsellor once trajectories run. This check runs that minimum with your own "
+     "referrals and inflow and tests it against your targets.")
+_add("min.start_week", "Trajecten starten vanaf week", "Trajectories start from week")
+_add("min.start_help",
+     "Tot deze week werkt de P&P-begeleider 8 u, daarna 19 u.",
+     "Until this week the P&P counsellor works 8 h, from then on 19 h.")
+_add("min.template", "Minimumbezetting uit {source}.", "Minimum staffing from {source}.")
+_add("min.template_builtin",
+     "Minimumbezetting volgens het methodedocument (het bestand "
+     "scenarios/minimum-requirements.yaml ontbreekt).",
+     "Minimum staffing as in the method document (the file "
+     "scenarios/minimum-requirements.yaml is missing).")
+_add("min.targets", "Doelen", "Targets")
+_add("min.use_p90", "Doel: 90% van de geplaatste kinderen binnen N weken geplaatst",
+     "Target: 90% of placed children placed within N weeks")
+_add("min.p90_weeks", "N (weken)", "N (weeks)")
+_add("min.use_util", "Doel: geen rol boven een maximale bezetting",
+     "Target: no role above a maximum utilisation")
+_add("min.util_max", "Maximale bezetting (%)", "Maximum utilisation (%)")
+_add("min.use_wait", "Doel: gemiddelde wachttijd tot beeldvorming hoogstens M weken",
+     "Target: mean wait to assessment at most M weeks")
+_add("min.wait_weeks", "M (weken)", "M (weeks)")
+_add("min.button", "Controleer het minimum", "Check the minimum")
+_add("min.staffing", "Doorgerekende bezetting: {text}", "Staffing simulated: {text}")
+_add("min.no_target", "Kies minstens één doel.", "Pick at least one target.")
+_add("min.met", "gehaald", "met")
+_add("min.not_met", "niet gehaald", "not met")
+_add("min.uncertain", "onzeker", "uncertain")
+_add("min.verdict_met",
+     "Met de minimumbezetting worden al je doelen gehaald (ook aan de ongunstige kant van "
+     "het 95%-interval).",
+     "With the minimum staffing all your targets are met (even at the unfavourable end of the "
+     "95% interval).")
+_add("min.verdict_not_met",
+     "Met de minimumbezetting wordt minstens één doel niet gehaald: {targets}.",
+     "With the minimum staffing at least one target is not met: {targets}.")
+_add("min.verdict_uncertain",
+     "Niet zeker: het 95%-interval ligt aan beide kanten van het doel voor: {targets}. Meer "
+     "replicaties maken het interval smaller.",
+     "Not certain: the 95% interval lies on both sides of the target for: {targets}. More "
+     "replications narrow the interval.")
+_add("min.target_p90", "90% geplaatst binnen {n} weken", "90% placed within {n} weeks")
+_add("min.target_util", "{role} hoogstens {pct}% bezet", "{role} at most {pct}% utilised")
+_add("min.target_wait", "gemiddeld hoogstens {n} weken tot beeldvorming",
+     "at most {n} weeks to assessment on average")
+_add("min.saved_as", "Opgeslagen als run **{name}**, zodat je ze kunt vergelijken.",
+     "Saved as run **{name}**, so you can compare it.")
+_add("min.run_name", "Minimum (8/8/8 → 19 u)", "Minimum (8/8/8 → 19 h)")
+_add("min.note_placed",
+     "Het 90e percentiel telt alleen kinderen die geplaatst werden; het aandeel geplaatste "
+     "aanmeldingen was {share}.",
+     "The 90th percentile counts placed children only; the share of referrals placed was "
+     "{share}.")
+
+# downloads
+_add("dl.intro", "Downloads voor run **{name}**.", "Downloads for run **{name}**.")
+_add("dl.yaml", "Scenario (YAML)", "Scenario (YAML)")
+_add("dl.yaml_help",
+     "Laad dit bestand later opnieuw op: met dezelfde seed en replicaties geeft het exact "
+     "dezelfde resultaten.",
+     "Upload this file again later: with the same seed and replications it gives exactly the "
+     "same results.")
+_add("dl.csv", "Resultaten (CSV, zip)", "Results (CSV, zip)")
+_add("dl.parquet", "Resultaten (Parquet, zip)", "Results (Parquet, zip)")
+_add("dl.report", "Rapport (HTML)", "Report (HTML)")
+_add("dl.report_help",
+     "Eén bestand met invoer, kerncijfers, grafieken, versie, seed en scenario-hash; opent "
+     "zonder internet.",
+     "One file with inputs, key figures, charts, version, seed and scenario hash; opens "
+     "without internet.")
+_add("dl.none", "Nog geen run om te downloaden.", "No run to download yet.")
+
+# scenario file tab
+_add("yaml.intro",
+     "Het scenario zoals het nu gesimuleerd zou worden. Je kunt het hier ook rechtstreeks "
+     "aanpassen en toepassen (voor velden die links geen invoer hebben).",
+     "The scenario as it would be simulated now. You can also edit it here directly and apply "
+     "it (for fields without an input on the left).")
+_add("yaml.edit", "Scenario (YAML)", "Scenario (YAML)")
+_add("yaml.apply", "Pas dit scenario toe", "Apply this scenario")
+_add("yaml.applied", "Het scenario is toegepast.", "The scenario was applied.")
+_add("yaml.bad", "De tekst kan niet gebruikt worden. Het vorige scenario blijft actief.",
+     "The text cannot be used. The previous scenario stays active.")
+_add("yaml.source", "bewerkt scenario", "edited scenario")
+_add("yaml.invalid_now", "De huidige invoer geeft geen geldig scenario.",
+     "The current inputs do not give a valid scenario.")
+
+# sweeps
+_add("sweeps.missing",
+     "Het tabblad met parameterreeksen is in deze installatie nog niet beschikbaar.",
+     "The parameter sweeps tab is not available in this installation yet.")
+_add("sweeps.failed", "Het tabblad met parameterreeksen gaf een fout: {error}",
+     "The parameter sweeps tab failed: {error}")
+
+# report
+_add("rep.title", "P&P-planner: rapport", "P&P planner: report")
+_add("rep.generated", "Gemaakt op {when} met pnp-sim {version}.",
+     "Made on {when} with pnp-sim {version}.")
+_add("rep.identity", "Identiteit van de run", "Run identity")
+_add("rep.inputs", "Invoer", "Inputs")
+_add("rep.kpis", "Kerncijfers (gemiddelde en 95%-betrouwbaarheidsinterval)",
+     "Key figures (mean and 95% confidence interval)")
+_add("rep.charts", "Grafieken", "Charts")
+_add("rep.full_yaml", "Volledig scenario (YAML)", "Full scenario (YAML)")
+_add("rep.run_name", "Run", "Run")
+_add("rep.scenario", "Scenario", "Scenario")
+_add("rep.hash", "Scenario-hash", "Scenario hash")
+_add("rep.seed", "Seed", "Seed")
+_add("rep.reps", "Replicaties", "Replications")
+_add("rep.version", "pnp-sim versie", "pnp-sim version")
+_add("rep.horizon", "Horizon / opwarmperiode", "Horizon / warm-up")
+_add("rep.horizon_value", "{horizon} weken / {warmup} weken", "{horizon} weeks / {warmup} weeks")
+_add("rep.staff", "Personeel (uren per week, vanaf week)", "Staffing (hours per week, from week)")
+_add("rep.referrals", "Aanmeldingen per jaar (vanaf week)", "Referrals per year (from week)")
+_add("rep.sources", "Herkomst", "Sources")
+_add("rep.families", "Gezinnen: geïnteresseerd per jaar / slaagkans screening",
+     "Families: interested per year / screening pass rate")
+_add("rep.breakdown", "Breukrisico per week (per fase)", "Breakdown hazard per week (per phase)")
+_add("rep.policy", "Werkwijze", "Service policy")
+_add("rep.start", "Beginsituatie", "Start state")
+_add("rep.start_value", "{children} kinderen, {families} gezinnen in de pool",
+     "{children} children, {families} families in the pool")
+_add("rep.hours_from", "{hours} u vanaf week {week}", "{hours} h from week {week}")
+_add("rep.rate_from", "{rate} vanaf week {week}", "{rate} from week {week}")
+_add("rep.chart_missing", "Grafiek niet beschikbaar: {error}", "Chart not available: {error}")
+_add("rep.footer",
+     "Resultaten van een simulatiemodel met aannames (zie het scenariobestand voor de bron van "
+     "elk cijfer). Intervallen geven de onzekerheid van de simulatie weer, niet die van de "
+     "aannames.",
+     "Results of a simulation model with assumptions (see the scenario file for the source of "
+     "every figure). Intervals show the simulation's uncertainty, not that of the assumptions.")
+# fmt: on
