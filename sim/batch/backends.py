@@ -1,9 +1,11 @@
 """Where replications run: a local process pool (default) or a Dask distributed cluster.
 
 A backend takes an iterator of tasks and yields one :class:`~sim.batch.store.Outcome` per task
-as tasks finish, in any order. It keeps only a few tasks in flight, so a sweep of any size uses
-the same memory. A task that raises comes back as an outcome with its error; a worker process
-that dies is found out and its task comes back as a failure too; the other tasks go on.
+as tasks finish, in any order, and ``None`` when nothing finished for a moment (``IDLE_S``), so
+the caller can commit what it holds. It keeps only a few tasks in flight, so a sweep of any
+size uses the same memory. A task that raises comes back as an outcome with its error; a
+worker process that dies is found out and its task comes back as a failure too; the other
+tasks go on.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -18,6 +21,9 @@ from typing import Any, Protocol
 
 from sim.batch.store import Outcome, describe_worker
 from sim.batch.worker import Task, TaskFn, format_error
+
+#: Seconds without a finished task after which a backend yields None.
+IDLE_S = 0.2
 
 
 class BackendError(RuntimeError):
@@ -30,7 +36,7 @@ class Backend(Protocol):
     @property
     def workers(self) -> int: ...
 
-    def run(self, tasks: Iterable[Task], fn: TaskFn) -> Iterator[Outcome]: ...
+    def run(self, tasks: Iterable[Task], fn: TaskFn) -> Iterator[Outcome | None]: ...
 
     def close(self) -> None: ...
 
@@ -71,7 +77,7 @@ class LocalBackend:
     def _new_pool(self, n: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=n, mp_context=self._ctx)
 
-    def run(self, tasks: Iterable[Task], fn: TaskFn) -> Iterator[Outcome]:
+    def run(self, tasks: Iterable[Task], fn: TaskFn) -> Iterator[Outcome | None]:
         it = iter(tasks)
         pool = self._pool = self._new_pool(self._workers)
         in_flight: dict[Future[Outcome], Task] = {}
@@ -86,7 +92,10 @@ class LocalBackend:
                     in_flight[pool.submit(fn, task)] = task
                 if not in_flight:
                     return
-                done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+                done, _ = wait(list(in_flight), timeout=IDLE_S, return_when=FIRST_COMPLETED)
+                if not done:
+                    yield None
+                    continue
                 broken = False
                 for fut in done:
                     task = in_flight.pop(fut)
@@ -178,7 +187,7 @@ class DaskBackend:
         info = self.client.scheduler_info()
         return int(sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
 
-    def run(self, tasks: Iterable[Task], fn: TaskFn) -> Iterator[Outcome]:
+    def run(self, tasks: Iterable[Task], fn: TaskFn) -> Iterator[Outcome | None]:
         from distributed import as_completed
 
         limit = self._max_in_flight or max(2, 2 * self.workers)
@@ -201,19 +210,28 @@ class DaskBackend:
                 ac.add(fut)
 
         fill()
+        idle_since = time.monotonic()
         try:
-            for fut in ac:
-                task = pending.pop(fut.key)
-                futures.pop(fut.key, None)
-                try:
-                    outcome = fut.result()
-                except Exception as exc:  # noqa: BLE001 - recorded, the sweep goes on
-                    if type(exc).__name__ == "KilledWorker":
-                        outcome = _failure(task, f"{WORKER_DIED} ({exc})")
-                    else:
-                        outcome = _failure(task, format_error(exc))
-                fut.release()
-                yield outcome
+            while pending:
+                if not ac.has_ready():
+                    if time.monotonic() - idle_since >= IDLE_S:
+                        idle_since = time.monotonic()
+                        yield None
+                    time.sleep(0.005)
+                    continue
+                for fut in ac.next_batch(block=False):
+                    task = pending.pop(fut.key)
+                    futures.pop(fut.key, None)
+                    try:
+                        outcome = fut.result()
+                    except Exception as exc:  # noqa: BLE001 - recorded, the sweep goes on
+                        if type(exc).__name__ == "KilledWorker":
+                            outcome = _failure(task, f"{WORKER_DIED} ({exc})")
+                        else:
+                            outcome = _failure(task, format_error(exc))
+                    fut.release()
+                    yield outcome
+                idle_since = time.monotonic()
                 fill()
         finally:
             for fut in futures.values():

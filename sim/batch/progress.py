@@ -20,7 +20,7 @@ class ProgressBar:
     """``[#####-----]  45/120  37%  1.9 rep/s  left 00:39  failed 1``
 
     The time left is the replications still to run divided by the rate measured in this run
-    (replications finished since the start, over the time since the start). On a terminal the
+    (replications finished since the first one, over the time since then). On a terminal the
     line is redrawn in place (at most five times a second); in a log file a new line is written
     at each whole per cent (at most twice a second) and at the end.
     """
@@ -33,14 +33,20 @@ class ProgressBar:
         self.label = label
         self.done = 0
         self.failed = 0
+        self._first: float | None = None
         self.start = time.monotonic()
         self._last_draw = 0.0
         self._last_pct = -1
         self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
 
     def rate(self) -> float:
-        elapsed = time.monotonic() - self.start
-        return self.done / elapsed if elapsed > 0 and self.done else 0.0
+        """Replications per second since the first one finished (so the workers' start-up
+        time does not make the estimate too pessimistic)."""
+        if self._first is None or self.done < 2:
+            elapsed = time.monotonic() - self.start
+            return self.done / elapsed if elapsed > 0 and self.done else 0.0
+        elapsed = time.monotonic() - self._first
+        return (self.done - 1) / elapsed if elapsed > 0 else 0.0
 
     def eta_s(self) -> float:
         r = self.rate()
@@ -59,6 +65,8 @@ class ProgressBar:
 
     def update(self, ok: bool = True) -> None:
         self.done += 1
+        if self._first is None:
+            self._first = time.monotonic()
         if not ok:
             self.failed += 1
         self._draw(final=self.done >= self.total)

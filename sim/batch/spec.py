@@ -26,6 +26,7 @@ same style as scenario errors (:class:`SpecError`).
 from __future__ import annotations
 
 import copy
+import decimal
 import difflib
 import hashlib
 import itertools
@@ -90,11 +91,18 @@ class RangeSpec(_Strict):
     def expand(self) -> list[float | int]:
         n = int(math.floor((self.stop - self.start) / self.step + 1e-9))
         whole = all(float(x).is_integer() for x in (self.start, self.stop, self.step))
+        # as many decimals as start and step are written with: 0.1 + 2 * 0.1 gives 0.3
+        decimals = max(_decimals(self.start), _decimals(self.step))
         out: list[float | int] = []
         for i in range(n + 1):
-            v = round(self.start + i * self.step, 10)
+            v = round(self.start + i * self.step, decimals)
             out.append(int(v) if whole else v)
         return out
+
+
+def _decimals(x: float) -> int:
+    exponent = decimal.Decimal(repr(float(x))).as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 class ParameterSpec(_Strict):
@@ -447,21 +455,24 @@ def _check_against_base(loaded: LoadedSpec) -> list[tuple[str, str]]:
         if key.split(".")[0] in RESERVED_PATHS:
             problems.append((f"set.{key}", "name, description, replications and seed are set "
                              "by the sweep spec itself"))
-        elif check_path(f"set.{key}", key):
-            data = copy.deepcopy(base)
-            set_by_path(data, key, spec.set[key])
-            try:
-                parse_scenario(data, "")
-            except ScenarioError as exc:
-                problems += [(f"set.{key}", f"{m} (at {p})") for p, m in exc.problems]
+        else:
+            check_path(f"set.{key}", key)
     if problems:
         return problems
 
+    # all fixed changes together (one may only be valid with another: horizon and warmup)
     fixed = loaded._base_dict()
     try:
         parse_scenario(copy.deepcopy(fixed), "")
     except ScenarioError as exc:
-        return [("set", f"{m} (at {p})") for p, m in exc.problems]
+        out = []
+        for path, msg in exc.problems:
+            keys = [k for k in spec.set if path == k or path.startswith(k + ".")]
+            if keys:
+                out.append((f"set.{keys[0]}", msg if path == keys[0] else f"{path}: {msg}"))
+            else:
+                out.append(("set", f"{path + ': ' if path else ''}{msg}"))
+        return out
 
     for i, param in enumerate(spec.parameters):
         paths_ok = True
@@ -487,7 +498,7 @@ def _check_against_base(loaded: LoadedSpec) -> list[tuple[str, str]]:
             try:
                 parse_scenario(data, "")
             except ScenarioError as exc:
-                why = "; ".join(f"{p}: {m}" for p, m in exc.problems)
+                why = "; ".join(f"{p}: {m}" if p else m for p, m in exc.problems)
                 bad.append(f"value {value!r} gives an invalid scenario ({why})")
                 if len(bad) >= 3:
                     break

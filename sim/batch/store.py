@@ -192,8 +192,8 @@ class Store:
         if read_only:
             self._check_is_store()
         else:
-            self.con.execute(_SCHEMA)
-            self.con.execute(
+            self._run(_SCHEMA)
+            self._run(
                 "INSERT OR IGNORE INTO store_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
             )
         self._weekly_columns: list[str] | None = None
@@ -206,6 +206,15 @@ class Store:
             self.con.close()
             raise StoreError(f"{self.path}: not a pnp-sim sweep store "
                              f"(missing tables: {', '.join(sorted(missing))})")
+
+    def _one(self, sql: str, params: Any = None) -> Any:
+        """The first row of a query (or None), with the result consumed."""
+        rows = self.con.execute(sql, params).fetchall()
+        return rows[0] if rows else None
+
+    def _run(self, sql: str, params: Any = None) -> None:
+        """Execute a statement and consume its result (DuckDB wants that before the next)."""
+        self.con.execute(sql, params).fetchall()
 
     def close(self) -> None:
         self.con.close()
@@ -222,9 +231,9 @@ class Store:
         """Create or update the experiment row of a spec. Returns a note for the user when an
         experiment of that name existed with a different spec (its points are replaced)."""
         spec = loaded.spec
-        old = self.con.execute(
+        old = self._one(
             "SELECT spec_hash, replications FROM experiments WHERE name = ?", [spec.name]
-        ).fetchone()
+        )
         note = None
         if old is not None and old[0] != loaded.spec_hash():
             note = (f"experiment '{spec.name}' existed with a different spec; its points are "
@@ -235,26 +244,26 @@ class Store:
             _hash_of(loaded.base), spec.seed, spec.replications, loaded.n_points(),
             json.dumps(loaded.parameter_names), spec.store_weekly, sim_version, now,
         ]
-        self.con.execute("BEGIN")
+        self._run("BEGIN")
         try:
             if old is None:
-                self.con.execute(
+                self._run(
                     "INSERT INTO experiments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [spec.name, *row[:-1], now, now],
                 )
             else:
-                self.con.execute(
+                self._run(
                     """UPDATE experiments SET description = ?, spec_source = ?, spec_yaml = ?,
                        spec_hash = ?, base_hash = ?, seed = ?, replications = ?, n_points = ?,
                        parameters = ?, store_weekly = ?, sim_version = ?, updated_at = ?
                        WHERE name = ?""",
                     [*row, spec.name],
                 )
-                self.con.execute("DELETE FROM points WHERE experiment = ?", [spec.name])
-                self.con.execute("DELETE FROM point_params WHERE experiment = ?", [spec.name])
-            self.con.execute("COMMIT")
+                self._run("DELETE FROM points WHERE experiment = ?", [spec.name])
+                self._run("DELETE FROM point_params WHERE experiment = ?", [spec.name])
+            self._run("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._run("ROLLBACK")
             raise
         return note
 
@@ -284,20 +293,20 @@ class Store:
                                                "value_text"])
         scen_df = pd.DataFrame({"scenario_hash": list(scen_rows),
                                 "scenario_yaml": list(scen_rows.values())})
-        self.con.execute("BEGIN")
+        self._run("BEGIN")
         try:
             self.con.register("_points_df", point_df)
-            self.con.execute("INSERT OR REPLACE INTO points SELECT * FROM _points_df")
+            self._run("INSERT OR REPLACE INTO points SELECT * FROM _points_df")
             self.con.register("_pp_df", pp_df)
-            self.con.execute(
+            self._run(
                 "INSERT OR REPLACE INTO point_params SELECT experiment, point::INTEGER, param, "
                 "value::DOUBLE, value_text FROM _pp_df")
             if len(scen_df):
                 self.con.register("_scen_df", scen_df)
-                self.con.execute("INSERT OR IGNORE INTO scenarios SELECT * FROM _scen_df")
-            self.con.execute("COMMIT")
+                self._run("INSERT OR IGNORE INTO scenarios SELECT * FROM _scen_df")
+            self._run("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._run("ROLLBACK")
             raise
         finally:
             for name in ("_points_df", "_pp_df", "_scen_df"):
@@ -324,44 +333,80 @@ class Store:
 
         Returns False when the replication was already stored (nothing is written twice).
         """
-        key = [outcome.scenario_hash, outcome.seed, outcome.rep]
-        self.con.execute("BEGIN")
+        return self.record_many([outcome]) == 1
+
+    def record_many(self, outcomes: list[Outcome]) -> int:
+        """Write several outcomes in one transaction (a group commit): every replication is
+        written whole or not at all, and committing once for many keeps the store's cost per
+        replication low. Replications already stored are skipped. Returns how many outcomes
+        were written."""
+        if not outcomes:
+            return 0
+        self._run("BEGIN")
         try:
-            exists = self.con.execute(
-                "SELECT count(*) FROM replications WHERE scenario_hash = ? AND seed = ? "
-                "AND rep = ?", key).fetchone()
-            if exists and exists[0]:
-                self.con.execute("ROLLBACK")
-                return False
-            if outcome.ok:
-                assert outcome.kpis is not None
-                self.con.execute(
-                    "INSERT INTO replications VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [*key, outcome.sim_version, outcome.elapsed_s, outcome.worker, _now()],
+            keys = [(o.scenario_hash, o.seed, o.rep) for o in outcomes]
+            have = {(str(h), int(s), int(r)) for h, s, r in self.con.execute(
+                """SELECT scenario_hash, seed, rep FROM replications
+                   WHERE (scenario_hash, seed, rep) IN (
+                       SELECT (unnest(?::VARCHAR[]), unnest(?::BIGINT[]),
+                               unnest(?::INTEGER[])))""",
+                [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]],
+            ).fetchall()}
+            fresh: list[Outcome] = []
+            for o, k in zip(outcomes, keys, strict=True):
+                if k not in have:
+                    have.add(k)
+                    fresh.append(o)
+            ok = [o for o in fresh if o.ok]
+            bad = [o for o in fresh if not o.ok]
+            if ok:
+                now = _now()
+                self._run(
+                    """INSERT INTO replications SELECT unnest(?::VARCHAR[]), unnest(?::BIGINT[]),
+                       unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::DOUBLE[]),
+                       unnest(?::VARCHAR[]), ?::TIMESTAMP""",
+                    [[o.scenario_hash for o in ok], [o.seed for o in ok], [o.rep for o in ok],
+                     [o.sim_version for o in ok], [o.elapsed_s for o in ok],
+                     [o.worker for o in ok], now],
                 )
-                names = list(outcome.kpis)
-                values = [None if (isinstance(v, float) and math.isnan(v)) else float(v)
-                          for v in outcome.kpis.values()]
-                self.con.execute(
-                    "INSERT INTO kpis SELECT ?, ?, ?, unnest(?::VARCHAR[]), "
-                    "unnest(?::DOUBLE[])", [*key, names, values],
+                hs: list[str] = []
+                seeds: list[int] = []
+                reps: list[int] = []
+                names: list[str] = []
+                values: list[float | None] = []
+                for o in ok:
+                    assert o.kpis is not None
+                    n = len(o.kpis)
+                    hs += [o.scenario_hash] * n
+                    seeds += [o.seed] * n
+                    reps += [o.rep] * n
+                    names += list(o.kpis)
+                    values += [None if v != v else float(v) for v in o.kpis.values()]
+                self._run(
+                    "INSERT INTO kpis SELECT unnest(?::VARCHAR[]), unnest(?::BIGINT[]), "
+                    "unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::DOUBLE[])",
+                    [hs, seeds, reps, names, values],
                 )
-                if outcome.weekly is not None and len(outcome.weekly):
-                    self._insert_weekly(outcome)
-                self.con.execute(
-                    "DELETE FROM failures WHERE scenario_hash = ? AND seed = ? AND rep = ?", key)
-            else:
-                self.con.execute(
+                for o in ok:
+                    if o.weekly is not None and len(o.weekly):
+                        self._insert_weekly(o)
+                self._run(
+                    """DELETE FROM failures WHERE (scenario_hash, seed, rep) IN (
+                       SELECT (unnest(?::VARCHAR[]), unnest(?::BIGINT[]), unnest(?::INTEGER[])))""",
+                    [[o.scenario_hash for o in ok], [o.seed for o in ok], [o.rep for o in ok]],
+                )
+            for o in bad:
+                self._run(
                     """INSERT INTO failures VALUES (?, ?, ?, ?, 1, ?)
                        ON CONFLICT DO UPDATE SET error = excluded.error,
                        attempts = failures.attempts + 1, failed_at = excluded.failed_at""",
-                    [*key, outcome.error, _now()],
+                    [o.scenario_hash, o.seed, o.rep, o.error, _now()],
                 )
-            self.con.execute("COMMIT")
+            self._run("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._run("ROLLBACK")
             raise
-        return True
+        return len(fresh)
 
     def _insert_weekly(self, outcome: Outcome) -> None:
         assert outcome.weekly is not None
@@ -370,12 +415,12 @@ class Store:
         df.insert(0, "seed", outcome.seed)
         df.insert(0, "scenario_hash", outcome.scenario_hash)
         if self._weekly_columns is None:
-            exists = self.con.execute(
+            exists = self._one(
                 "SELECT count(*) FROM information_schema.tables WHERE table_name = 'weekly'"
-            ).fetchone()
+            )
             if not (exists and exists[0]):
                 self.con.register("_weekly_df", df)
-                self.con.execute("CREATE TABLE weekly AS SELECT * FROM _weekly_df LIMIT 0")
+                self._run("CREATE TABLE weekly AS SELECT * FROM _weekly_df LIMIT 0")
                 self.con.unregister("_weekly_df")
             self._weekly_columns = [r[0] for r in self.con.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = 'weekly'"
@@ -384,11 +429,11 @@ class Store:
             if col not in self._weekly_columns:
                 if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(col)):
                     raise StoreError(f"weekly column name {col!r} cannot be stored")
-                self.con.execute(f'ALTER TABLE weekly ADD COLUMN "{col}" DOUBLE')
+                self._run(f'ALTER TABLE weekly ADD COLUMN "{col}" DOUBLE')
                 self._weekly_columns.append(str(col))
         self.con.register("_weekly_df", df)
         try:
-            self.con.execute("INSERT INTO weekly BY NAME SELECT * FROM _weekly_df")
+            self._run("INSERT INTO weekly BY NAME SELECT * FROM _weekly_df")
         finally:
             self.con.unregister("_weekly_df")
 
@@ -435,9 +480,9 @@ class Store:
         ).df()
 
     def experiment(self, name: str) -> dict[str, Any]:
-        row = self.con.execute(
+        row = self._one(
             "SELECT name, seed, replications, parameters, spec_yaml, description "
-            "FROM experiments WHERE name = ?", [name]).fetchone()
+            "FROM experiments WHERE name = ?", [name])
         if row is None:
             known = [r[0] for r in self.con.execute(
                 "SELECT name FROM experiments ORDER BY name").fetchall()]
@@ -488,8 +533,8 @@ class Store:
         if long.empty:
             cols = ["point", *info["parameters"], "rep"]
             return pd.DataFrame(columns=cols)
-        wide = long.pivot_table(index=["point", "params", "rep"], columns="kpi",
-                                values="value", aggfunc="first", dropna=False).reset_index()
+        wide = long.pivot(index=["point", "params", "rep"], columns="kpi",
+                          values="value").reset_index()
         wide.columns.name = None
         wide = _expand_params(wide, info["parameters"])
         kpi_cols = [c for c in wide.columns
@@ -525,9 +570,9 @@ class Store:
 
     def weekly_table(self, experiment: str) -> pd.DataFrame:
         info = self.experiment(experiment)
-        exists = self.con.execute(
+        exists = self._one(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'weekly'"
-        ).fetchone()
+        )
         if not (exists and exists[0]):
             raise StoreError(f"{self.path}: no weekly series stored (set store_weekly: true "
                              "in the sweep spec)")

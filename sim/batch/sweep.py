@@ -20,6 +20,11 @@ from sim.batch.worker import Task, TaskFn, run_task
 
 #: Points are written to the store in batches of this many while the spec is expanded.
 POINT_BATCH = 500
+#: Finished replications are committed together at least this often (seconds) ...
+FLUSH_EVERY_S = 0.25
+#: ... or when this many are waiting. Each replication is still written whole or not at all;
+#: a kill loses at most the finished replications of the last quarter second (rerun redoes them).
+FLUSH_MAX = 200
 
 
 @dataclass
@@ -180,22 +185,39 @@ def run_sweep(
         elif callable(progress):
             bar = progress(todo)
         run_start = time.monotonic()
+        buffer: list[Outcome] = []
+        last_flush = time.monotonic()
+
+        def flush() -> None:
+            nonlocal buffer, last_flush
+            if buffer:
+                st.record_many(buffer)
+                for outcome in buffer:
+                    summary.ran += 1
+                    if outcome.ok:
+                        summary.succeeded += 1
+                    else:
+                        idx = point_of[outcome.scenario_hash]
+                        summary.failed.append(FailedReplication(
+                            idx, params_of[idx], outcome.rep, outcome.error or ""))
+                    if bar is not None:
+                        bar.update(outcome.ok)
+                    if on_outcome is not None:
+                        on_outcome(outcome)
+                buffer = []
+            last_flush = time.monotonic()
+
         try:
-            for outcome in be.run(tasks(), task_fn):
-                st.record(outcome)
-                summary.ran += 1
-                if outcome.ok:
-                    summary.succeeded += 1
-                else:
-                    idx = point_of[outcome.scenario_hash]
-                    summary.failed.append(FailedReplication(
-                        idx, params_of[idx], outcome.rep, outcome.error or ""))
-                if bar is not None:
-                    bar.update(outcome.ok)
-                if on_outcome is not None:
-                    on_outcome(outcome)
+            for item in be.run(tasks(), task_fn):
+                if item is not None:
+                    buffer.append(item)
+                if item is None or len(buffer) >= FLUSH_MAX or \
+                        time.monotonic() - last_flush >= FLUSH_EVERY_S:
+                    flush()
+            flush()
         except KeyboardInterrupt:
             summary.interrupted = True
+            flush()
         finally:
             if bar is not None:
                 bar.finish()
