@@ -149,6 +149,13 @@ class PnPModel:
                 }
                 for cx in COMPLEXITY_RANK
             }
+        self._durations = {
+            phase: {
+                cx: (s.phases.spec(phase).duration_for(cx), self._effect(cx).duration)
+                for cx in COMPLEXITY_RANK
+            }
+            for phase in CHILD_PHASES
+        }
         self._crisis_needs = total_hours(s.crisis.hours)
         self._crisis_rate = s.crisis.per_placement_per_year / 52.0
         hz = s.breakdown.weekly_hazard
@@ -156,9 +163,8 @@ class PnPModel:
 
     def work(self, child: Child, phase: str) -> float:
         """Weeks of fully staffed progress this child needs in ``phase``."""
-        spec = self.s.phases.spec(phase)
-        dist = spec.duration_for(child.complexity)
-        return float(dist.sample(child.stream.uniform())) * self._effect(child.complexity).duration
+        dist, mult = self._durations[phase][child.complexity]
+        return float(dist.sample(child.stream.uniform())) * mult
 
     def risk_stream(self, child: Child) -> rng.Stream:
         if child._risk is None:

@@ -113,6 +113,7 @@ class StaffPool:
         self._last = 0.0
         self._seq = 0
         self._queue: list[Job] = []
+        self._queued_roles = dict.fromkeys(ROLES, 0)  # queued jobs needing each role
         self._running: dict[Job, None] = {}
         self._share_version = 0
         self._share_time = 0.0
@@ -208,7 +209,7 @@ class StaffPool:
             self._reshare()
         else:
             job.state = QUEUED
-            bisect.insort(self._queue, job, key=_order)
+            self._enqueue(job)
             self._dispatch()
 
     def _start_free(self, job: Job) -> None:
@@ -262,6 +263,7 @@ class StaffPool:
             self._stop(job)
         elif was == QUEUED:
             self._queue.remove(job)
+            self._unqueued(job)
         if was in (RUNNING, QUEUED):
             for r, h in job.needs.items():
                 self.demand[r] -= h
@@ -293,6 +295,7 @@ class StaffPool:
         if not self._queue:
             return
         blocked: set[str] = set()
+        wanted = {r for r, n in self._queued_roles.items() if n}
         started = []
         for job in self._queue:
             needs = job.needs
@@ -310,11 +313,22 @@ class StaffPool:
                 started.append(job)
             else:
                 blocked.update(needs)
-                if len(blocked) == len(ROLES):
-                    break
+                if blocked >= wanted:
+                    break  # every role still wanted is blocked: nothing further can start
         if started:
             ids = set(map(id, started))
             self._queue = [j for j in self._queue if id(j) not in ids]
+            for job in started:
+                self._unqueued(job)
+
+    def _enqueue(self, job: Job) -> None:
+        bisect.insort(self._queue, job, key=_order)
+        for r in job.needs:
+            self._queued_roles[r] += 1
+
+    def _unqueued(self, job: Job) -> None:
+        for r in job.needs:
+            self._queued_roles[r] -= 1
 
     def _start(self, job: Job) -> None:
         for r, h in job.needs.items():
@@ -373,7 +387,7 @@ class StaffPool:
                     self._stop(job)
                     job.token += 1
                     job.state = QUEUED
-                    bisect.insort(self._queue, job, key=_order)
+                    self._enqueue(job)
 
     # ------------------------------------------------------------------ share
 

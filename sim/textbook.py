@@ -1,0 +1,64 @@
+"""Reduce the P&P model to a textbook queue, to validate it against queueing theory.
+
+One phase keeps its duration distribution and needs ``hours_per_case`` of one role; that role
+has exactly ``servers * hours_per_case`` hours; every other phase takes no time, families are
+unlimited, and there are no breakdowns, crises, leave or recruitment. What is left is an
+M/G/c FIFO queue whose waiting time is the KPI ``wait_assessment`` (for the assessment phase)
+or the time spent in the ``waiting_staff`` state (any phase).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.domain import CHILD_PHASES, ROLES
+from sim.scenario import Scenario, parse_scenario
+
+_ZERO = {"dist": "fixed", "value": 0.0}
+
+
+def textbook_scenario(
+    arrivals_per_week: float,
+    service: dict[str, Any],
+    servers: int,
+    *,
+    phase: str = "assessment",
+    role: str = "pnp_counsellor",
+    hours_per_case: float = 2.5,
+    horizon_weeks: float = 5000.0,
+    warmup_weeks: float = 200.0,
+    policy: str = "waitlist",
+) -> Scenario:
+    """A scenario that behaves as an M/G/c queue in ``phase`` (service: a distribution dict)."""
+    if phase not in CHILD_PHASES or phase == "guidance":
+        raise ValueError(f"phase must be one of the child phases except guidance, not {phase!r}")
+    phases: dict[str, Any] = {p: {"duration": _ZERO} for p in CHILD_PHASES}
+    phases["guidance"] = {"duration": _ZERO, "new_task_per_year": 0.0}
+    phases[phase] = {"duration": service, "hours": {role: {"child": hours_per_case}}}
+    staff = {
+        r: {"schedule": [{"from_week": 0, "hours": servers * hours_per_case if r == role else 0}]}
+        for r in ROLES
+    }
+    data = {
+        "name": f"textbook-{phase}-c{servers}",
+        "horizon_weeks": horizon_weeks,
+        "warmup_weeks": warmup_weeks,
+        "policy": policy,
+        "referrals": {
+            "schedule": [{"from_week": 0, "per_year": arrivals_per_week * 52.0}],
+            "sources": {"own_groups": {"share": 1.0}},
+            "intensity": {"full_week": 1.0},
+            "complexity": {"medium": 1.0},
+        },
+        "staff": staff,
+        "phases": phases,
+        "families": {
+            "interested_per_year": 0,
+            "screening": {"pass_rate": 1.0},
+            "kinds": {"perspectiefbiedend": {"share": 1.0, "intensities": ["full_week"]}},
+            "max_complexity": {"high": 1.0},
+            "unlimited": True,
+        },
+        "breakdown": {"weekly_hazard": {}},
+    }
+    return parse_scenario(data, "<textbook>")

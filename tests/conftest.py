@@ -1,0 +1,52 @@
+"""Shared fixtures: the shipped scenarios, scenario editing, and an audit of staff hours."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sim.domain import ROLES
+from sim.scenario import Scenario, load_scenario, parse_scenario, scenario_to_dict, set_by_path
+from sim.staff import StaffPool
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+
+
+@pytest.fixture(scope="session")
+def baseline() -> Scenario:
+    return load_scenario(SCENARIOS / "baseline.yaml")
+
+
+def edit(scenario: Scenario, paths: dict[str, Any]) -> Scenario:
+    """A validated copy of ``scenario`` with values changed by dotted path."""
+    data = copy.deepcopy(scenario_to_dict(scenario))
+    for path, value in paths.items():
+        set_by_path(data, path, value)
+    return parse_scenario(data, "<test>")
+
+
+@pytest.fixture
+def hours_audit(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Checks, at every change of the staff pool, that hours in use never exceed hours
+    available and that nothing goes negative; returns the list of violations."""
+    violations: list[str] = []
+    original = StaffPool.account
+
+    def account(self: StaffPool) -> None:
+        original(self)
+        for r in ROLES:
+            used = self.used(r)
+            if used > self.capacity[r] + 1e-7:
+                violations.append(f"t={self.env.now}: {r} uses {used} > {self.capacity[r]}")
+            if self.used_jobs[r] < -1e-7 or self.demand[r] < -1e-7 or self.cases[r] < 0:
+                violations.append(f"t={self.env.now}: {r} negative bookkeeping")
+            cap = self.caps.get(r)
+            if cap is not None and self.cases[r] > cap:
+                violations.append(f"t={self.env.now}: {r} caseload {self.cases[r]} > cap {cap}")
+
+    monkeypatch.setattr(StaffPool, "account", account)
+    return violations
