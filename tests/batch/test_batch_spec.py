@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import BASELINE, ROOT, spec_dict, write_spec
+from batch_helpers import BASELINE, ROOT, spec_dict, write_spec
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 

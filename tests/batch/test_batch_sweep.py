@@ -8,7 +8,7 @@ from pathlib import Path
 import batch_faults
 import pandas as pd
 import pytest
-from conftest import write_spec
+from batch_helpers import write_spec
 
 from sim.batch.backends import DaskBackend, LocalBackend
 from sim.batch.spec import load_spec
