@@ -96,6 +96,8 @@ class FamilyPool:
         self._next_id = 0
         self._screen_hours = total_hours(self.spec.screening.hours)
         self.left = 0
+        #: (week, intensities, youngest, oldest, max complexity) of every screened candidate
+        self.candidates: list[tuple[float, tuple[str, ...], int, int, int]] = []
 
     # --------------------------------------------------------------- creating families
 
@@ -136,6 +138,9 @@ class FamilyPool:
 
     def _screen(self, draws: list[float]) -> Generator[simpy.Event, Any, None]:
         fam = self.new_family(draws)
+        self.candidates.append(
+            (self.env.now, tuple(sorted(fam.intensities)), fam.age_lo, fam.age_hi, fam.max_cx)
+        )
         screening = self.spec.screening
         work = screening.duration.sample(fam.uniform(self.streams))
         passed = fam.uniform(self.streams) < screening.pass_rate
