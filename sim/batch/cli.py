@@ -102,10 +102,7 @@ def cmd_results(args: argparse.Namespace) -> int:
             else:
                 df = st.points(args.experiment)
             if not args.export:
-                if table == "points" or args.table_given:
-                    print(_show(df))
-                else:
-                    print(_show(st.points(args.experiment)))
+                print(_show(df))
                 return EXIT_OK
             out = Path(args.export)
             fmt = args.format or {".parquet": "parquet", ".csv": "csv"}.get(
@@ -167,7 +164,6 @@ def register(subparsers: Any) -> None:
 
 
 def _results_entry(args: argparse.Namespace) -> int:
-    args.table_given = args.table is not None
     if args.table is None:
         args.table = "kpis" if args.export else "points"
     return cmd_results(args)
