@@ -73,7 +73,8 @@ def test_no_referrals_means_no_children(baseline) -> None:
 
 def test_certain_breakdown_ends_every_placement(baseline) -> None:
     scen = edit(baseline, HUGE_STAFF | {
-        "breakdown.weekly_hazard": {"fitting": 50.0, "training": 50.0, "guidance": 50.0, "anchoring": 50.0},
+        "breakdown.weekly_hazard": dict.fromkeys(("fitting", "training", "guidance", "anchoring"),
+                                                 50.0),
         "breakdown.rematch_share": 0.0,
     })
     k = run_replication(scen, 1, 0).kpis

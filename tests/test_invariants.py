@@ -46,7 +46,8 @@ def test_hours_in_use_never_exceed_hours_available(baseline, hours_audit) -> Non
 
 def test_available_hours_follow_the_schedule_after_leave(baseline) -> None:
     scen = edit(baseline, {
-        "staff.pnp_counsellor.schedule": [{"from_week": 0, "hours": 8}, {"from_week": 26, "hours": 19}],
+        "staff.pnp_counsellor.schedule": [{"from_week": 0, "hours": 8},
+                                          {"from_week": 26, "hours": 19}],
         "staff.pnp_counsellor.leave_share": 0.2,
     })
     w = run_replication(scen, 1, 0).weekly.set_index("week")
@@ -79,7 +80,8 @@ def test_littles_law_holds_per_state(baseline) -> None:
 def test_schedule_drop_pauses_work_without_losing_it(baseline, hours_audit) -> None:
     """Hours cut from 19 to 6 at week 150: cases are paused, none lost, hours never exceeded."""
     scen = edit(baseline, {
-        "staff.pnp_counsellor.schedule": [{"from_week": 0, "hours": 19}, {"from_week": 150, "hours": 6}],
+        "staff.pnp_counsellor.schedule": [{"from_week": 0, "hours": 19},
+                                          {"from_week": 150, "hours": 6}],
         "horizon_weeks": 300,
     })
     res = run_replication(scen, 2, 0)
@@ -91,14 +93,15 @@ def test_schedule_drop_pauses_work_without_losing_it(baseline, hours_audit) -> N
 
 
 def test_caseload_cap_is_respected(baseline, hours_audit) -> None:
-    scen = edit(baseline, {"staff.pnp_counsellor.caseload_cap": 3, "staff.pnp_counsellor.schedule.0.hours": 60})
+    scen = edit(baseline, {"staff.pnp_counsellor.caseload_cap": 3,
+                           "staff.pnp_counsellor.schedule.0.hours": 60})
     res = run_replication(scen, 4, 0)
     assert hours_audit == []
     assert res.weekly["caseload_pnp_counsellor"].max() <= 3 + 1e-9
     assert res.kpis["caseload_pnp_counsellor"] == pytest.approx(3, abs=0.6)
 
 
-def test_share_policy_keeps_hours_within_capacity_and_admits_everyone(baseline, hours_audit) -> None:
+def test_share_policy_keeps_hours_within_capacity_and_admits_all(baseline, hours_audit) -> None:
     scen = edit(baseline, {"policy": "share", "referrals.schedule.0.per_year": 10})
     res = run_replication(scen, 4, 0)
     assert hours_audit == []
