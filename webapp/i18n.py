@@ -101,9 +101,10 @@ def fmt_ci(name: str, low: float, high: float, lang: str) -> str:
 
 # ----------------------------------------------------------------------------- the table
 # fmt: off
-_add("lang.label", "Taal / Language", "Language / Taal")
-_add("lang.nl", "Nederlands", "Nederlands (Dutch)")
-_add("lang.en", "English (Engels)", "English")
+# The language switch reads the same in both languages, so anyone can find it.
+_add("lang.label", "Taal / Language", "Taal / Language")
+_add("lang.nl", "Nederlands", "Nederlands")
+_add("lang.en", "English", "English")
 _add("app.title", "P&P-planner: personeel en wachttijden",
      "P&P planner: staffing and waiting times")
 _add("app.caption",
@@ -272,8 +273,8 @@ _add("col.variant", "Variant", "Variant")
 _add("col.target", "Doel", "Target")
 _add("col.result", "Resultaat", "Result")
 _add("col.verdict", "Oordeel", "Verdict")
-_add("yes", "ja", "yes")
-_add("no", "nee", "no")
+_add("word.yes", "ja", "yes")
+_add("word.no", "nee", "no")
 
 _add("unit.weeks", "weken", "weeks")
 _add("unit.per_year", "per jaar", "per year")

@@ -189,7 +189,7 @@ def _on_apply_yaml() -> None:
 
 def sidebar_language() -> str:
     st.radio(t("lang.label", lang()), list(LANGS), key="ui:lang", horizontal=True,
-             format_func=lambda code: t(f"lang.{code}", lang()))
+             format_func=lambda code: t(f"lang.{code}", code))
     return lang()
 
 
@@ -471,7 +471,7 @@ def compare_frames(runs: dict[str, Run], base: str, others: list[str],
                 f"{fmt_num(lo, lg, 2)} – {fmt_num(hi, lg, 2)}"
                 for lo, hi in zip(df["diff_ci_low"], df["diff_ci_high"], strict=True)
             ],
-            t("col.significant", lg): [t("yes", lg) if c else t("no", lg) for c in clear],
+            t("col.significant", lg): [t("word.yes", lg) if c else t("word.no", lg) for c in clear],
         })
         out.append((other, table, n))
     return out
@@ -552,9 +552,9 @@ def tab_minimum(lg: str, data: dict[str, Any], scenario: Scenario | None) -> Non
         st.checkbox(t("min.use_util", lg), key="ui:min_use_util")
         st.checkbox(t("min.use_wait", lg), key="ui:min_use_wait")
     with c2:
-        _number(t("min.p90_weeks", lg), "ui:min_p90", max_value=1000.0, fmt="%.0f")
+        _number(t("min.p90_weeks", lg), "ui:min_p90", max_value=5200.0, fmt="%.0f")
         _number(t("min.util_max", lg), "ui:min_util", max_value=100.0, fmt="%.0f")
-        _number(t("min.wait_weeks", lg), "ui:min_wait", max_value=1000.0, fmt="%.0f")
+        _number(t("min.wait_weeks", lg), "ui:min_wait", max_value=5200.0, fmt="%.0f")
     targets = mn.make_targets(
         state["ui:min_p90"] if state["ui:min_use_p90"] else None,
         state["ui:min_util"] if state["ui:min_use_util"] else None,

@@ -1,0 +1,254 @@
+"""Whole flows through the page with Streamlit's AppTest: run, read KPIs, compare, cache, errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+from conftest import click_run, new_app
+
+from sim import runner
+from sim.scenario import load_scenario, scenario_hash, scenario_to_yaml
+from webapp import engine
+from webapp import inputs as inp
+from webapp.downloads import scenario_yaml
+from webapp.i18n import fmt_ci, fmt_kpi, kpi_label, t
+
+PNP_HOURS = inp.k_step("staff.pnp_counsellor", 0, "value")
+
+
+def metrics(at: Any) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def texts(elements: Any) -> list[str]:
+    return [str(e.value) for e in elements]
+
+
+def test_run_shows_kpi_cards_with_intervals(spy: Any) -> None:
+    at = new_app(reps=4)
+    assert texts(at.info)  # "no results yet"
+    click_run(at)
+    result = at.session_state["runs"]["Run 1"].result
+    shown = metrics(at)
+    summary = result.summary.set_index("kpi")
+    for kpi in ("wait_assessment_mean", "wait_family_mean", "referral_to_placement_mean",
+                "referral_to_placement_p90", "placements_per_year", "breakdowns_per_year",
+                "utilisation_pnp_counsellor", "caseload_pnp_counsellor"):
+        row = summary.loc[kpi]
+        assert shown[kpi_label(kpi, "nl")] == fmt_kpi(kpi, row["mean"], "nl")
+        ci = fmt_ci(kpi, row["ci_low"], row["ci_high"], "nl")
+        assert ci in texts(at.caption), ci
+    # The numbers on the cards are the model's own, not something the page made up.
+    assert len(result.replications) == 4
+    assert not at.exception and not at.error
+    # Each chart comes with its plain-language sentence.
+    for key in ("waiting", "phases", "util", "dist", "flow"):
+        assert t(f"chart.{key}.help", "nl") in texts(at.caption)
+
+
+def test_changing_hours_changes_the_kpis(spy: Any) -> None:
+    at = new_app(reps=3)
+    click_run(at)
+    before = metrics(at)
+    at.number_input(key=PNP_HOURS).set_value(40.0).run()
+    # The page warns that the inputs changed since the run shown.
+    assert t("res.stale", "nl") in texts(at.warning)
+    click_run(at)
+    after = metrics(at)
+    util = kpi_label("utilisation_pnp_counsellor", "nl")
+    assert before[util] != after[util]
+    assert list(at.session_state["runs"]) == ["Run 1", "Run 2"]
+    assert at.text_input(key="ui:run_name").value == "Run 3"
+
+
+def test_same_scenario_again_comes_from_the_cache(spy: Any) -> None:
+    at = new_app(reps=3)
+    click_run(at)
+    click_run(at)
+    assert len(spy.calls) == 1
+    assert t("run.cached", "nl") in texts(at.caption)
+    runs = at.session_state["runs"]
+    assert runs["Run 2"].cached and runs["Run 2"].result is runs["Run 1"].result
+    # A different seed is a different result: not from the cache.
+    at.number_input(key=inp.K_SEED).set_value(99).run()
+    click_run(at)
+    assert len(spy.calls) == 2
+
+
+def test_cache_key_is_hash_reps_and_seed() -> None:
+    base = load_scenario("scenarios/baseline.yaml")
+    key = engine.cache_key(base)
+    assert key == (scenario_hash(base), base.replications, base.seed)
+    renamed = base.model_copy(update={"name": "other", "description": "x"})
+    assert engine.cache_key(renamed) == key
+    assert engine.cache_key(base.model_copy(update={"seed": 1})) != key
+    assert engine.cache_key(base.model_copy(update={"replications": 3})) != key
+
+
+def test_compare_two_runs(spy: Any) -> None:
+    at = new_app(reps=4)
+    click_run(at)
+    at.number_input(key=PNP_HOURS).set_value(30.0).run()
+    click_run(at)
+    runs = at.session_state["runs"]
+    expected = runner.compare_experiments(runs["Run 1"].result, runs["Run 2"].result)
+    assert at.multiselect(key="ui:cmp_runs").value == ["Run 1", "Run 2"]
+    assert t("cmp.diff_header", "nl", other="Run 2", base="Run 1") in texts(at.subheader)
+    tables = [d.value for d in at.dataframe]
+    diff = next(df for df in tables if t("col.diff_ci", "nl") in df.columns)
+    util = diff.set_index(t("col.kpi", "nl")).loc[kpi_label("utilisation_pnp_counsellor", "nl")]
+    row = expected.set_index("kpi").loc["utilisation_pnp_counsellor"]
+    assert util[t("col.diff", "nl")] == f"{row['diff_mean']:.2f}".replace(".", ",")
+    # More P&P hours: the paired difference in their utilisation is clearly negative.
+    assert row["diff_ci_high"] < 0
+    assert util[t("col.significant", "nl")] == t("word.yes", "nl")
+    # Swap the base: the difference flips sign.
+    at.selectbox(key="ui:cmp_base").set_value("Run 2").run()
+    assert t("cmp.diff_header", "nl", other="Run 1", base="Run 2") in texts(at.subheader)
+
+
+def test_english_switch(spy: Any) -> None:
+    at = new_app()
+    assert at.button(key="ui:run").label == t("run.button", "nl")
+    at.radio(key="ui:lang").set_value("en").run()
+    assert at.button(key="ui:run").label == t("run.button", "en")
+    click_run(at)
+    assert kpi_label("placements_per_year", "en") in metrics(at)
+    assert at.title[0].value == t("app.title", "en")
+
+
+def test_malformed_upload_shows_message_and_keeps_results(spy: Any) -> None:
+    at = new_app(reps=3)
+    click_run(at)
+    before = metrics(at)
+    at.file_uploader(key="ui:upload").set_value(("broken.yaml", b"staff: [unclosed", "text/yaml"))
+    at.run()
+    assert not at.exception
+    errors = " ".join(texts(at.error))
+    assert "broken.yaml" in errors and "not valid YAML" in errors
+    assert metrics(at) == before
+    assert at.session_state["base_source"] == "scenarios/baseline.yaml"
+
+
+def test_upload_rejected_by_schema_names_the_field(spy: Any) -> None:
+    at = new_app()
+    text = scenario_to_yaml(load_scenario("scenarios/baseline.yaml")).replace(
+        "pass_rate: 0.22", "pass_rate: 1.7")
+    at.file_uploader(key="ui:upload").set_value(("wrong.yaml", text.encode(), "text/yaml"))
+    at.run()
+    assert not at.exception
+    assert "families.screening.pass_rate" in " ".join(texts(at.error))
+
+
+def test_invalid_value_blocks_the_run_and_keeps_results(spy: Any) -> None:
+    at = new_app(reps=3)
+    click_run(at)
+    before = metrics(at)
+    at.number_input(key=inp.K_SOURCE["own_groups"]).set_value(50.0).run()
+    assert not at.exception
+    errors = " ".join(texts(at.error))
+    assert t("in.sources_bad", "nl", total="70,0") in errors
+    assert "referrals.sources" in errors
+    assert at.button(key="ui:run").disabled
+    assert metrics(at) == before
+    # Warm-up as long as the horizon: rejected with the field named.
+    at.number_input(key=inp.K_SOURCE["own_groups"]).set_value(80.0).run()
+    at.number_input(key=inp.K_WARMUP).set_value(520.0).run()
+    assert "warmup_weeks must be shorter than horizon_weeks" in " ".join(texts(at.error))
+    assert metrics(at) == before
+
+
+def test_model_failure_is_a_message_not_a_traceback(spy: Any) -> None:
+    at = new_app(reps=3)
+    click_run(at)
+    before = metrics(at)
+    spy.fail_with = ValueError("no family can ever take this child")
+    at.number_input(key=PNP_HOURS).set_value(21.0).run()
+    click_run(at)
+    assert not at.exception
+    assert any("no family can ever take this child" in e for e in texts(at.error))
+    assert metrics(at) == before
+    assert list(at.session_state["runs"]) == ["Run 1"]
+
+
+def test_yaml_download_round_trips_to_identical_results(spy: Any) -> None:
+    at = new_app(reps=3)
+    at.number_input(key=PNP_HOURS).set_value(23.5).run()
+    at.number_input(key=inp.K_SEED).set_value(4242).run()
+    click_run(at)
+    first = at.session_state["runs"]["Run 1"]
+    yaml_bytes = scenario_yaml(first.result)
+    # A fresh session (and an empty cache) loads the file and runs it again.
+    engine.CACHE.clear()
+    again = new_app(reps=1)
+    again.file_uploader(key="ui:upload").set_value(("mine.yaml", yaml_bytes, "text/yaml")).run()
+    assert not again.error, texts(again.error)
+    assert again.number_input(key=inp.K_REPS).value == 3
+    assert again.number_input(key=inp.K_SEED).value == 4242
+    assert again.number_input(key=PNP_HOURS).value == 23.5
+    click_run(again)
+    second = again.session_state["runs"]["Run 1"]
+    assert second.key == first.key
+    assert len(spy.calls) == 2  # really simulated twice, not served from the cache
+    pd.testing.assert_frame_equal(first.result.kpis, second.result.kpis)
+
+
+def test_yaml_editor_applies_and_rejects(spy: Any) -> None:
+    at = new_app()
+    text = at.text_area(key="ui:yaml_text").value
+    assert "pnp_counsellor" in text
+    at.text_area(key="ui:yaml_text").set_value(text.replace("interested_per_year: 30.0",
+                                                            "interested_per_year: 55.0")).run()
+    at.button(key="ui:yaml_apply").click().run()
+    assert at.number_input(key=inp.K_INTERESTED).value == 55.0
+    at.text_area(key="ui:yaml_text").set_value("horizon_weeks: [oops").run()
+    at.button(key="ui:yaml_apply").click().run()
+    assert not at.exception
+    assert t("yaml.bad", "nl") in " ".join(texts(at.error))
+    assert at.number_input(key=inp.K_INTERESTED).value == 55.0
+
+
+def test_choosing_another_scenario_file_resets_inputs(spy: Any) -> None:
+    at = new_app()
+    at.selectbox(key="ui:source_file").set_value("minimum-requirements.yaml").run()
+    group = "staff.pnp_counsellor"
+    assert at.session_state[inp.k_steps(group)] == 2
+    assert at.number_input(key=inp.k_step(group, 1, "value")).value == 19.0
+    click_run(at)
+    expected = load_scenario("scenarios/minimum-requirements.yaml")
+    assert scenario_hash(spy.last.scenario) == scenario_hash(expected)
+
+
+@pytest.mark.parametrize("p90, expect", [(1500.0, "met"), (1.0, "not_met")])
+def test_minimum_requirements_panel(spy: Any, p90: float, expect: str) -> None:
+    at = new_app(reps=4)
+    at.number_input(key=inp.k_step("ref", 0, "value")).set_value(9.0).run()
+    at.checkbox(key="ui:min_use_util").uncheck().run()
+    at.number_input(key="ui:min_p90").set_value(p90).run()
+    assert at.number_input(key="ui:min_start").value == 26.0  # from minimum-requirements.yaml
+    at.button(key="ui:min_run").click().run()
+    assert not at.exception
+    simulated = spy.last.scenario
+    # The minimum staffing, with the user's own referrals.
+    assert [(s.from_week, s.hours) for s in simulated.staff.pnp_counsellor.schedule] == [
+        (0.0, 8.0), (26.0, 19.0)]
+    assert simulated.staff.coordinator.schedule[0].hours == 8.0
+    assert simulated.staff.parent_counsellor.schedule[0].hours == 8.0
+    assert simulated.referrals.schedule[0].per_year == 9.0
+    if expect == "met":
+        assert t("min.verdict_met", "nl") in texts(at.success)
+    else:
+        assert any(t("min.target_p90", "nl", n="1") in e for e in texts(at.error))
+    assert t("min.run_name", "nl") in at.session_state["runs"]
+
+
+def test_sweeps_tab_is_present(spy: Any) -> None:
+    at = new_app()
+    labels = [tab.label for tab in at.tabs]
+    assert t("tab.sweeps", "nl") in labels
+    try:
+        import webapp.sweeps_tab  # noqa: F401
+    except ImportError:
+        assert t("sweeps.missing", "nl") in texts(at.info)
