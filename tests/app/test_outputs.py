@@ -1,0 +1,241 @@
+"""Downloads and the HTML report; the pure helpers behind the page (inputs, minimum check, cache)."""
+
+from __future__ import annotations
+
+import html as html_mod
+import io
+import re
+import zipfile
+from typing import Any
+
+import pandas as pd
+import pytest
+import yaml
+
+from sim import runner
+from sim.scenario import (
+    load_scenario,
+    parse_scenario,
+    parse_scenario_text,
+    scenario_hash,
+    scenario_to_dict,
+)
+from webapp import charts as ch
+from webapp import engine
+from webapp import inputs as inp
+from webapp import minimum as mn
+from webapp.downloads import results_zip, safe_name, scenario_yaml
+from webapp.i18n import LANGS, fmt_num, kpi_label, t
+from webapp.report import build_report
+
+BASE = load_scenario("scenarios/baseline.yaml")
+
+
+@pytest.fixture(scope="module")
+def result() -> Any:
+    scenario = BASE.model_copy(update={"replications": 3, "seed": 11, "name": "report-test"})
+    return runner.run_experiment(scenario, workers=1)
+
+
+# --------------------------------------------------------------------------- downloads
+
+
+def test_yaml_download_reloads_to_the_same_run(result: Any) -> None:
+    text = scenario_yaml(result).decode("utf-8")
+    again = parse_scenario_text(text, "download.yaml")
+    assert scenario_hash(again) == result.stamp["scenario_hash"]
+    assert again.replications == 3 and again.seed == 11
+    rerun = runner.run_experiment(again, workers=1)
+    pd.testing.assert_frame_equal(rerun.kpis, result.kpis)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_results_zip_holds_every_table(result: Any, fmt: str) -> None:
+    data = results_zip(result, fmt)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = set(zf.namelist())
+        for table in ("kpis", "summary", "weekly", "events", "little"):
+            assert f"{table}.{fmt}" in names
+        raw = zf.read(f"kpis.{fmt}")
+    frame = pd.read_csv(io.BytesIO(raw)) if fmt == "csv" else pd.read_parquet(io.BytesIO(raw))
+    assert len(frame) == 3
+    assert set(frame["scenario_hash"]) == {result.stamp["scenario_hash"]}
+    assert frame["placements_per_year"].tolist() == pytest.approx(
+        result.kpis["placements_per_year"].tolist())
+
+
+def test_safe_name() -> None:
+    assert safe_name("Run 1: meer uren!") == "Run-1-meer-uren"
+    assert safe_name("///") == "run"
+
+
+# --------------------------------------------------------------------------- report
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_report_is_complete_and_self_contained(result: Any, lang: str) -> None:
+    html = build_report("Mijn run", result, lang)
+    stamp = result.stamp
+    for needle in (stamp["scenario_hash"], f">{stamp['seed']}<", str(stamp["version"]),
+                   t("rep.inputs", lang), t("rep.kpis", lang), "Mijn run"):
+        assert needle in html, needle
+    # The KPIs with their values, as the page shows them.
+    row = result.summary.set_index("kpi").loc["placements_per_year"]
+    assert kpi_label("placements_per_year", lang) in html
+    assert fmt_num(row["mean"], lang, 1) in html
+    # Every chart is an inline SVG with its reading guide; nothing is fetched from elsewhere.
+    assert html.count("<svg") == len(ch.SINGLE_CHARTS)
+    for key, _ in ch.SINGLE_CHARTS:
+        assert html_mod.escape(t(f"chart.{key}.help", lang)) in html
+    assert "<script" not in html and "<link" not in html and "@import" not in html
+    urls = set(re.findall(r"https?://[^\s\"'<>)]+", html))
+    assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}, urls
+    # The full scenario is embedded and loads back to the same hash.
+    yaml_text = html.split("<pre>")[1].split("</pre>")[0]
+    reloaded = parse_scenario(yaml.safe_load(html_mod.unescape(yaml_text)), "report")
+    assert scenario_hash(reloaded) == stamp["scenario_hash"]
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def test_bands_match_sim_stats(result: Any) -> None:
+    from sim.stats import mean_ci
+
+    bands = ch.t_bands(result.weekly, "waiting_family")
+    week = 300
+    values = result.weekly.loc[result.weekly["week"] == week, "waiting_family"].to_numpy()
+    m, lo, hi, n = mean_ci(values)
+    row = bands.set_index("week").loc[week]
+    assert (row["mean"], row["ci_low"], row["ci_high"], row["n"]) == pytest.approx((m, lo, hi, n))
+
+
+def test_placement_times_agree_with_the_kpi(result: Any) -> None:
+    times = ch.placement_times(result)
+    assert not times.empty and (times["weeks"] >= 0).all()
+    per_rep = times.groupby("rep")["weeks"].mean()
+    kpi = result.kpis.set_index("rep")["referral_to_placement_mean"]
+    assert per_rep.to_numpy() == pytest.approx(kpi.loc[per_rep.index].to_numpy(), rel=0.05)
+
+
+def test_flow_counts_are_consistent(result: Any) -> None:
+    flow = ch.flow_frame(result, "en").set_index("stage")["mean"]
+    assert flow["Referred"] >= flow[ch.term("assessment", "en")] > 0
+    assert flow["Referred"] >= flow["Placed"] >= flow[ch.term("anchoring", "en")]
+    kpi = result.kpis
+    years = (BASE.horizon_weeks - BASE.warmup_weeks) / 52.0
+    assert flow["Referred"] == pytest.approx(kpi["referrals_per_year"].mean() * years, rel=0.05)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def test_defaults_give_back_the_scenario_exactly() -> None:
+    for name in ("baseline.yaml", "minimum-requirements.yaml", "two-counsellors.yaml"):
+        data = scenario_to_dict(load_scenario(f"scenarios/{name}"))
+        for unit in inp.TIME_UNITS:
+            shown = inp.defaults(data, unit)
+            assert inp.build_scenario_dict(data, shown, unit) == data
+
+
+def test_months_are_converted_to_weeks() -> None:
+    data = scenario_to_dict(BASE)
+    values = inp.defaults(data, "months")
+    values[inp.k_steps("ref")] = 2
+    values[inp.k_step("ref", 1, "from")] = 12.0
+    values[inp.k_step("ref", 1, "value")] = 8.0
+    out = inp.build_scenario_dict(data, values, "months")
+    assert out["referrals"]["schedule"][1] == {"from_week": 52.0, "per_year": 8.0}
+
+
+def test_removing_a_step() -> None:
+    data = scenario_to_dict(load_scenario("scenarios/minimum-requirements.yaml"))
+    values = inp.defaults(data)
+    values[inp.k_steps("staff.pnp_counsellor")] = 1
+    out = inp.build_scenario_dict(data, values)
+    assert out["staff"]["pnp_counsellor"]["schedule"] == [{"from_week": 0.0, "hours": 8.0}]
+
+
+def test_unit_conversion_round_trips() -> None:
+    state = {inp.k_step("ref", 1, "from"): 10.0}
+    for old, new in (("weeks", "months"), ("months", "weeks")):
+        inp.convert_from_values(state, inp.from_keys(), old, new)
+    assert state[inp.k_step("ref", 1, "from")] == 10.0
+
+
+# --------------------------------------------------------------------------- minimum check
+
+
+def _summary(mean: float, low: float, high: float, kpi: str = "referral_to_placement_p90"
+             ) -> pd.DataFrame:
+    return pd.DataFrame([{"kpi": kpi, "mean": mean, "ci_low": low, "ci_high": high}])
+
+
+@pytest.mark.parametrize("low, high, verdict", [
+    (40.0, 50.0, mn.MET), (50.0, 52.0, mn.MET), (53.0, 60.0, mn.NOT_MET), (45.0, 60.0, mn.UNCERTAIN),
+])
+def test_judge_uses_the_whole_interval(low: float, high: float, verdict: str) -> None:
+    target = mn.Target("p90", "referral_to_placement_p90", 52.0)
+    (judged,) = mn.judge(_summary((low + high) / 2, low, high), [target])
+    assert judged.verdict == verdict
+
+
+def test_overall_verdict() -> None:
+    tg = mn.Target("p90", "x", 1.0)
+    j = {v: mn.Judged(tg, 0, 0, 0, v) for v in (mn.MET, mn.NOT_MET, mn.UNCERTAIN)}
+    assert mn.overall([j[mn.MET]]) == mn.MET
+    assert mn.overall([j[mn.MET], j[mn.UNCERTAIN]]) == mn.UNCERTAIN
+    assert mn.overall([j[mn.UNCERTAIN], j[mn.NOT_MET]]) == mn.NOT_MET
+
+
+def test_minimum_scenario_keeps_everything_but_staffing() -> None:
+    user = scenario_to_dict(BASE)
+    user["referrals"]["schedule"][0]["per_year"] = 15.0
+    out = mn.build_minimum_dict(user, 26.0)
+    scenario = parse_scenario(out, "minimum")
+    assert [(s.from_week, s.hours) for s in scenario.staff.pnp_counsellor.schedule] == [
+        (0.0, 8.0), (26.0, 19.0)]
+    assert scenario.referrals.schedule[0].per_year == 15.0
+    for section in ("referrals", "families", "breakdown", "phases", "start_state"):
+        assert out[section] == user[section]
+    assert mn.build_minimum_dict(user, 0.0)["staff"]["pnp_counsellor"]["schedule"] == [
+        {"from_week": 0.0, "hours": 19.0}]
+    template = mn.load_template()
+    assert template is not None and mn.template_start_week(template) == 26.0
+
+
+def test_make_targets() -> None:
+    targets = mn.make_targets(52, 85, None)
+    assert [tg.kpi for tg in targets] == ["referral_to_placement_p90", "utilisation_coordinator",
+                                          "utilisation_pnp_counsellor",
+                                          "utilisation_parent_counsellor"]
+    assert targets[1].limit == 0.85
+    assert mn.make_targets(None, None, None) == []
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def test_result_cache_is_lru() -> None:
+    cache = engine.ResultCache(max_entries=2)
+    cache.put(("a", 1, 1), 1)
+    cache.put(("b", 1, 1), 2)
+    assert cache.get(("a", 1, 1)) == 1  # a is now the most recent
+    cache.put(("c", 1, 1), 3)
+    assert ("b", 1, 1) not in cache and ("a", 1, 1) in cache and len(cache) == 2
+
+
+def test_run_cached_runs_once(result: Any) -> None:
+    calls: list[Any] = []
+
+    def fake_runner(scenario: Any, **kw: Any) -> Any:
+        calls.append(kw)
+        return result
+
+    cache = engine.ResultCache()
+    scenario = result.scenario
+    first = engine.run_cached(scenario, cache=cache, runner=fake_runner)
+    second = engine.run_cached(scenario, cache=cache, runner=fake_runner)
+    assert len(calls) == 1 and calls[0]["reps"] == 3 and calls[0]["seed"] == 11
+    assert not first.cached and second.cached and second.result is first.result
+    assert calls[0]["workers"] == engine.default_workers(3)
