@@ -22,6 +22,7 @@ from pydantic import (
     NonNegativeFloat,
     PositiveFloat,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -352,11 +353,13 @@ class Scenario(_Strict):
     crisis: Crisis = Crisis()
     start_state: StartState = StartState()
 
-    @model_validator(mode="after")
-    def _warmup_inside_horizon(self) -> Scenario:
-        if self.warmup_weeks >= self.horizon_weeks:
-            raise ValueError("warmup_weeks must be shorter than horizon_weeks")
-        return self
+    @field_validator("warmup_weeks")
+    @classmethod
+    def _warmup_inside_horizon(cls, v: float, info: ValidationInfo) -> float:
+        horizon = info.data.get("horizon_weeks")
+        if horizon is not None and v >= horizon:
+            raise ValueError(f"warm-up must be shorter than horizon_weeks ({horizon:g})")
+        return v
 
 
 # --------------------------------------------------------------------------- I/O and errors
@@ -392,8 +395,48 @@ def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return []
 
 
+_DIST_TAGS = {"fixed", "exponential", "uniform", "triangular", "lognormal", "gamma"}
+_TYPE_WORDS = {
+    "float": "a number",
+    "int": "a whole number",
+    "bool": "true or false",
+    "string": "text",
+    "list": "a list",
+    "dict": "a mapping of fields",
+    "model": "a mapping of fields",
+    "tuple": "a list of two whole numbers",
+}
+
+
+def _expected(kind: str, ctx: dict[str, Any], msg: str) -> str:
+    """What the field expects, in plain words."""
+    limits = {
+        "greater_than_equal": ("at least", "ge"),
+        "greater_than": ("more than", "gt"),
+        "less_than_equal": ("at most", "le"),
+        "less_than": ("less than", "lt"),
+    }
+    if kind in limits:
+        words, key = limits[kind]
+        return f"expected a value {words} {ctx.get(key)}"
+    if kind == "too_short":
+        return f"expected at least {ctx.get('min_length')} item(s)"
+    if kind == "too_long":
+        return f"expected at most {ctx.get('max_length')} item(s)"
+    if kind == "literal_error":
+        return f"expected one of {ctx.get('expected')}"
+    if kind == "union_tag_invalid":
+        return f"expected 'dist' to be one of {ctx.get('expected_tags')}"
+    if kind == "union_tag_not_found":
+        return "expected a 'dist' field naming the distribution"
+    for prefix, words in _TYPE_WORDS.items():
+        if kind.startswith(prefix):
+            return f"expected {words}"
+    return msg.removeprefix("Value error, ")
+
+
 def _describe(err: Any) -> tuple[str, str]:
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+    loc = tuple(p for p in err["loc"] if p not in _DIST_TAGS and p != "[key]")
     path = ".".join(str(p) for p in loc)
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -406,9 +449,8 @@ def _describe(err: Any) -> tuple[str, str]:
     if kind == "missing":
         return path, "required field is missing"
     got = err.get("input")
-    shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    return path, f"expected {msg[0].lower()}{msg[1:]}{shown}" if kind != "value_error" else msg
+    shown = "" if isinstance(got, dict | list) or kind == "value_error" else f" (got {got!r})"
+    return path, _expected(kind, err.get("ctx") or {}, str(err["msg"])) + shown
 
 
 def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
