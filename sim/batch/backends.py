@@ -10,10 +10,13 @@ tasks go on.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
+import sys
 import time
+import types
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -39,6 +42,28 @@ class Backend(Protocol):
     def run(self, tasks: Iterable[Task], fn: TaskFn) -> Iterator[Outcome | None]: ...
 
     def close(self) -> None: ...
+
+
+@contextlib.contextmanager
+def _hide_main_script(fn: object = None) -> Iterator[None]:
+    """Start worker processes without re-running the parent's ``__main__`` script in them.
+
+    New processes (fork server, spawn, Dask nannies) import the parent's main script by path
+    first. Inside Streamlit that "script" is the app page itself, so each worker would run the
+    whole app. The workers need only ``sim``; the task function is picked by module name. The
+    swap is skipped when the task function itself lives in ``__main__``.
+    """
+    main = sys.modules.get("__main__")
+    spec_name = getattr(getattr(main, "__spec__", None), "name", None)
+    if (main is None or spec_name or not getattr(main, "__file__", None)
+            or getattr(fn, "__module__", None) == "__main__"):
+        yield
+        return
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 def _failure(task: Task, error: str) -> Outcome:
@@ -89,7 +114,8 @@ class LocalBackend:
                     if task is None:
                         exhausted = True
                         break
-                    in_flight[pool.submit(fn, task)] = task
+                    with _hide_main_script(fn):
+                        in_flight[pool.submit(fn, task)] = task
                 if not in_flight:
                     return
                 done, _ = wait(list(in_flight), timeout=IDLE_S, return_when=FIRST_COMPLETED)
@@ -131,7 +157,8 @@ class LocalBackend:
     def _isolated(self, task: Task, fn: TaskFn) -> Outcome:
         pool = self._new_pool(1)
         try:
-            fut = pool.submit(fn, task)
+            with _hide_main_script(fn):
+                fut = pool.submit(fn, task)
             exc = fut.exception()
             if isinstance(exc, BrokenProcessPool):
                 return _failure(task, WORKER_DIED)
@@ -169,10 +196,11 @@ class DaskBackend:
                 n = workers if workers is not None else (os.cpu_count() or 1)
                 if n < 1:
                     raise BackendError(f"--workers must be 1 or more (got {n})")
-                self.cluster = LocalCluster(
-                    n_workers=n, threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=logging.ERROR,
-                )
+                with _hide_main_script():
+                    self.cluster = LocalCluster(
+                        n_workers=n, threads_per_worker=1, processes=True,
+                        dashboard_address=None, silence_logs=logging.ERROR,
+                    )
                 self.client = Client(self.cluster)
         except BackendError:
             raise

@@ -546,8 +546,9 @@ class Store:
         out = wide[["point", *info["parameters"], "rep", *ordered]]
         return out.sort_values(["point", "rep"]).reset_index(drop=True)
 
-    def summary(self, experiment: str) -> pd.DataFrame:
-        """Per point and KPI: mean with its 95% t-interval across replications."""
+    def summary(self, experiment: str, kpi: str | None = None) -> pd.DataFrame:
+        """Per point and KPI (or only ``kpi``): mean with its 95% t-interval across the
+        stored replications (NULL values, KPIs without observations, left out)."""
         from sim.stats import mean_ci
 
         info = self.experiment(experiment)
@@ -555,8 +556,9 @@ class Store:
             """SELECT p.point, p.params, k.kpi, list(k.value ORDER BY k.rep) AS vals
                FROM points p JOIN kpis k ON k.scenario_hash = p.scenario_hash
                WHERE p.experiment = ? AND k.seed = ? AND k.rep < ?
+                 AND (?::VARCHAR IS NULL OR k.kpi = ?::VARCHAR)
                GROUP BY p.point, p.params, k.kpi ORDER BY p.point, k.kpi""",
-            [experiment, info["seed"], info["replications"]],
+            [experiment, info["seed"], info["replications"], kpi, kpi],
         ).fetchall()
         rows = []
         for point, params, kpi, vals in long:

@@ -228,3 +228,20 @@ def test_the_backend_streams_with_few_tasks_in_flight(small_spec: Path) -> None:
     finally:
         be.close()
     assert got == pulled == 18
+
+
+def test_workers_do_not_rerun_the_parent_main_script(small_spec: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inside Streamlit, ``__main__`` is the app page; worker processes must not run it."""
+    import sys
+    import types
+
+    marker = tmp_path / "main_ran"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'w').write('ran')\n", encoding="utf-8")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    summary = run_sweep(load_spec(small_spec), tmp_path / "s.duckdb", workers=2)
+    assert summary.complete and summary.succeeded == 18
+    assert not marker.exists()

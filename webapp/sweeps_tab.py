@@ -1,0 +1,293 @@
+"""The "Sweeps" tab: open a sweep store, pick an experiment, plot a KPI against the swept
+parameters with its 95% interval, and show the table.
+
+``render_sweeps_tab(lang)`` is called by the app inside a tab. Its texts live in
+:data:`LABELS` below (Dutch first, the default; every key in both languages). KPI names come
+from ``sim.kpi_defs`` like everywhere else in the app.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from sim.kpi_defs import KPIS
+
+LANGS = ("nl", "en")
+DEFAULT_LANG = "nl"
+
+LABELS: dict[str, dict[str, str]] = {
+    "nl": {
+        "title": "Reeksen van scenario's (sweeps)",
+        "intro": "Open een resultatenbank van `pnp-sim sweep` om een KPI te bekijken tegenover "
+                 "de gevarieerde parameters, met het 95%-betrouwbaarheidsinterval.",
+        "store_path": "Pad naar de resultatenbank (.duckdb)",
+        "store_help": "Het bestand dat u bij `pnp-sim sweep ... --store` opgaf.",
+        "store_hint": "Geef het pad van een resultatenbank op.",
+        "no_experiments": "Deze resultatenbank bevat nog geen experimenten.",
+        "experiment": "Experiment",
+        "progress": "{done} van {planned} replicaties opgeslagen, {failed} mislukt, "
+                    "{invalid} ongeldige punten.",
+        "incomplete": "Dit experiment is nog niet af: de intervallen steunen op minder "
+                      "replicaties dan gepland. Start dezelfde sweep opnieuw om verder te gaan.",
+        "no_results": "Voor dit experiment zijn nog geen replicaties opgeslagen.",
+        "kpi": "KPI",
+        "x_param": "Parameter op de x-as",
+        "y_param": "Tweede parameter (warmtekaart)",
+        "none": "(geen)",
+        "fixed": "Vaste waarde voor {param}",
+        "spread": "De punten verschillen ook in {params} (Latin hypercube): elk punt is één "
+                  "scenario, met zijn eigen interval.",
+        "mean": "Gemiddelde",
+        "ci_low": "95%-interval, onder",
+        "ci_high": "95%-interval, boven",
+        "n": "Replicaties",
+        "point": "Punt",
+        "table": "Tabel",
+        "chart_line": "{kpi} tegenover {x}: gemiddelde over de replicaties (lijn) met het "
+                      "95%-betrouwbaarheidsinterval (band).",
+        "chart_heat": "{kpi} voor elke combinatie van {x} en {y}: de kleur is het gemiddelde; "
+                      "het interval staat in de tabel en bij het aanwijzen van een vak.",
+        "unit": "eenheid",
+        "download": "Tabel downloaden (CSV)",
+        "na": "geen waarnemingen",
+    },
+    "en": {
+        "title": "Scenario sweeps",
+        "intro": "Open a results store written by `pnp-sim sweep` to see a KPI against the "
+                 "swept parameters, with its 95% confidence interval.",
+        "store_path": "Path to the results store (.duckdb)",
+        "store_help": "The file you gave to `pnp-sim sweep ... --store`.",
+        "store_hint": "Enter the path of a results store.",
+        "no_experiments": "This results store holds no experiments yet.",
+        "experiment": "Experiment",
+        "progress": "{done} of {planned} replications stored, {failed} failed, "
+                    "{invalid} invalid points.",
+        "incomplete": "This experiment is not finished: the intervals rest on fewer "
+                      "replications than planned. Run the same sweep again to resume.",
+        "no_results": "No replications are stored for this experiment yet.",
+        "kpi": "KPI",
+        "x_param": "Parameter on the x axis",
+        "y_param": "Second parameter (heat map)",
+        "none": "(none)",
+        "fixed": "Fixed value of {param}",
+        "spread": "The points also differ in {params} (Latin hypercube): each point is one "
+                  "scenario, with its own interval.",
+        "mean": "Mean",
+        "ci_low": "95% interval, low",
+        "ci_high": "95% interval, high",
+        "n": "Replications",
+        "point": "Point",
+        "table": "Table",
+        "chart_line": "{kpi} against {x}: mean over the replications (line) with the 95% "
+                      "confidence interval (band).",
+        "chart_heat": "{kpi} for each combination of {x} and {y}: the colour is the mean; the "
+                      "interval is in the table and shown when pointing at a cell.",
+        "unit": "unit",
+        "download": "Download the table (CSV)",
+        "na": "no observations",
+    },
+}
+
+#: A parameter with at most this many distinct values can be fixed at one of them.
+MAX_FIXABLE = 25
+
+
+def tr(key: str, lang: str, **fmt: Any) -> str:
+    """The label for ``key`` in ``lang`` (Dutch for an unknown language); KeyError if missing."""
+    text = LABELS[lang if lang in LANGS else DEFAULT_LANG][key]
+    return text.format(**fmt) if fmt else text
+
+
+def kpi_name(kpi: str, lang: str) -> str:
+    d = KPIS.get(kpi)
+    if d is None:
+        return kpi
+    return d.nl if lang == "nl" else d.en
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _load(path: str, mtime: float, experiment: str | None, kpi: str | None
+          ) -> dict[str, Any]:
+    """Read what the tab shows; cached per file version (``mtime``), experiment and KPI."""
+    from sim.batch.store import Store
+
+    with Store(path, read_only=True) as store:
+        out: dict[str, Any] = {"experiments": store.experiments()}
+        if experiment is not None:
+            out["info"] = store.experiment(experiment)
+            out["kpis"] = sorted(
+                {str(r[0]) for r in store.con.execute(
+                    """SELECT DISTINCT k.kpi FROM kpis k JOIN points p
+                       ON p.scenario_hash = k.scenario_hash WHERE p.experiment = ?""",
+                    [experiment]).fetchall()},
+                key=lambda k: (list(KPIS).index(k) if k in KPIS else len(KPIS), k))
+            if kpi is not None:
+                out["summary"] = store.summary(experiment, kpi)
+        return out
+
+
+def _store_mtime(path: Path) -> float:
+    wal = path.with_name(path.name + ".wal")
+    times = [path.stat().st_mtime] + ([wal.stat().st_mtime] if wal.exists() else [])
+    return max(times)
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return bool(pd.api.types.is_numeric_dtype(series)) and not pd.api.types.is_bool_dtype(
+        series)
+
+
+def line_chart(df: pd.DataFrame, x: str, x_title: str, y_title: str,
+               one_per_x: bool) -> alt.Chart:
+    """Mean against one parameter: a line with its 95% band, or, when several points share an
+    x value (Latin hypercube), each point with its own interval bar."""
+    kind = "quantitative" if _is_numeric(df[x]) else "nominal"
+    base = alt.Chart(df).encode(x=alt.X(f"{x}:{kind[0].upper()}", title=x_title))
+    tooltip = [alt.Tooltip(x, title=x_title), alt.Tooltip("mean:Q", title=y_title, format=".3g"),
+               alt.Tooltip("ci_low:Q", format=".3g"), alt.Tooltip("ci_high:Q", format=".3g"),
+               alt.Tooltip("n:Q")]
+    if one_per_x:
+        band = base.mark_area(opacity=0.25).encode(y=alt.Y("ci_low:Q", title=y_title),
+                                                   y2="ci_high:Q")
+        line = base.mark_line(point=True).encode(y="mean:Q", tooltip=tooltip)
+        return (band + line).properties(height=360)
+    bars = base.mark_errorbar().encode(y=alt.Y("ci_low:Q", title=y_title), y2="ci_high:Q")
+    dots = base.mark_point(filled=True).encode(y="mean:Q", tooltip=tooltip)
+    return (bars + dots).properties(height=360)
+
+
+def heat_map(df: pd.DataFrame, x: str, y: str, x_title: str, y_title: str,
+             kpi_title: str) -> alt.Chart:
+    tooltip = [alt.Tooltip(x, title=x_title), alt.Tooltip(y, title=y_title),
+               alt.Tooltip("mean:Q", title=kpi_title, format=".3g"),
+               alt.Tooltip("ci_low:Q", format=".3g"), alt.Tooltip("ci_high:Q", format=".3g"),
+               alt.Tooltip("n:Q")]
+    discrete = df[x].nunique() <= MAX_FIXABLE and df[y].nunique() <= MAX_FIXABLE
+    if discrete:
+        chart = alt.Chart(df).mark_rect().encode(
+            x=alt.X(f"{x}:O", title=x_title), y=alt.Y(f"{y}:O", title=y_title, sort="descending"),
+            color=alt.Color("mean:Q", title=kpi_title), tooltip=tooltip)
+        text = alt.Chart(df).mark_text(fontSize=11).encode(
+            x=alt.X(f"{x}:O"), y=alt.Y(f"{y}:O", sort="descending"),
+            text=alt.Text("mean:Q", format=".3g"))
+        return (chart + text).properties(height=360)
+    return alt.Chart(df).mark_circle(size=120).encode(
+        x=alt.X(f"{x}:Q", title=x_title), y=alt.Y(f"{y}:Q", title=y_title),
+        color=alt.Color("mean:Q", title=kpi_title), tooltip=tooltip).properties(height=360)
+
+
+def render_sweeps_tab(lang: str) -> None:
+    """Draw the tab (texts in ``lang``: "nl" or "en")."""
+    lg = lang if lang in LANGS else DEFAULT_LANG
+    st.subheader(tr("title", lg))
+    st.caption(tr("intro", lg))
+    raw = st.text_input(tr("store_path", lg), key="sweeps_store_path",
+                        help=tr("store_help", lg))
+    if not raw.strip():
+        st.info(tr("store_hint", lg))
+        return
+
+    from sim.batch.store import StoreError
+
+    path = Path(raw.strip()).expanduser()
+    try:
+        data = _load(str(path), _store_mtime(path) if path.exists() else 0.0, None, None)
+    except StoreError as exc:
+        st.error(str(exc))
+        return
+    exps: pd.DataFrame = data["experiments"]
+    if exps.empty:
+        st.info(tr("no_experiments", lg))
+        return
+
+    names = exps["experiment"].tolist()
+    experiment = st.selectbox(tr("experiment", lg), names, key="sweeps_experiment")
+    row = exps.set_index("experiment").loc[experiment]
+    st.caption(tr("progress", lg, done=int(row.replications_done),
+                  planned=int(row.replications_planned),
+                  failed=int(row.failed_replications), invalid=int(row.invalid_points)))
+    if int(row.replications_done) == 0:
+        st.warning(tr("no_results", lg))
+        return
+    if int(row.replications_done) < int(row.replications_planned):
+        st.warning(tr("incomplete", lg))
+
+    mtime = _store_mtime(path)
+    try:
+        details = _load(str(path), mtime, experiment, None)
+    except StoreError as exc:
+        st.error(str(exc))
+        return
+    kpis: list[str] = details["kpis"]
+    params: list[str] = details["info"]["parameters"]
+
+    def kpi_fmt(k: str) -> str:
+        unit = KPIS[k].unit if k in KPIS else ""
+        return f"{kpi_name(k, lg)} ({unit})" if unit else kpi_name(k, lg)
+
+    default_kpi = kpis.index("wait_family_p90") if "wait_family_p90" in kpis else 0
+    kpi = st.selectbox(tr("kpi", lg), kpis, index=default_kpi, format_func=kpi_fmt,
+                       key="sweeps_kpi")
+    summary: pd.DataFrame = _load(str(path), mtime, experiment, kpi)["summary"]
+
+    cols = st.columns(2)
+    x = cols[0].selectbox(tr("x_param", lg), params, key="sweeps_x")
+    others = [p for p in params if p != x]
+    none = tr("none", lg)
+    y_choice = cols[1].selectbox(tr("y_param", lg), [none, *others], key="sweeps_y")
+    y = None if y_choice == none else y_choice
+
+    # fix the remaining parameters at one value each where they take few values (a grid)
+    view = summary
+    spread: list[str] = []
+    rest = [p for p in params if p not in (x, y)]
+    if rest:
+        fixed_cols = st.columns(min(3, len(rest)))
+        for i, p in enumerate(rest):
+            values = sorted(view[p].dropna().unique().tolist(), key=_sort_key)
+            if 1 < len(values) <= MAX_FIXABLE:
+                choice = fixed_cols[i % len(fixed_cols)].selectbox(
+                    tr("fixed", lg, param=p), values, key=f"sweeps_fix_{p}")
+                view = view[view[p] == choice]
+            elif len(values) > MAX_FIXABLE:
+                spread.append(p)
+    if spread:
+        st.caption(tr("spread", lg, params=", ".join(spread)))
+
+    plot = view.dropna(subset=["mean"])
+    kpi_title = kpi_fmt(kpi)
+    if plot.empty:
+        st.info(tr("na", lg))
+    elif y is None:
+        one_per_x = not plot[x].duplicated().any()
+        st.altair_chart(line_chart(plot.sort_values(x, key=_sort_series), x, x, kpi_title,
+                                   one_per_x), width="stretch")
+        st.caption(tr("chart_line", lg, kpi=kpi_name(kpi, lg), x=x))
+    else:
+        st.altair_chart(heat_map(plot, x, y, x, y, kpi_title), width="stretch")
+        st.caption(tr("chart_heat", lg, kpi=kpi_name(kpi, lg), x=x, y=y))
+
+    st.markdown(f"**{tr('table', lg)}**")
+    table = view[["point", *params, "mean", "ci_low", "ci_high", "n"]].rename(columns={
+        "point": tr("point", lg), "mean": tr("mean", lg), "ci_low": tr("ci_low", lg),
+        "ci_high": tr("ci_high", lg), "n": tr("n", lg)})
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button(tr("download", lg), table.to_csv(index=False).encode("utf-8"),
+                       file_name=f"{experiment}-{kpi}.csv", mime="text/csv",
+                       key="sweeps_download")
+
+
+def _sort_key(v: Any) -> tuple[int, float, str]:
+    if isinstance(v, int | float) and not (isinstance(v, float) and math.isnan(v)):
+        return (0, float(v), "")
+    return (1, 0.0, str(v))
+
+
+def _sort_series(s: pd.Series) -> pd.Series:
+    return s.map(lambda v: _sort_key(v))
