@@ -196,7 +196,12 @@ class DaskBackend:
                 n = workers if workers is not None else (os.cpu_count() or 1)
                 if n < 1:
                     raise BackendError(f"--workers must be 1 or more (got {n})")
-                with _hide_main_script():
+                import dask
+
+                # Dask's statistical profiler samples the worker thread every 10 ms, which
+                # slows a pure-Python simulation noticeably; a local cluster does not need it.
+                with _hide_main_script(), dask.config.set(
+                        {"distributed.worker.profile.enabled": False}):
                     self.cluster = LocalCluster(
                         n_workers=n, threads_per_worker=1, processes=True,
                         dashboard_address=None, silence_logs=logging.ERROR,

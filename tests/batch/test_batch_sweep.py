@@ -126,6 +126,7 @@ def test_a_worker_that_dies_is_recorded_and_the_sweep_goes_on(small_spec: Path, 
     loaded = load_spec(small_spec)
     if backend == "dask":
         import dask
+        import distributed  # noqa: F401 - its config defaults must be loaded before the set
 
         # let the scheduler give up on the task after its second dead worker (default: 4)
         with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
