@@ -127,6 +127,7 @@ class PnPModel:
             0,
         )
         self.weekly: list[tuple[float, ...]] = []
+        self._prev_integrals = {k: dict.fromkeys(ROLES, 0.0) for k in ("a", "u", "n", "c")}
         self.window_start: dict[str, dict[str, float]] = {}
         self._prepare()
 
@@ -186,6 +187,8 @@ class PnPModel:
         else:
             self._window_start()
         env.run(until=self.horizon)
+        if len(self.weekly) < int(self.horizon):
+            self._record_week()  # the last full week ends at the horizon itself
         self.rec.settle()
         self.staff.account()
         self.rec.open_stays(self.children)
@@ -224,28 +227,29 @@ class PnPModel:
 
     def _monitor(self) -> Proc:
         """One row per week: children per state at the week's end, hours averaged over it."""
-        env, st, rec, fam = self.env, self.staff, self.rec, self.families
-        prev = {k: dict.fromkeys(ROLES, 0.0) for k in ("a", "u", "n", "c")}
-        week = 0
-        while week + 1 <= self.horizon:
-            yield env.timeout(1.0)
-            st.account()
-            row: list[float] = [float(week)]
-            row += [float(rec.count[s]) for s in STATES]
-            row += [float(fam.size), float(fam.in_screening)]
-            row += [float(rec.referred), float(rec.exited)]
-            for key, integral in (
-                ("a", st.int_available),
-                ("n", st.int_needed),
-                ("u", st.int_used),
-                ("c", st.int_cases),
-            ):
-                p = prev[key]
-                for r in ROLES:
-                    row.append(integral[r] - p[r])
-                    p[r] = integral[r]
-            self.weekly.append(tuple(row))
-            week += 1
+        while len(self.weekly) + 1 < self.horizon:
+            yield self.env.timeout(1.0)
+            self._record_week()
+
+    def _record_week(self) -> None:
+        st, rec, fam = self.staff, self.rec, self.families
+        st.account()
+        row: list[float] = [float(len(self.weekly))]
+        row += [float(rec.count[s]) for s in STATES]
+        row += [float(fam.size), float(fam.in_screening)]
+        row += [float(rec.referred), float(rec.exited)]
+        prev = self._prev_integrals
+        for key, integral in (
+            ("a", st.int_available),
+            ("n", st.int_needed),
+            ("u", st.int_used),
+            ("c", st.int_cases),
+        ):
+            p = prev[key]
+            for r in ROLES:
+                row.append(integral[r] - p[r])
+                p[r] = integral[r]
+        self.weekly.append(tuple(row))
 
     # ------------------------------------------------------------------ referrals
 
