@@ -38,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = ROOT / "scenarios"
 DEFAULT_SCENARIO = "baseline.yaml"
 
+TABS = ("results", "compare", "minimum", "downloads", "scenario", "sweeps")
+
 #: KPI cards shown on top of the results, in this order (then one row per role).
 CARD_KPIS = (
     "wait_assessment_mean",
@@ -58,6 +60,14 @@ class Run:
     seconds: float
     cached: bool
     key: tuple[str, int, int]
+    _summary: pd.DataFrame | None = None
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """``result.summary``, computed once (the property recomputes every interval)."""
+        if self._summary is None:
+            self._summary = self.result.summary
+        return self._summary
 
 
 def ss() -> Any:
@@ -89,8 +99,18 @@ def set_base(data: dict[str, Any], source: str) -> None:
         del state[key]
 
 
+#: Widgets in tabs that may be hidden; Streamlit forgets the state of a widget that is not drawn,
+#: so these are re-assigned every run (Streamlit's documented way to keep them).
+PERSIST = ("ui:view_run", "ui:cmp_runs", "ui:cmp_base", "ui:cmp_auto", "ui:min_start",
+           "ui:min_use_p90", "ui:min_p90", "ui:min_use_util", "ui:min_util", "ui:min_use_wait",
+           "ui:min_wait", "ui:yaml_text")
+
+
 def init_state() -> None:
     state = ss()
+    for key in PERSIST:
+        if key in state:
+            state[key] = state[key]
     state.setdefault("runs", {})
     state.setdefault("ui:lang", DEFAULT_LANG)
     state.setdefault(inp.TIME_UNIT_KEY, "weeks")
@@ -168,6 +188,10 @@ def _on_unit_change() -> None:
     new = state[inp.TIME_UNIT_KEY]
     inp.convert_from_values(state, inp.from_keys(), state.get("ui:time_unit_prev", "weeks"), new)
     state["ui:time_unit_prev"] = new
+
+
+def _on_cmp_pick() -> None:
+    ss()["ui:cmp_auto"] = False
 
 
 def _on_apply_yaml() -> None:
@@ -297,7 +321,14 @@ def execute(scenario: Scenario, name: str, lg: str, where: Any) -> Run | None:
     """Run ``scenario`` (or take it from the cache) with a progress bar; keep it as ``name``."""
     bar = where.progress(0.0, text=t("run.progress", lg, done=0, total=scenario.replications))
 
+    last = [0.0]
+
     def progress(done: int, total: int) -> None:
+        # At most five updates a second: each one costs the browser a repaint.
+        now = time.perf_counter()
+        if done < total and now - last[0] < 0.2:
+            return
+        last[0] = now
         bar.progress(min(1.0, done / max(total, 1)), text=t("run.progress", lg, done=done,
                                                                total=total))
 
@@ -365,15 +396,14 @@ def sidebar_run(lg: str, scenario: Scenario | None, error: str | None) -> None:
 # --------------------------------------------------------------------------- results
 
 
-def _kpi_card(result: Any, kpi: str, lg: str) -> None:
-    row = result.summary.set_index("kpi").loc[kpi]
+def _kpi_card(summary: pd.DataFrame, kpi: str, lg: str) -> None:
+    row = summary.loc[kpi]
     with st.container(border=True):
         st.metric(kpi_label(kpi, lg), fmt_kpi(kpi, float(row["mean"]), lg))
         st.caption(fmt_ci(kpi, float(row["ci_low"]), float(row["ci_high"]), lg))
 
 
-def summary_table(result: Any, lg: str) -> pd.DataFrame:
-    s = result.summary
+def summary_table(s: pd.DataFrame, lg: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("col.kpi", lg): [kpi_label(k, lg) for k in s["kpi"]],
         t("col.mean", lg): [fmt_kpi(k, m, lg) for k, m in zip(s["kpi"], s["mean"], strict=True)],
@@ -422,17 +452,18 @@ def tab_results(lg: str, scenario: Scenario | None) -> None:
         st.warning(t("res.stale", lg))
     st.subheader(t("res.kpis", lg))
     st.caption(t("res.kpis_help", lg))
+    summary = run.summary.set_index("kpi")
     cols = st.columns(3)
     for i, kpi in enumerate(CARD_KPIS):
         with cols[i % 3]:
-            _kpi_card(result, kpi, lg)
+            _kpi_card(summary, kpi, lg)
     cols = st.columns(3)
     for i, role in enumerate(ROLES):
         with cols[i]:
-            _kpi_card(result, f"utilisation_{role}", lg)
-            _kpi_card(result, f"caseload_{role}", lg)
+            _kpi_card(summary, f"utilisation_{role}", lg)
+            _kpi_card(summary, f"caseload_{role}", lg)
     with st.expander(t("res.all_kpis", lg)):
-        st.dataframe(summary_table(result, lg), hide_index=True)
+        st.dataframe(summary_table(run.summary, lg), hide_index=True)
     st.subheader(t("res.charts", lg))
     for key, builder in ch.SINGLE_CHARTS:
         try:
@@ -478,10 +509,10 @@ def compare_frames(runs: dict[str, Run], base: str, others: list[str],
 
 
 def side_by_side(runs: dict[str, Run], names: list[str], lg: str) -> pd.DataFrame:
-    first = runs[names[0]].result.summary
+    first = runs[names[0]].summary
     table = pd.DataFrame({t("col.kpi", lg): [kpi_label(k, lg) for k in first["kpi"]]})
     for name in names:
-        s = runs[name].result.summary.set_index("kpi").reindex(first["kpi"])
+        s = runs[name].summary.set_index("kpi").reindex(first["kpi"])
         table[name] = [
             f"{fmt_kpi(k, m, lg)} ({fmt_ci(k, lo, hi, lg)})"
             for k, m, lo, hi in zip(first["kpi"], s["mean"], s["ci_low"], s["ci_high"],
@@ -499,9 +530,13 @@ def tab_compare(lg: str) -> None:
         return
     names = list(runs)
     chosen = [n for n in state.get("ui:cmp_runs", []) if n in names]
-    if "ui:cmp_runs" not in state or len(chosen) != len(state["ui:cmp_runs"]):
-        state["ui:cmp_runs"] = chosen if len(chosen) >= 2 else names[-2:]
-    st.multiselect(t("cmp.runs", lg), names, key="ui:cmp_runs")
+    # Until the user picks runs, the comparison follows the two latest runs.
+    if state.get("ui:cmp_auto", True) or len(chosen) < 2:
+        state["ui:cmp_runs"] = names[-2:]
+        state["ui:cmp_auto"] = True
+    elif len(chosen) != len(state["ui:cmp_runs"]):
+        state["ui:cmp_runs"] = chosen
+    st.multiselect(t("cmp.runs", lg), names, key="ui:cmp_runs", on_change=_on_cmp_pick)
     chosen = list(state["ui:cmp_runs"])
     if len(chosen) < 2:
         st.info(t("cmp.pick_two", lg))
@@ -584,7 +619,7 @@ def tab_minimum(lg: str, data: dict[str, Any], scenario: Scenario | None) -> Non
     done = state.get("ui:min_done")
     if done and done[0] in state["runs"]:
         name, spec = done
-        judged = mn.judge(state["runs"][name].result.summary,
+        judged = mn.judge(state["runs"][name].summary,
                           [mn.Target(k, kpi, lim, role) for k, kpi, lim, role in spec])
         show_judgement(judged, state["runs"][name], lg)
 
@@ -616,7 +651,7 @@ def show_judgement(judged: list[mn.Judged], run: Run, lg: str) -> None:
         t("col.verdict", lg): [t(f"min.{j.verdict}", lg) for j in judged],
     })
     st.dataframe(table, hide_index=True)
-    share = run.result.summary.set_index("kpi").loc["placed_share", "mean"]
+    share = run.summary.set_index("kpi").loc["placed_share", "mean"]
     st.caption(t("min.note_placed", lg, share=fmt_kpi("placed_share", float(share), lg)))
     st.caption(t("min.saved_as", lg, name=run.name))
 
@@ -713,20 +748,28 @@ def main() -> None:
         pkg_version = "?"
     st.title(t("app.title", lg))
     st.caption(t("app.caption", lg) + " " + t("app.version", lg, version=pkg_version))
-    tabs = st.tabs([t("tab.results", lg), t("tab.compare", lg), t("tab.minimum", lg),
-                    t("tab.downloads", lg), t("tab.scenario", lg), t("tab.sweeps", lg)])
-    with tabs[0]:
-        tab_results(lg, scenario)
-    with tabs[1]:
-        tab_compare(lg)
-    with tabs[2]:
-        tab_minimum(lg, data, scenario)
-    with tabs[3]:
-        tab_downloads(lg)
-    with tabs[4]:
-        tab_scenario(lg, scenario)
-    with tabs[5]:
-        tab_sweeps(lg)
+    labels = {key: t(f"tab.{key}", lg) for key in TABS}
+    state = ss()
+    if state.get("ui:tab") not in labels.values():
+        # After a language switch, stay on the same tab under its new name.
+        opened = next((k for k in TABS for code in LANGS if state.get("ui:tab") ==
+                       t(f"tab.{k}", code)), TABS[0])
+        state["ui:tab"] = labels[opened]
+    # Only the open tab runs (on_change="rerun"): hidden tabs cost nothing.
+    tabs = dict(zip(TABS, st.tabs(list(labels.values()), key="ui:tab", on_change="rerun"),
+                    strict=True))
+    render = {
+        "results": lambda: tab_results(lg, scenario),
+        "compare": lambda: tab_compare(lg),
+        "minimum": lambda: tab_minimum(lg, data, scenario),
+        "downloads": lambda: tab_downloads(lg),
+        "scenario": lambda: tab_scenario(lg, scenario),
+        "sweeps": lambda: tab_sweeps(lg),
+    }
+    for key, container in tabs.items():
+        if container.open is not False:
+            with container:
+                render[key]()
 
 
 __all__ = ["main", "CHILD_PHASES"]

@@ -81,6 +81,16 @@ def click_run(at: AppTest) -> AppTest:
     return at
 
 
+def open_tab(at: AppTest, key: str, lang: str = "nl") -> AppTest:
+    """Switch to a tab (only the open tab is drawn)."""
+    from webapp.i18n import t
+
+    at.session_state["ui:tab"] = t(f"tab.{key}", lang)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 @pytest.fixture
 def app(spy: RunSpy) -> AppTest:
     return new_app()

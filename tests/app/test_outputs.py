@@ -1,4 +1,4 @@
-"""Downloads and the HTML report; the pure helpers behind the page (inputs, minimum check, cache)."""
+"""Downloads, the HTML report, and the pure helpers behind the page (inputs, minimum, cache)."""
 
 from __future__ import annotations
 
@@ -172,7 +172,8 @@ def _summary(mean: float, low: float, high: float, kpi: str = "referral_to_place
 
 
 @pytest.mark.parametrize("low, high, verdict", [
-    (40.0, 50.0, mn.MET), (50.0, 52.0, mn.MET), (53.0, 60.0, mn.NOT_MET), (45.0, 60.0, mn.UNCERTAIN),
+    (40.0, 50.0, mn.MET), (50.0, 52.0, mn.MET), (53.0, 60.0, mn.NOT_MET),
+    (45.0, 60.0, mn.UNCERTAIN),
 ])
 def test_judge_uses_the_whole_interval(low: float, high: float, verdict: str) -> None:
     target = mn.Target("p90", "referral_to_placement_p90", 52.0)
