@@ -181,7 +181,8 @@ class DaskBackend:
     name = "dask"
 
     def __init__(self, workers: int | None = None, address: str | None = None,
-                 max_in_flight: int | None = None, timeout_s: float = 20.0):
+                 max_in_flight: int | None = None, timeout_s: float = 20.0,
+                 wait_for_workers_s: float = 60.0):
         try:
             from distributed import Client, LocalCluster
         except ImportError:
@@ -192,6 +193,14 @@ class DaskBackend:
         try:
             if address:
                 self.client = Client(address, timeout=f"{timeout_s}s")
+                try:
+                    self.client.wait_for_workers(1, timeout=wait_for_workers_s)
+                except (TimeoutError, OSError):
+                    self.client.close()
+                    raise BackendError(
+                        f"the Dask scheduler at {address} has no workers after "
+                        f"{wait_for_workers_s:g} s; start some with: dask worker {address}"
+                    ) from None
             else:
                 n = workers if workers is not None else (os.cpu_count() or 1)
                 if n < 1:

@@ -27,7 +27,8 @@ def raise_on_marked(task: Task) -> Outcome:
 
 
 def die_on_marked_rep(task: Task) -> Outcome:
-    """Replication 1 of the marked point kills its worker process (as SIGKILL or OOM would)."""
-    if _marked(task) and task.rep == 1:
+    """Replication 1 of the marked point with 8 referrals a year kills its worker process (as
+    a SIGKILL or the out-of-memory killer would)."""
+    if _marked(task) and task.rep == 1 and task.scenario.referrals.schedule[0].per_year == 8:
         os._exit(17)
     return run_task(task)
