@@ -51,6 +51,11 @@ from sim.scenario import (
     set_by_path,
 )
 
+#: Column names of the results tables, which parameter names may not take.
+RESERVED_COLUMNS = ("point", "rep", "seed", "scenario_hash", "params", "error", "kpi", "value",
+                    "mean", "ci_low", "ci_high", "n", "replications", "replications_done",
+                    "failed", "attempts", "week", "experiment")
+
 #: Scenario fields a sweep may not vary: they are set by the spec itself.
 RESERVED_PATHS = ("name", "description", "replications", "seed")
 
@@ -154,6 +159,12 @@ class ParameterSpec(_Strict):
             raise ValueError("between must be [low, high] with low <= high")
         if (self.integer or self.decimals is not None) and self.between is None:
             raise ValueError("integer and decimals only apply to between (Latin hypercube)")
+        from sim.kpi_defs import KPIS
+
+        if self.label in KPIS or self.label in RESERVED_COLUMNS:
+            what = "a KPI" if self.label in KPIS else "a column of the results tables"
+            raise ValueError(f"name {self.label!r} is also the name of {what}; choose another "
+                             "name")
         return self
 
     @property

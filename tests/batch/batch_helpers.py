@@ -35,7 +35,7 @@ def spec_dict(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-def write_spec(folder: Path, name: str = "spec.yaml", **overrides: Any) -> Path:
-    path = folder / name
+def write_spec(folder: Path, filename: str = "spec.yaml", **overrides: Any) -> Path:
+    path = folder / filename
     path.write_text(yaml.safe_dump(spec_dict(**overrides), sort_keys=False), encoding="utf-8")
     return path

@@ -101,14 +101,14 @@ def test_latin_hypercube_is_stratified_and_seeded(tmp_path: Path) -> None:
 
 def test_latin_hypercube_integer_and_decimals(tmp_path: Path) -> None:
     spec = write_spec(tmp_path, parameters=[
-        {"path": "families.interested_per_year", "name": "n", "between": [10, 19],
+        {"path": "families.interested_per_year", "name": "families", "between": [10, 19],
          "integer": True},
-        {"path": "families.screening.pass_rate", "name": "r", "between": [0.1, 0.3],
+        {"path": "families.screening.pass_rate", "name": "rate", "between": [0.1, 0.3],
          "decimals": 2},
     ], latin_hypercube={"points": 10, "seed": 0})
     points = list(load_spec(spec).points())
-    assert sorted(p.params["n"] for p in points) == list(range(10, 20))
-    assert all(round(p.params["r"], 2) == p.params["r"] for p in points)
+    assert sorted(p.params["families"] for p in points) == list(range(10, 20))
+    assert all(round(p.params["rate"], 2) == p.params["rate"] for p in points)
 
 
 def test_grid_crossed_with_latin_hypercube(tmp_path: Path) -> None:
@@ -171,6 +171,10 @@ def _fields(err: SpecError) -> list[str]:
      "swept twice"),
     ({"parameters": [{"path": "horizon_weeks", "valus": [60]}]}, "parameters.0.valus",
      "did you mean 'values'"),
+    ({"parameters": [{"path": "referrals.schedule.0.per_year", "name": "referrals_per_year",
+                      "values": [8]}]}, "parameters.0", "also the name of a KPI"),
+    ({"parameters": [{"path": "horizon_weeks", "name": "rep", "values": [60]}]},
+     "parameters.0", "also the name of a column"),
 ])
 def test_schema_refusals_name_the_field(tmp_path: Path, change: dict[str, Any], field: str,
                                         words: str) -> None:
