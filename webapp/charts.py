@@ -51,12 +51,16 @@ def t_bands(df: pd.DataFrame, value: str, by: Sequence[str] = ("week",)) -> pd.D
 def _line_band(data: pd.DataFrame, x: str, color: str, x_title: str, y_title: str,
                color_title: str, y_format: str | None = None,
                domain: list[str] | None = None, range_: list[str] | None = None) -> alt.Chart:
-    scale = alt.Scale(domain=domain, range=range_) if domain else alt.Undefined
+    if domain is None:
+        # Legend in the order the series come (phase order), not alphabetical.
+        domain = list(dict.fromkeys(data[color]))
+    scale = (alt.Scale(domain=domain, range=range_) if range_
+             else alt.Scale(domain=domain, scheme="tableau10"))
     y_axis = alt.Axis(format=y_format) if y_format else alt.Undefined
     base = alt.Chart(data).encode(
-        x=alt.X(f"{x}:Q", title=x_title),
+        x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(nice=False, zero=True)),
         color=alt.Color(f"{color}:N", title=color_title, scale=scale,
-                        legend=alt.Legend(orient="bottom", columns=3)),
+                        legend=alt.Legend(orient="right", labelLimit=220)),
     )
     band = base.mark_area(opacity=0.22).encode(
         y=alt.Y("ci_low:Q", title=y_title, axis=y_axis), y2="ci_high:Q"

@@ -355,9 +355,11 @@ def execute(scenario: Scenario, name: str, lg: str, where: Any) -> Run | None:
 def sidebar_run(lg: str, scenario: Scenario | None, error: str | None) -> None:
     state = ss()
     st.subheader(t("run.header", lg))
-    if state.pop("ui:bump_name", False) or "ui:run_name" not in state:
+    if "ui:run_name" not in state:
         state["ui:run_name"] = _next_run_name()
-    st.text_input(t("run.name", lg), key="ui:run_name", help=t("run.name_help", lg))
+    # The name field is drawn after a click is handled (in a slot above the button), so that it
+    # can offer the next free name at once, without an extra rerun of the page.
+    name_slot = st.empty()
     clicked = st.button(t("run.button", lg), key="ui:run", type="primary",
                         disabled=scenario is None, width="stretch")
     if scenario is not None:
@@ -379,8 +381,8 @@ def sidebar_run(lg: str, scenario: Scenario | None, error: str | None) -> None:
             state["ui:view_run"] = run.name
             state["ui:last_run"] = (run.name, run.result.stamp["replications"],
                                     time.perf_counter() - start, run.cached)
-            state["ui:bump_name"] = True
-            st.rerun()
+            state["ui:run_name"] = _next_run_name()
+    name_slot.text_input(t("run.name", lg), key="ui:run_name", help=t("run.name_help", lg))
     if state.get("ui:run_error"):
         st.error(state["ui:run_error"])
     last = state.get("ui:last_run")

@@ -172,9 +172,13 @@ def test_planner_in_a_real_browser(server: str, browser_page: Any) -> None:
 
     # Compare two runs: the baseline (Run 2) and the one with more hours (Run 3).
     page.get_by_role("tab", name=t("tab.compare", "nl")).click()
-    page.get_by_text(t("cmp.diff_header", "nl", other="Run 3", base="Run 2")).wait_for()
+    header = page.get_by_text(t("cmp.diff_header", "nl", other="Run 3", base="Run 2"))
+    header.wait_for()
     page.locator('[data-testid="stVegaLiteChart"]').last.wait_for()
+    wait_idle(page)
     page.screenshot(path=str(OUT / "04-compare.png"))
+    header.scroll_into_view_if_needed()
+    page.screenshot(path=str(OUT / "05-compare-differences.png"))
 
     # Download the report.
     page.get_by_role("tab", name=t("tab.downloads", "nl")).click()
@@ -184,7 +188,7 @@ def test_planner_in_a_real_browser(server: str, browser_page: Any) -> None:
     dl.value.save_as(str(report))
     html = report.read_text(encoding="utf-8")
     assert "<svg" in html and "Run 3" in html and "<script" not in html
-    page.screenshot(path=str(OUT / "05-downloads.png"))
+    page.screenshot(path=str(OUT / "06-downloads.png"))
 
     # No raw keys in either language.
     page.get_by_role("tab", name=t("tab.results", "nl")).click()
@@ -193,7 +197,7 @@ def test_planner_in_a_real_browser(server: str, browser_page: Any) -> None:
     page.get_by_role("button", name=t("run.button", "en")).wait_for()
     wait_idle(page)
     assert not no_raw_keys(page.locator("body").inner_text())
-    page.screenshot(path=str(OUT / "06-english.png"))
+    page.screenshot(path=str(OUT / "07-english.png"))
 
     # Nothing but the app itself was contacted.
     assert hosts <= {server.split("/")[2]}, hosts
@@ -206,6 +210,7 @@ def test_planner_in_a_real_browser(server: str, browser_page: Any) -> None:
         "changed_run_30_reps_kpis_s": round(kpi3_s, 2),
         "changed_run_30_reps_charts_s": round(chart3_s, 2),
         "cpu_count": os.cpu_count(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
     }
     (OUT / "timings.txt").write_text(json.dumps(timings, indent=2) + "\n")
     print("\nbrowser timings (click -> on screen):", json.dumps(timings))
