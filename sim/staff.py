@@ -199,17 +199,12 @@ class StaffPool:
         self.account()
         for r, h in job.needs.items():
             self.demand[r] += h
+        job.state = QUEUED
+        self._enqueue(job)
         if self.share:
-            job.state = RUNNING
-            self._running[job] = None
-            for r in job.needs:
-                self.cases[r] += 1
-            if job.listener:
-                job.listener(job, True)
+            self._admit()
             self._reshare()
         else:
-            job.state = QUEUED
-            self._enqueue(job)
             self._dispatch()
 
     def _start_free(self, job: Job) -> None:
@@ -270,6 +265,7 @@ class StaffPool:
         job.state = new_state
         job.token += 1
         if self.share:
+            self._admit()
             self._reshare()
         else:
             self._dispatch()
@@ -391,6 +387,36 @@ class StaffPool:
 
     # ------------------------------------------------------------------ share
 
+    def _admit(self) -> None:
+        """Share policy: admit queued jobs in order while their roles' caseload caps allow."""
+        if not self._queue:
+            return
+        blocked: set[str] = set()
+        admitted = []
+        for job in self._queue:
+            needs = job.needs
+            if blocked.intersection(needs):
+                blocked.update(needs)
+                continue
+            caps = self.caps
+            if any(caps.get(r) is not None and self.cases[r] >= caps[r] for r in needs):  # type: ignore[operator]
+                blocked.update(needs)
+                continue
+            self._advance_share()
+            job.state = RUNNING
+            job.rate = 0.0
+            self._running[job] = None
+            for r in needs:
+                self.cases[r] += 1
+            admitted.append(job)
+            if job.listener:
+                job.listener(job, True)
+        if admitted:
+            ids = set(map(id, admitted))
+            self._queue = [j for j in self._queue if id(j) not in ids]
+            for job in admitted:
+                self._unqueued(job)
+
     def _advance_share(self) -> None:
         now = self.env.now
         dt = now - self._share_time
@@ -449,6 +475,8 @@ class StaffPool:
             job.remaining = 0.0
             job.state = DONE
             job.done.succeed()
+        if finished:
+            self._admit()
         self._reshare()
 
     # ------------------------------------------------------------------ inspection
