@@ -24,6 +24,8 @@ ROLE_COLORS = {
     "pnp_counsellor": "#e45756",
     "parent_counsellor": "#54a24b",
 }
+#: What the builders return (a single, layered or stacked Altair chart).
+AnyChart = alt.Chart | alt.LayerChart | alt.FacetChart | alt.VConcatChart
 WIDTH = 640
 HEIGHT = 260
 
@@ -50,7 +52,7 @@ def t_bands(df: pd.DataFrame, value: str, by: Sequence[str] = ("week",)) -> pd.D
 
 def _line_band(data: pd.DataFrame, x: str, color: str, x_title: str, y_title: str,
                color_title: str, y_format: str | None = None,
-               domain: list[str] | None = None, range_: list[str] | None = None) -> alt.Chart:
+               domain: list[str] | None = None, range_: list[str] | None = None) -> AnyChart:
     if domain is None:
         # Legend in the order the series come (phase order), not alphabetical.
         domain = list(dict.fromkeys(data[color]))
@@ -88,7 +90,7 @@ def waiting_frame(result: Any, lang: str) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def waiting_chart(result: Any, lang: str) -> alt.Chart:
+def waiting_chart(result: Any, lang: str) -> AnyChart:
     data = waiting_frame(result, lang)
     return _line_band(data, "week", "series", t("col.week", lang), t("col.children", lang),
                       t("col.series", lang)).properties(title=t("chart.waiting.title", lang))
@@ -106,7 +108,7 @@ def phases_frame(result: Any, lang: str) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def phases_chart(result: Any, lang: str) -> alt.Chart:
+def phases_chart(result: Any, lang: str) -> AnyChart:
     data = phases_frame(result, lang)
     return _line_band(data, "week", "series", t("col.week", lang), t("col.children", lang),
                       t("col.phase", lang)).properties(title=t("chart.phases.title", lang))
@@ -128,13 +130,13 @@ def utilisation_frame(result: Any, lang: str) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _hundred_rule(lang: str) -> alt.Chart:
+def _hundred_rule(lang: str) -> AnyChart:
     return alt.Chart(pd.DataFrame({"y": [1.0], "label": [t("chart.hundred", lang)]})).mark_rule(
         strokeDash=[6, 4], color="black"
     ).encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title=" ")])
 
 
-def utilisation_chart(result: Any, lang: str) -> alt.Chart:
+def utilisation_chart(result: Any, lang: str) -> AnyChart:
     data = utilisation_frame(result, lang)
     roles = [term(r, lang) for r in ROLES]
     lines = _line_band(data, "week", "series", t("col.week", lang), t("col.utilisation", lang),
@@ -161,14 +163,15 @@ def placement_times(result: Any) -> pd.DataFrame:
     return both.reset_index()[["rep", "child", "weeks"]]
 
 
-def distribution_chart(result: Any, lang: str) -> alt.Chart | None:
+def distribution_chart(result: Any, lang: str) -> AnyChart | None:
     times = placement_times(result)
     if times.empty:
         return None
     p90 = float(np.percentile(times["weeks"], 90))
     title_x = t("col.weeks", lang)
     bars = alt.Chart(times).mark_bar(opacity=0.8).encode(
-        x=alt.X("weeks:Q", bin=alt.Bin(step=_bin_step(times["weeks"])), title=title_x),
+        x=alt.X("weeks:Q", bin=alt.Bin(step=_bin_step(times["weeks"])), title=title_x,
+                axis=alt.Axis(labelOverlap="greedy", labelSeparation=6)),
         y=alt.Y("count():Q", title=t("col.children", lang)),
     )
     rule = alt.Chart(pd.DataFrame({"p90": [p90], "label": [t("chart.p90", lang)]})).mark_rule(
@@ -227,7 +230,7 @@ def flow_frame(result: Any, lang: str) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def flow_chart(result: Any, lang: str) -> alt.Chart:
+def flow_chart(result: Any, lang: str) -> AnyChart:
     data = flow_frame(result, lang)
     order = list(data.sort_values("order")["stage"])
     y = alt.Y("stage:N", sort=order, title=None)
@@ -248,7 +251,7 @@ def flow_chart(result: Any, lang: str) -> alt.Chart:
 # --------------------------------------------------------------------------- comparisons
 
 
-def compare_waiting_chart(results: dict[str, Any], lang: str) -> alt.Chart:
+def compare_waiting_chart(results: dict[str, Any], lang: str) -> AnyChart:
     parts = []
     for name, result in results.items():
         weekly = result.weekly.copy()
@@ -261,7 +264,7 @@ def compare_waiting_chart(results: dict[str, Any], lang: str) -> alt.Chart:
                       t("col.run", lang)).properties(title=t("cmp.waiting.title", lang))
 
 
-def compare_utilisation_chart(results: dict[str, Any], lang: str) -> alt.Chart:
+def compare_utilisation_chart(results: dict[str, Any], lang: str) -> AnyChart:
     parts = []
     for name, result in results.items():
         u = utilisation_frame(result, lang)

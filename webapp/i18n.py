@@ -88,6 +88,13 @@ def fmt_kpi(name: str, value: float, lang: str) -> str:
     return f"{fmt_num(value, lang, 1)} {t(key, lang)}" if key else fmt_num(value, lang, 1)
 
 
+def fmt_diff(name: str, value: float, lang: str) -> str:
+    """A difference of a KPI: shares in percentage points, everything else in its unit."""
+    if KPIS[name].unit == "share":
+        return f"{fmt_num(100 * value, lang, 1)} {t('unit.pp', lang)}"
+    return fmt_num(value, lang, 2)
+
+
 def fmt_ci(name: str, low: float, high: float, lang: str) -> str:
     """'95%-BI 3,1 – 4,0' / '95% CI 3.1 – 4.0' in the KPI's unit."""
     if math.isnan(low) or math.isnan(high):
@@ -280,6 +287,7 @@ _add("unit.weeks", "weken", "weeks")
 _add("unit.per_year", "per jaar", "per year")
 _add("unit.weeks_per_year", "weken per jaar", "weeks per year")
 _add("unit.percent", "%", "%")
+_add("unit.pp", "%-punt", "pp")
 _add("unit.children", "kinderen", "children")
 _add("unit.families", "gezinnen", "families")
 _add("unit.cases", "dossiers", "cases")

@@ -32,7 +32,17 @@ from webapp import inputs as inp
 from webapp import minimum as mn
 from webapp.downloads import results_zip, safe_name, scenario_yaml
 from webapp.engine import RunOutcome, cache_key, run_cached
-from webapp.i18n import DEFAULT_LANG, LANGS, fmt_ci, fmt_kpi, fmt_num, kpi_label, t, term
+from webapp.i18n import (
+    DEFAULT_LANG,
+    LANGS,
+    fmt_ci,
+    fmt_diff,
+    fmt_kpi,
+    fmt_num,
+    kpi_label,
+    t,
+    term,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = ROOT / "scenarios"
@@ -495,14 +505,18 @@ def compare_frames(runs: dict[str, Run], base: str, others: list[str],
             (not math.isnan(lo) and not math.isnan(hi)) and (lo > 0 or hi < 0)
             for lo, hi in zip(df["diff_ci_low"], df["diff_ci_high"], strict=True)
         ]
+        kpis = list(df["kpi"])
         table = pd.DataFrame({
-            t("col.kpi", lg): [kpi_label(k, lg) for k in df["kpi"]],
-            t("col.base_mean", lg): [fmt_num(v, lg, 2) for v in df["base_mean"]],
-            t("col.other_mean", lg): [fmt_num(v, lg, 2) for v in df["other_mean"]],
-            t("col.diff", lg): [fmt_num(v, lg, 2) for v in df["diff_mean"]],
+            t("col.kpi", lg): [kpi_label(k, lg) for k in kpis],
+            t("col.base_mean", lg): [fmt_kpi(k, v, lg) for k, v in zip(kpis, df["base_mean"],
+                                                                        strict=True)],
+            t("col.other_mean", lg): [fmt_kpi(k, v, lg) for k, v in zip(kpis, df["other_mean"],
+                                                                         strict=True)],
+            t("col.diff", lg): [fmt_diff(k, v, lg) for k, v in zip(kpis, df["diff_mean"],
+                                                                   strict=True)],
             t("col.diff_ci", lg): [
-                f"{fmt_num(lo, lg, 2)} – {fmt_num(hi, lg, 2)}"
-                for lo, hi in zip(df["diff_ci_low"], df["diff_ci_high"], strict=True)
+                f"{fmt_diff(k, lo, lg)} – {fmt_diff(k, hi, lg)}"
+                for k, lo, hi in zip(kpis, df["diff_ci_low"], df["diff_ci_high"], strict=True)
             ],
             t("col.significant", lg): [t("word.yes", lg) if c else t("word.no", lg) for c in clear],
         })

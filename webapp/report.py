@@ -100,9 +100,10 @@ def build_report(name: str, result: Any, lang: str, now: dt.datetime | None = No
         "</p>",
         f"<h2>{esc(t('rep.identity', lang))}</h2><table>",
     ]
-    identity = [
-        (t("rep.run_name", lang), name),
-        (t("rep.scenario", lang), scenario.name),
+    identity = [(t("rep.run_name", lang), name)]
+    if scenario.name != name:
+        identity.append((t("rep.scenario", lang), scenario.name))
+    identity += [
         (t("rep.hash", lang), stamp["scenario_hash"]),
         (t("rep.seed", lang), str(stamp["seed"])),
         (t("rep.reps", lang), str(stamp["replications"])),

@@ -13,7 +13,7 @@ from sim.scenario import load_scenario, scenario_hash, scenario_to_yaml
 from webapp import engine
 from webapp import inputs as inp
 from webapp.downloads import scenario_yaml
-from webapp.i18n import fmt_ci, fmt_kpi, kpi_label, t
+from webapp.i18n import fmt_ci, fmt_diff, fmt_kpi, kpi_label, t
 
 PNP_HOURS = inp.k_step("staff.pnp_counsellor", 0, "value")
 
@@ -101,7 +101,12 @@ def test_compare_two_runs(spy: Any) -> None:
     diff = next(df for df in tables if t("col.diff_ci", "nl") in df.columns)
     util = diff.set_index(t("col.kpi", "nl")).loc[kpi_label("utilisation_pnp_counsellor", "nl")]
     row = expected.set_index("kpi").loc["utilisation_pnp_counsellor"]
-    assert util[t("col.diff", "nl")] == f"{row['diff_mean']:.2f}".replace(".", ",")
+    assert util[t("col.diff", "nl")] == fmt_diff("utilisation_pnp_counsellor", row["diff_mean"],
+                                                 "nl")
+    assert util[t("col.diff", "nl")].endswith("%-punt")
+    waits = diff.set_index(t("col.kpi", "nl")).loc[kpi_label("wait_assessment_mean", "nl")]
+    w = expected.set_index("kpi").loc["wait_assessment_mean"]
+    assert waits[t("col.diff", "nl")] == f"{w['diff_mean']:.2f}".replace(".", ",")
     # More P&P hours: the paired difference in their utilisation is clearly negative.
     assert row["diff_ci_high"] < 0
     assert util[t("col.significant", "nl")] == t("word.yes", "nl")
