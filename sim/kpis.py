@@ -82,8 +82,9 @@ def compute_kpis(model: PnPModel) -> dict[str, float]:
     out["children_in_programme"] = sum(mean_in.values())
     out["waiting_staff"] = mean_in[WAITING_STAFF]
     out["waiting_family"] = mean_in[WAITING_FAMILY]
-    pool_idx = WEEKLY_COLUMNS.index("families_pool")
-    pool = [row[pool_idx] for row in model.weekly if row[0] >= model.warmup]
+    pool_idx = WEEKLY_COLUMNS.index("families_pool") - 1  # snapshots have no week column
+    first = math.ceil(model.warmup)
+    pool = [row[pool_idx] for row in model._snapshots[first:]]
     out["families_in_pool"] = float(np.mean(pool)) if pool else math.nan
     out["families_approved_per_year"] = model.families.approved_after_warmup / years
     st, w0 = model.staff, model.window_start

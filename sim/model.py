@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
+import numpy as np
 import simpy
 
 from sim import rng
@@ -126,8 +127,7 @@ class PnPModel:
              "crisis_admissions", "left"),
             0,
         )
-        self.weekly: list[tuple[float, ...]] = []
-        self._prev_integrals = {k: dict.fromkeys(ROLES, 0.0) for k in ("a", "u", "n", "c")}
+        self._snapshots: list[tuple[float, ...]] = []
         self.window_start: dict[str, dict[str, float]] = {}
         self._prepare()
 
@@ -187,7 +187,7 @@ class PnPModel:
         else:
             self._window_start()
         env.run(until=self.horizon)
-        if len(self.weekly) < int(self.horizon):
+        if len(self._snapshots) < int(self.horizon):
             self._record_week()  # the last full week ends at the horizon itself
         self.rec.settle()
         self.staff.account()
@@ -227,29 +227,30 @@ class PnPModel:
 
     def _monitor(self) -> Proc:
         """One row per week: children per state at the week's end, hours averaged over it."""
-        while len(self.weekly) + 1 < self.horizon:
+        while len(self._snapshots) + 1 < self.horizon:
             yield self.env.timeout(1.0)
             self._record_week()
 
     def _record_week(self) -> None:
+        """Snapshot of counts and cumulative hour integrals; differenced in :meth:`weekly_rows`."""
         st, rec, fam = self.staff, self.rec, self.families
         st.account()
-        row: list[float] = [float(len(self.weekly))]
-        row += [float(rec.count[s]) for s in STATES]
-        row += [float(fam.size), float(fam.in_screening)]
-        row += [float(rec.referred), float(rec.exited)]
-        prev = self._prev_integrals
-        for key, integral in (
-            ("a", st.int_available),
-            ("n", st.int_needed),
-            ("u", st.int_used),
-            ("c", st.int_cases),
-        ):
-            p = prev[key]
-            for r in ROLES:
-                row.append(integral[r] - p[r])
-                p[r] = integral[r]
-        self.weekly.append(tuple(row))
+        self._snapshots.append((
+            *rec.count.values(), fam.size, fam.in_screening, rec.referred, rec.exited,
+            *st.int_available.values(), *st.int_needed.values(), *st.int_used.values(),
+            *st.int_cases.values(),
+        ))
+
+    def weekly_rows(self) -> np.ndarray:
+        """One row per full week: counts at the week's end, hours and cases averaged over it."""
+        if not self._snapshots:
+            return np.zeros((0, 1 + len(STATES) + 4 + 4 * len(ROLES)))
+        snap = np.asarray(self._snapshots, dtype=float)
+        split = len(STATES) + 4
+        integrals = snap[:, split:]
+        per_week = np.diff(integrals, axis=0, prepend=np.zeros((1, integrals.shape[1])))
+        weeks = np.arange(len(snap), dtype=float)[:, None]
+        return np.hstack([weeks, snap[:, :split], per_week])
 
     # ------------------------------------------------------------------ referrals
 

@@ -54,7 +54,7 @@ def run_replication(
     Little's-law table only), for large sweeps.
     """
     model = PnPModel(scenario, seed, rep, detail=detail).run()
-    weekly = pd.DataFrame(model.weekly if detail else [], columns=list(WEEKLY_COLUMNS))
+    weekly = pd.DataFrame(model.weekly_rows() if detail else None, columns=list(WEEKLY_COLUMNS))
     events = pd.DataFrame(model.rec.events, columns=list(EVENT_COLUMNS))
     return ReplicationResult(
         rep=rep,
