@@ -27,6 +27,7 @@ class Call:
     reps: int
     seed: int
     workers: int
+    progress: Any
 
 
 @dataclass
@@ -43,7 +44,8 @@ class RunSpy:
     def __call__(self, scenario: Any, reps: int | None = None, seed: int | None = None,
                  workers: int = 1, progress: Any = None, **kw: Any) -> Any:
         self.calls.append(Call(scenario, int(reps or scenario.replications),
-                               int(seed if seed is not None else scenario.seed), workers))
+                               int(seed if seed is not None else scenario.seed), workers,
+                               progress))
         if self.fail_with is not None:
             raise self.fail_with
         return REAL_RUN(scenario, reps=reps, seed=seed, workers=1, progress=progress, **kw)

@@ -249,6 +249,11 @@ def test_minimum_requirements_panel(spy: Any, p90: float, expect: str) -> None:
     assert simulated.referrals.schedule[0].per_year == 9.0
     if expect == "met":
         assert t("min.verdict_met", "nl") in texts(at.success)
+        # The start of the trajectories is an input too.
+        at.number_input(key="ui:min_start").set_value(40.0).run()
+        at.button(key="ui:min_run").click().run()
+        assert [(s.from_week, s.hours) for s in spy.last.scenario.staff.pnp_counsellor.schedule
+                ] == [(0.0, 8.0), (40.0, 19.0)]
     else:
         assert any(t("min.target_p90", "nl", n="1") in e for e in texts(at.error))
     assert t("min.run_name", "nl") in at.session_state["runs"]

@@ -15,6 +15,7 @@ from conftest import click_run, new_app
 
 from sim.domain import ROLES
 from sim.scenario import load_scenario, scenario_hash, scenario_to_dict
+from webapp import engine
 from webapp import inputs as inp
 
 BASE = load_scenario("scenarios/baseline.yaml")
@@ -152,6 +153,9 @@ def test_replications_reach_the_model(spy: Any) -> None:
     assert spy.last.scenario.replications == 3
     assert scenario_hash(spy.last.scenario) == BASE_HASH  # reps do not change the hash
     assert len(at.session_state["runs"]["Run 1"].result.replications) == 3
+    # The page asks for the local process pool and follows the run with a progress bar.
+    assert spy.last.workers == engine.default_workers(3) >= 1
+    assert callable(spy.last.progress)
 
 
 def test_seed_reaches_the_model(spy: Any) -> None:
