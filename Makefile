@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install run app test lint typecheck bench browser clean
+.PHONY: install run app test lint typecheck bench browser clean validate
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -41,3 +41,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) test-output .pytest_cache .mypy_cache .ruff_cache
+
+# Model against queueing theory and Little's law: the table quoted in the README.
+validate: install
+	$(BIN)/python validation/theory_table.py

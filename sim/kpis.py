@@ -75,6 +75,11 @@ def compute_kpis(model: PnPModel) -> dict[str, float]:
     out["residential_weeks_waiting_per_year"] = (
         rec.resid_area - rec.window_start["resid_area"]
     ) / years
+    family_days = (rec.family_area - rec.window_start["family_area"]) / years * 7.0
+    out["family_days_per_year"] = family_days
+    out["net_saving_per_year"] = family_days * (
+        s.costs.residential_per_day - s.costs.family_per_day
+    )
     out["placed_share"] = (
         sum(c.first_placement is not None for c in kids) / len(kids) if kids else math.nan
     )

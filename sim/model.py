@@ -78,6 +78,8 @@ class Child:
         "family",
         "outcome",
         "source_needs_family",
+        "in_family",
+        "day_share",
     )
 
     def __init__(self, cid: int, stream: rng.Stream, referred: float, initial: bool):
@@ -94,6 +96,8 @@ class Child:
         self.family_wait = 0.0
         self.first_placement: float | None = None
         self.in_residential = False
+        self.in_family = False
+        self.day_share = 1.0
         self.family: Family | None = None
         self.outcome = ""
         self.source = ""
@@ -291,6 +295,7 @@ class PnPModel:
         child.intensity = stream.choice(list(ref.intensity), list(ref.intensity.values()))
         child.complexity = stream.choice(list(ref.complexity), list(ref.complexity.values()))
         child.cx = COMPLEXITY_RANK[child.complexity]
+        child.day_share = self.s.costs.day_share.get(child.intensity, 1.0)
         self.children.append(child)
         self.rec.referral(child)
         return child

@@ -38,6 +38,9 @@ class Recorder:
         self.resid_count = 0
         self.resid_area = 0.0
         self._resid_last = 0.0
+        # family days: children living with their P&P family, weighted by their share of days
+        self.family_weight = 0.0
+        self.family_area = 0.0
         self.window_start: dict[str, Any] = {}
 
     # --------------------------------------------------------------- state changes
@@ -47,7 +50,9 @@ class Recorder:
         self._last[state] = now
 
     def _touch_resid(self, now: float) -> None:
-        self.resid_area += self.resid_count * (now - self._resid_last)
+        dt = now - self._resid_last
+        self.resid_area += self.resid_count * dt
+        self.family_area += self.family_weight * dt
         self._resid_last = now
 
     def move(self, child: Any, new: str, detail: str = "") -> None:
@@ -76,10 +81,15 @@ class Recorder:
         resid = child.state is not None and (
             new == CRISIS_ADMISSION or (child.residential and not child.placed)
         )
-        if resid != child.in_residential:
+        in_family = child.state is not None and child.placed and new != CRISIS_ADMISSION
+        if resid != child.in_residential or in_family != child.in_family:
             self._touch_resid(now)
-            self.resid_count += 1 if resid else -1
-            child.in_residential = resid
+            if resid != child.in_residential:
+                self.resid_count += 1 if resid else -1
+                child.in_residential = resid
+            if in_family != child.in_family:
+                self.family_weight += child.day_share if in_family else -child.day_share
+                child.in_family = in_family
         if self.detail:
             self.events.append((child.id, now, "exit" if new == EXITED else "enter", new, detail))
 
@@ -103,7 +113,8 @@ class Recorder:
     def mark_window_start(self) -> None:
         """Remember the integrals at the end of the warm-up."""
         self.settle()
-        self.window_start = {"area": dict(self.area), "resid_area": self.resid_area}
+        self.window_start = {"area": dict(self.area), "resid_area": self.resid_area,
+                             "family_area": self.family_area}
 
     def open_stays(self, children: list[Any]) -> None:
         """Add stays still running at the horizon (censored there) to the sojourn totals."""

@@ -311,6 +311,28 @@ class Crisis(_Strict):
     admission_duration: Distribution = Fixed(dist="fixed", value=2.0)
 
 
+class Costs(_Strict):
+    """Daily costs, to put residential days saved into money."""
+
+    residential_per_day: NonNegativeFloat = 250.0
+    family_per_day: NonNegativeFloat = 40.0
+    #: Share of the days a child of each intensity lives with the family (7/7 = 1).
+    day_share: dict[Intensity, Probability] = {
+        "full_week": 1.0,
+        "five_days": 5 / 7,
+        "two_days": 2 / 7,
+        "holidays": 0.2,
+    }
+
+    @field_validator("day_share")
+    @classmethod
+    def _shares(cls, v: dict[str, float]) -> dict[str, float]:
+        for key, p in v.items():
+            if not 0 <= p <= 1:
+                raise ValueError(f"day share of {key!r} must be between 0 and 1, got {p:g}")
+        return v
+
+
 # --------------------------------------------------------------------------- start state
 
 
@@ -351,6 +373,7 @@ class Scenario(_Strict):
     families: Families
     breakdown: Breakdown
     crisis: Crisis = Crisis()
+    costs: Costs = Costs()
     start_state: StartState = StartState()
 
     @field_validator("warmup_weeks")

@@ -191,3 +191,17 @@ def test_placed_share_and_waits_are_consistent(baseline) -> None:
     assert res["placed_share"] == pytest.approx(len(placed) / len(kids))
     waits = [c.first_placement - c.referred for c in placed]
     assert res["referral_to_placement_mean"] == pytest.approx(np.mean(waits))
+
+
+def test_family_days_and_savings_follow_placed_time(baseline) -> None:
+    scen = edit(baseline, HUGE_STAFF | {"referrals.intensity": {"full_week": 1.0},
+                                        "crisis.per_placement_per_year": 0})
+    res = run_replication(scen, 3, 0)
+    w = res.weekly[res.weekly.week >= 52]
+    placed = w[["fitting", "training", "guidance", "anchoring"]].sum(axis=1).mean()
+    assert res.kpis["family_days_per_year"] == pytest.approx(placed * 7 * 52, rel=0.03)
+    assert res.kpis["net_saving_per_year"] == pytest.approx(
+        res.kpis["family_days_per_year"] * (250 - 40))
+    half = edit(scen, {"costs.day_share.full_week": 0.5})
+    assert run_replication(half, 3, 0).kpis["family_days_per_year"] == pytest.approx(
+        res.kpis["family_days_per_year"] / 2)
