@@ -241,15 +241,29 @@ def sidebar_source(lg: str) -> None:
         st.error(t("src.bad_upload", lg, name=err[0]) + "\n\n```\n" + err[1] + "\n```")
 
 
+def _bounds(key: str, low: float | None, high: float | None) -> tuple[Any, Any]:
+    """Widget bounds widened to the value it holds: a loaded file may go beyond the usual range
+    (Streamlit refuses to draw a number input whose value lies outside its bounds)."""
+    value = ss().get(key)
+    if isinstance(value, int | float):
+        if high is not None and value > high:
+            high = type(high)(value)
+        if low is not None and value < low:
+            low = type(low)(value)
+    return low, high
+
+
 def _number(label: str, key: str, *, min_value: float = 0.0, max_value: float | None = None,
             step: float = 1.0, fmt: str = "%.1f", help: str | None = None) -> None:
-    st.number_input(label, key=key, min_value=min_value, max_value=max_value, step=step,
-                    format=fmt, help=help)
+    low, high = _bounds(key, min_value, max_value)
+    st.number_input(label, key=key, min_value=low, max_value=high, step=step, format=fmt,
+                    help=help)
 
 
 def _int(label: str, key: str, *, min_value: int = 0, max_value: int | None = None,
          help: str | None = None) -> None:
-    st.number_input(label, key=key, min_value=min_value, max_value=max_value, step=1, help=help)
+    low, high = _bounds(key, min_value, max_value)
+    st.number_input(label, key=key, min_value=low, max_value=high, step=1, help=help)
 
 
 def _schedule(group: str, value_label: str, value_step_label: str, lg: str,

@@ -268,3 +268,17 @@ def test_sweeps_tab_is_present(spy: Any) -> None:
         import webapp.sweeps_tab  # noqa: F401
     except ImportError:
         assert t("sweeps.missing", "nl") in texts(at.info)
+
+
+def test_file_beyond_the_usual_widget_ranges_still_loads(spy: Any) -> None:
+    text = scenario_to_yaml(load_scenario("scenarios/baseline.yaml"))
+    text = text.replace("leave_share: 0.15", "leave_share: 0.97", 1)
+    step = "- from_week: 0.0\n      hours: "
+    text = text.replace(step + "8.0", step + "200.0", 1)
+    assert "hours: 200.0" in text and "leave_share: 0.97" in text
+    at = new_app()
+    at.file_uploader(key="ui:upload").set_value(("big.yaml", text.encode(), "text/yaml")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, texts(at.error)
+    assert at.number_input(key=inp.k_step("staff.coordinator", 0, "value")).value == 200.0
+    assert at.number_input(key=inp.K_LEAVE["coordinator"]).value == 97.0

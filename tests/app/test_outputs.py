@@ -240,3 +240,79 @@ def test_run_cached_runs_once(result: Any) -> None:
     assert len(calls) == 1 and calls[0]["reps"] == 3 and calls[0]["seed"] == 11
     assert not first.cached and second.cached and second.result is first.result
     assert calls[0]["workers"] == engine.default_workers(3)
+
+
+# --------------------------------------------------------------------------- any input values
+
+_FLOAT = {"allow_nan": False, "allow_infinity": False}
+
+
+def _widget_values() -> Any:
+    from hypothesis import strategies as hs
+
+    from sim.domain import ROLES
+
+    fields: dict[str, Any] = {}
+    for role in ROLES:
+        g = inp.staff_group(role)
+        fields[inp.k_steps(g)] = hs.integers(1, inp.MAX_STEPS)
+        for i in range(inp.MAX_STEPS):
+            fields[inp.k_step(g, i, "from")] = hs.floats(0, 5200, **_FLOAT)
+            fields[inp.k_step(g, i, "value")] = hs.floats(0, 168, **_FLOAT)
+        fields[inp.K_LEAVE[role]] = hs.floats(0, 95, **_FLOAT)
+    fields[inp.k_steps("ref")] = hs.integers(1, inp.MAX_STEPS)
+    fields[inp.k_step("ref", 0, "value")] = hs.floats(0, 1000, **_FLOAT)
+    fields[inp.k_step("ref", 1, "from")] = hs.floats(0, 5200, **_FLOAT)
+    for src in inp.SOURCES:
+        fields[inp.K_SOURCE[src]] = hs.sampled_from([0.0, 10.0, 20.0, 70.0, 80.0, 100.0])
+    fields[inp.K_INTERESTED] = hs.floats(0, 10000, **_FLOAT)
+    fields[inp.K_PASS_RATE] = hs.floats(0, 100, **_FLOAT)
+    fields[inp.K_FAMILY_LEAVE] = hs.floats(0, 100, **_FLOAT)
+    fields[inp.K_BREAKDOWN] = hs.floats(0, 20, **_FLOAT)
+    fields[inp.K_UNDERSERVED] = hs.floats(0, 20, **_FLOAT)
+    fields[inp.K_POLICY] = hs.sampled_from(inp.POLICIES)
+    for key in inp.START_KEYS:
+        fields[inp.K_START[key]] = hs.integers(0, 50)
+    fields[inp.K_POOL] = hs.integers(0, 50)
+    fields[inp.K_HORIZON] = hs.floats(1, 5200, **_FLOAT)
+    fields[inp.K_WARMUP] = hs.floats(0, 5200, **_FLOAT)
+    fields[inp.K_REPS] = hs.integers(1, 10000)
+    fields[inp.K_SEED] = hs.integers(0, 2**31 - 1)
+    return hs.fixed_dictionaries({}, optional=fields)
+
+
+def test_any_widget_values_give_a_scenario_or_a_readable_error() -> None:
+    from hypothesis import given, settings
+
+    from sim.scenario import ScenarioError
+
+    base = scenario_to_dict(BASE)
+
+    @settings(max_examples=150, deadline=None)
+    @given(values=_widget_values(), unit=st_units())
+    def check(values: dict[str, Any], unit: str) -> None:
+        data = inp.build_scenario_dict(base, values, unit)
+        try:
+            scenario = parse_scenario(data, "inputs")
+        except ScenarioError as exc:
+            assert exc.problems and str(exc).startswith("inputs: invalid scenario")
+            return
+        # Whatever was entered and accepted is what will be simulated.
+        shown = inp.defaults(base, unit)
+        key = inp.k_step("staff.pnp_counsellor", 0, "value")
+        if key in values and values[key] != shown[key]:
+            assert scenario.staff.pnp_counsellor.schedule[0].hours == pytest.approx(values[key],
+                                                                             abs=1e-9)
+        if inp.K_HORIZON in values and values[inp.K_HORIZON] != shown[inp.K_HORIZON]:
+            assert scenario.horizon_weeks == pytest.approx(values[inp.K_HORIZON], abs=1e-9)
+        if inp.K_PASS_RATE in values and values[inp.K_PASS_RATE] != shown[inp.K_PASS_RATE]:
+            assert scenario.families.screening.pass_rate == pytest.approx(
+                values[inp.K_PASS_RATE] / 100, abs=1e-9)
+
+    check()
+
+
+def st_units() -> Any:
+    from hypothesis import strategies as hs
+
+    return hs.sampled_from(inp.TIME_UNITS)
