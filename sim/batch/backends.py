@@ -20,13 +20,17 @@ import types
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from sim.batch.store import Outcome, describe_worker
 from sim.batch.worker import Task, TaskFn, format_error
 
 #: Seconds without a finished task after which a backend yields None.
 IDLE_S = 0.2
+#: Dask: aim for tasks of about this many seconds (several replications of one point) ...
+TARGET_TASK_S = 0.5
+#: ... but never more replications than this in one task.
+MAX_CHUNK = 16
 
 
 class BackendError(RuntimeError):
@@ -182,7 +186,7 @@ class DaskBackend:
 
     def __init__(self, workers: int | None = None, address: str | None = None,
                  max_in_flight: int | None = None, timeout_s: float = 20.0,
-                 wait_for_workers_s: float = 60.0):
+                 wait_for_workers_s: float = 60.0, chunk: int | None = None):
         try:
             from distributed import Client, LocalCluster
         except ImportError:
@@ -222,7 +226,9 @@ class DaskBackend:
             where = address or "a local cluster"
             raise BackendError(f"cannot connect to the Dask scheduler at {where}: {exc}") \
                 from None
-        self._max_in_flight = max_in_flight
+        self.max_in_flight = max_in_flight
+        #: Replications per Dask task; None: sized from the measured replication time.
+        self._chunk = chunk
 
     @property
     def workers(self) -> int:
@@ -230,24 +236,51 @@ class DaskBackend:
         return int(sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
 
     def run(self, tasks: Iterable[Task], fn: TaskFn) -> Iterator[Outcome | None]:
+        """Submit replications in chunks of the same point, sized so that one Dask task takes
+        about ``TARGET_TASK_S`` (Dask's cost per task is then small beside the simulation).
+        The first tasks hold one replication; the size follows the measured replication time.
+        A chunk that fails as a whole (its worker died) is split: each of its replications is
+        submitted again on its own, so only the one that kills its worker is recorded."""
         from distributed import as_completed
 
-        limit = self._max_in_flight or max(2, 2 * self.workers)
-        it = iter(tasks)
-        pending: dict[Any, Task] = {}
+        limit = self.max_in_flight or max(2, 2 * self.workers)
+        source = iter(tasks)
+        retry: list[Task] = []  # replications of a failed chunk, to run one by one
+        peeked: list[Task] = []
+        pending: dict[Any, list[Task]] = {}
         futures: dict[Any, Any] = {}
         ac = as_completed(with_results=False)
         exhausted = False
+        chunk = self._chunk or 1
+        timed_s = 0.0
+        timed_n = 0
 
-        def fill() -> None:
+        def take() -> list[Task]:
             nonlocal exhausted
-            while not exhausted and len(pending) < limit:
-                task = next(it, None)
+            if retry:
+                return [retry.pop(0)]
+            out: list[Task] = []
+            while len(out) < chunk:
+                task = peeked.pop() if peeked else next(source, None)
                 if task is None:
                     exhausted = True
+                    break
+                if out and task.scenario_hash != out[0].scenario_hash:
+                    peeked.append(task)
+                    break
+                out.append(task)
+            return out
+
+        def fill() -> None:
+            while (retry or not exhausted) and len(pending) < limit:
+                group = take()
+                if not group:
                     return
-                fut = self.client.submit(fn, task, pure=False)
-                pending[fut.key] = task
+                if len(group) == 1:
+                    fut = self.client.submit(fn, group[0], pure=False)
+                else:
+                    fut = self.client.submit(cast(Any, run_chunk), fn, group, pure=False)
+                pending[fut.key] = group
                 futures[fut.key] = fut
                 ac.add(fut)
 
@@ -262,17 +295,28 @@ class DaskBackend:
                     time.sleep(0.005)
                     continue
                 for fut in ac.next_batch(block=False):
-                    task = pending.pop(fut.key)
+                    group = pending.pop(fut.key)
                     futures.pop(fut.key, None)
                     try:
-                        outcome = fut.result()
+                        result = fut.result()
+                        outcomes = result if isinstance(result, list) else [result]
                     except Exception as exc:  # noqa: BLE001 - recorded, the sweep goes on
-                        if type(exc).__name__ == "KilledWorker":
-                            outcome = _failure(task, f"{WORKER_DIED} ({exc})")
+                        if len(group) > 1:
+                            retry.extend(group)
+                            outcomes = []
+                        elif type(exc).__name__ == "KilledWorker":
+                            outcomes = [_failure(group[0], f"{WORKER_DIED} ({exc})")]
                         else:
-                            outcome = _failure(task, format_error(exc))
+                            outcomes = [_failure(group[0], format_error(exc))]
                     fut.release()
-                    yield outcome
+                    for outcome in outcomes:
+                        if outcome.ok and outcome.elapsed_s > 0:
+                            timed_s += outcome.elapsed_s
+                            timed_n += 1
+                        yield outcome
+                if self._chunk is None and timed_n:
+                    per_rep = timed_s / timed_n
+                    chunk = max(1, min(MAX_CHUNK, int(TARGET_TASK_S / max(per_rep, 1e-6))))
                 idle_since = time.monotonic()
                 fill()
         finally:
@@ -285,6 +329,11 @@ class DaskBackend:
         finally:
             if self.cluster is not None:
                 self.cluster.close()
+
+
+def run_chunk(fn: TaskFn, tasks: list[Task]) -> list[Outcome]:
+    """Several replications of one point in one Dask task (see ``DaskBackend.run``)."""
+    return [fn(task) for task in tasks]
 
 
 def make_backend(kind: str, workers: int | None = None, address: str | None = None) -> Backend:

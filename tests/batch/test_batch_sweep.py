@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import batch_faults
 import pandas as pd
@@ -17,6 +19,24 @@ from sim.batch.sweep import run_sweep
 from sim.batch.worker import Task
 from sim.kpi_defs import KPIS
 from sim.runner import run_replication
+
+
+@pytest.fixture(scope="module")
+def dask2() -> Iterator[DaskBackend]:
+    """One Dask LocalCluster of 2 worker processes for this module's tests. The scheduler
+    gives up on a task after its second dead worker (default: the fourth), to keep the
+    worker-death test short."""
+    import dask
+    import distributed  # noqa: F401 - its config defaults must be loaded before the set
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        backend = DaskBackend(workers=2)
+    yield backend
+    backend.close()
+
+
+def _backend(kind: str, dask2: DaskBackend) -> Any:
+    return dask2 if kind == "dask" else kind
 
 
 def _kpis(store: Path, experiment: str = "test-sweep") -> pd.DataFrame:
@@ -74,13 +94,13 @@ def test_more_replications_run_only_the_new_ones(tmp_path: Path) -> None:
     _assert_same(after[after.rep < 2].reset_index(drop=True), before)
 
 
-def test_identical_results_whatever_the_backend_and_worker_count(small_spec: Path,
-                                                                 tmp_path: Path) -> None:
+def test_identical_results_whatever_the_backend_and_worker_count(
+        small_spec: Path, tmp_path: Path, dask2: DaskBackend) -> None:
     loaded = load_spec(small_spec)
     tables = []
     for i, (backend, workers) in enumerate([("local", 1), ("local", 2), ("dask", 2)]):
         store = tmp_path / f"{i}.duckdb"
-        summary = run_sweep(loaded, store, backend=backend, workers=workers)
+        summary = run_sweep(loaded, store, backend=_backend(backend, dask2), workers=workers)
         assert summary.complete and summary.backend == backend and summary.workers == workers
         tables.append(_kpis(store))
     _assert_same(tables[0], tables[1])
@@ -89,12 +109,16 @@ def test_identical_results_whatever_the_backend_and_worker_count(small_spec: Pat
     assert tables[0]["referrals_per_year"].nunique() > 1
 
 
-def test_a_raising_point_is_recorded_and_retried_on_rerun(small_spec: Path,
-                                                          tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["local", "dask"])
+def test_a_raising_point_is_recorded_and_retried_on_rerun(small_spec: Path, tmp_path: Path,
+                                                          backend: str,
+                                                          dask2: DaskBackend) -> None:
     store = tmp_path / "s.duckdb"
     loaded = load_spec(small_spec)
-    # test-only hook: the points with 30 P&P hours raise inside the worker
-    summary = run_sweep(loaded, store, workers=2, task_fn=batch_faults.raise_on_marked)
+    # test-only hook: the points with 30 P&P hours raise inside the worker (on Dask, inside
+    # a task that holds several replications of the point: each is then retried on its own)
+    summary = run_sweep(loaded, store, backend=_backend(backend, dask2), workers=2,
+                        task_fn=batch_faults.raise_on_marked)
     assert not summary.complete
     assert summary.succeeded == 9 and len(summary.failed) == 9
     assert {f.params["pnp_hours"] for f in summary.failed} == {30}
@@ -121,22 +145,21 @@ def test_a_raising_point_is_recorded_and_retried_on_rerun(small_spec: Path,
 
 @pytest.mark.parametrize("backend", ["local", "dask"])
 def test_a_worker_that_dies_is_recorded_and_the_sweep_goes_on(small_spec: Path, tmp_path: Path,
-                                                              backend: str) -> None:
+                                                              backend: str,
+                                                              dask2: DaskBackend) -> None:
     store = tmp_path / "s.duckdb"
     loaded = load_spec(small_spec)
+    be: Any = LocalBackend(workers=2) if backend == "local" else dask2
     if backend == "dask":
-        import dask
-        import distributed  # noqa: F401 - its config defaults must be loaded before the set
-
-        # let the scheduler give up on the task after its second dead worker (default: 4)
-        with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
-            be = DaskBackend(workers=2, max_in_flight=2)
-    else:
-        be = LocalBackend(workers=2)
+        # one task per worker at a time, so that no innocent task shares the dying worker
+        be.max_in_flight = 2
     try:
         summary = run_sweep(loaded, store, backend=be, task_fn=batch_faults.die_on_marked_rep)
     finally:
-        be.close()
+        if backend == "dask":
+            be.max_in_flight = None
+        else:
+            be.close()
     # replication 1 of the point (30 h, 8 referrals) killed its worker; everything else ran
     assert [(f.params["pnp_hours"], f.params["referrals"], f.rep)
             for f in summary.failed] == [(30, 8, 1)]
