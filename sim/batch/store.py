@@ -326,6 +326,16 @@ class Store:
             out.setdefault(h, set()).add(int(rep))
         return out
 
+    def stored_versions(self, experiment: str, seed: int) -> dict[str, int]:
+        """How many stored replications of an experiment's points each sim version computed."""
+        rows = self.con.execute(
+            """SELECT r.sim_version, count(*) FROM replications r
+               JOIN (SELECT DISTINCT scenario_hash FROM points WHERE experiment = ?) p
+               USING (scenario_hash) WHERE r.seed = ? GROUP BY r.sim_version""",
+            [experiment, seed],
+        ).fetchall()
+        return {str(v): int(n) for v, n in rows}
+
     # ------------------------------------------------------------------ results
 
     def record(self, outcome: Outcome) -> bool:

@@ -147,6 +147,14 @@ def run_sweep(
         del batch
 
         done = st.done_reps(spec.name, spec.seed)
+        current = sim_version()
+        older = {v: n for v, n in st.stored_versions(spec.name, spec.seed).items()
+                 if v != current}
+        if older:
+            which = ", ".join(f"{n} by version {v}" for v, n in sorted(older.items()))
+            stale = (f"stored replications computed by another version of pnp-sim are reused "
+                     f"({which}; this is {current}); use a new store to recompute them")
+            note = f"{note}; {stale}" if note else stale
         reps = range(spec.replications)
         already = sum(len(done.get(h, set()) & set(reps)) for h in unique)
         planned = len(unique) * spec.replications

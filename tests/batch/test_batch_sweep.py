@@ -77,6 +77,14 @@ def test_sweep_stores_every_replication_and_a_rerun_skips_them(small_spec: Path,
 
     again = run_sweep(loaded, store, backend="local", workers=2)
     assert again.already_done == 18 and again.ran == 0 and again.complete
+    assert again.note is None
+
+    # results of another model version are reused, but the user is told
+    with Store(store) as st:
+        st.con.execute("UPDATE replications SET sim_version = '0.0.1' WHERE rep = 0")
+    third = run_sweep(loaded, store, backend="local", workers=2)
+    assert third.ran == 0 and third.note is not None
+    assert "6 by version 0.0.1" in third.note
     with Store(store, read_only=True) as st:
         assert st.con.execute("SELECT count(*) FROM replications").fetchone() == (18,)
         assert st.con.execute("SELECT count(*) FROM kpis").fetchone() == (18 * len(KPIS),)
