@@ -440,6 +440,7 @@ _add("min.note_placed",
      "{share}.")
 
 # downloads
+_add("dl.run", "Run om te downloaden", "Run to download")
 _add("dl.intro", "Downloads voor run **{name}**.", "Downloads for run **{name}**.")
 _add("dl.yaml", "Scenario (YAML)", "Scenario (YAML)")
 _add("dl.yaml_help",

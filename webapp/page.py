@@ -111,7 +111,7 @@ def set_base(data: dict[str, Any], source: str) -> None:
 
 #: Widgets in tabs that may be hidden; Streamlit forgets the state of a widget that is not drawn,
 #: so these are re-assigned every run (Streamlit's documented way to keep them).
-PERSIST = ("ui:view_run", "ui:cmp_runs", "ui:cmp_base", "ui:cmp_auto", "ui:min_start",
+PERSIST = ("ui:view_run", "ui:dl_run", "ui:cmp_runs", "ui:cmp_base", "ui:cmp_auto", "ui:min_start",
            "ui:min_use_p90", "ui:min_p90", "ui:min_use_util", "ui:min_util", "ui:min_use_wait",
            "ui:min_wait", "ui:yaml_text")
 
@@ -373,6 +373,9 @@ def execute(scenario: Scenario, name: str, lg: str, where: Any) -> Run | None:
     if name in state["runs"]:
         state["ui:replaced"] = name
     state["runs"][name] = run
+    # The newest run is the one shown and offered for download.
+    state["ui:view_run"] = name
+    state["ui:dl_run"] = name
     return run
 
 
@@ -605,21 +608,22 @@ def tab_minimum(lg: str, data: dict[str, Any], scenario: Scenario | None) -> Non
     _number(t("min.start_week", lg), "ui:min_start", max_value=5200.0, fmt="%.0f",
             help=t("min.start_help", lg))
     st.markdown(f"**{t('min.targets', lg)}**")
-    c1, c2 = st.columns(2)
     state.setdefault("ui:min_use_p90", True)
     state.setdefault("ui:min_p90", 52.0)
     state.setdefault("ui:min_use_util", True)
     state.setdefault("ui:min_util", 85.0)
     state.setdefault("ui:min_use_wait", False)
     state.setdefault("ui:min_wait", 8.0)
-    with c1:
-        st.checkbox(t("min.use_p90", lg), key="ui:min_use_p90")
-        st.checkbox(t("min.use_util", lg), key="ui:min_use_util")
-        st.checkbox(t("min.use_wait", lg), key="ui:min_use_wait")
-    with c2:
-        _number(t("min.p90_weeks", lg), "ui:min_p90", max_value=5200.0, fmt="%.0f")
-        _number(t("min.util_max", lg), "ui:min_util", max_value=100.0, fmt="%.0f")
-        _number(t("min.wait_weeks", lg), "ui:min_wait", max_value=5200.0, fmt="%.0f")
+    for use, key, label, high in (
+        ("ui:min_use_p90", "ui:min_p90", "min.p90_weeks", 5200.0),
+        ("ui:min_use_util", "ui:min_util", "min.util_max", 100.0),
+        ("ui:min_use_wait", "ui:min_wait", "min.wait_weeks", 5200.0),
+    ):
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        with c1:
+            st.checkbox(t(use.replace("ui:min_use_", "min.use_"), lg), key=use)
+        with c2:
+            _number(t(label, lg), key, max_value=high, fmt="%.0f")
     targets = mn.make_targets(
         state["ui:min_p90"] if state["ui:min_use_p90"] else None,
         state["ui:min_util"] if state["ui:min_use_util"] else None,
@@ -694,10 +698,15 @@ def tab_downloads(lg: str) -> None:
 
     state = ss()
     runs: dict[str, Run] = state["runs"]
-    name = state.get("ui:view_run")
-    if not runs or name not in runs:
+    if not runs:
         st.info(t("dl.none", lg))
         return
+    names = list(runs)
+    if state.get("ui:dl_run") not in names:
+        view = state.get("ui:view_run")
+        state["ui:dl_run"] = view if view in names else names[-1]
+    st.selectbox(t("dl.run", lg), names, key="ui:dl_run")
+    name = state["ui:dl_run"]
     run = runs[name]
     st.markdown(t("dl.intro", lg, name=name))
     stem = f"pnp-{safe_name(name)}-{run.key[0]}"

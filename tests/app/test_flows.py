@@ -282,3 +282,22 @@ def test_file_beyond_the_usual_widget_ranges_still_loads(spy: Any) -> None:
     assert not at.error, texts(at.error)
     assert at.number_input(key=inp.k_step("staff.coordinator", 0, "value")).value == 200.0
     assert at.number_input(key=inp.K_LEAVE["coordinator"]).value == 97.0
+
+
+def test_downloads_tab_offers_the_latest_run(spy: Any) -> None:
+    at = new_app()
+    open_tab(at, "downloads")
+    assert t("dl.none", "nl") in texts(at.info)
+    click_run(at)
+    open_tab(at, "minimum")
+    at.button(key="ui:min_run").click().run()
+    open_tab(at, "downloads")
+    assert at.selectbox(key="ui:dl_run").options == ["Run 1", t("min.run_name", "nl")]
+    assert at.selectbox(key="ui:dl_run").value == t("min.run_name", "nl")
+    assert len(at.get("download_button")) == 4
+    at.selectbox(key="ui:dl_run").set_value("Run 1").run()
+    assert t("dl.intro", "nl", name="Run 1") in texts(at.markdown)
+    # The choice survives a visit to another tab.
+    open_tab(at, "results")
+    open_tab(at, "downloads")
+    assert at.selectbox(key="ui:dl_run").value == "Run 1"
