@@ -1,98 +1,25 @@
-"""Fixtures for the app tests: the AppTest harness and a spy on what reaches the model."""
+"""Fixtures for the app tests (helpers live in app_helpers.py)."""
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from app_helpers import RunSpy  # noqa: E402
 
 from sim import runner  # noqa: E402
 from webapp import engine, page  # noqa: E402
 
-APP = str(ROOT / "app.py")
-
-
-@dataclass
-class Call:
-    scenario: Any
-    reps: int
-    seed: int
-    workers: int
-    progress: Any
-
-
-@dataclass
-class RunSpy:
-    """Records every call that reaches ``sim.runner.run_experiment`` and passes it on.
-
-    Replications run in this process (workers=1) to keep the tests quick; results do not
-    depend on the number of workers (see docs/API.md).
-    """
-
-    calls: list[Call] = field(default_factory=list)
-    fail_with: Exception | None = None
-
-    def __call__(self, scenario: Any, reps: int | None = None, seed: int | None = None,
-                 workers: int = 1, progress: Any = None, **kw: Any) -> Any:
-        self.calls.append(Call(scenario, int(reps or scenario.replications),
-                               int(seed if seed is not None else scenario.seed), workers,
-                               progress))
-        if self.fail_with is not None:
-            raise self.fail_with
-        return REAL_RUN(scenario, reps=reps, seed=seed, workers=1, progress=progress, **kw)
-
-    @property
-    def last(self) -> Call:
-        assert self.calls, "nothing reached run_experiment"
-        return self.calls[-1]
-
-
-REAL_RUN = runner.run_experiment
-
 
 @pytest.fixture
 def spy(monkeypatch: pytest.MonkeyPatch) -> RunSpy:
+    """Every call that reaches sim.runner.run_experiment, recorded; caches emptied."""
     s = RunSpy()
     monkeypatch.setattr(runner, "run_experiment", s)
     engine.CACHE.clear()
     page._CHART_MEMO.clear()
     return s
-
-
-def new_app(reps: int = 2, timeout: float = 120) -> AppTest:
-    """A fresh app session, run once, with few replications so that tests stay quick."""
-    at = AppTest.from_file(APP, default_timeout=timeout)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    at.number_input(key="in:reps").set_value(reps)
-    return at
-
-
-def click_run(at: AppTest) -> AppTest:
-    at.button(key="ui:run").click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def open_tab(at: AppTest, key: str, lang: str = "nl") -> AppTest:
-    """Switch to a tab (only the open tab is drawn)."""
-    from webapp.i18n import t
-
-    at.session_state["ui:tab"] = t(f"tab.{key}", lang)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-@pytest.fixture
-def app(spy: RunSpy) -> AppTest:
-    return new_app()

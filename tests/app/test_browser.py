@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from app_helpers import ROOT
 
 from webapp.i18n import TEXT, kpi_label, t
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import click_run, new_app, open_tab
+from app_helpers import click_run, new_app, open_tab
 
 from sim import runner
 from sim.scenario import load_scenario, scenario_hash, scenario_to_yaml

@@ -8,7 +8,7 @@ import string
 from typing import Any
 
 import pytest
-from conftest import ROOT, click_run, new_app, open_tab
+from app_helpers import ROOT, click_run, new_app, open_tab
 from google.protobuf.descriptor import FieldDescriptor
 
 from sim.domain import CHILD_PHASES, ROLES

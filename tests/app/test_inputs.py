@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import click_run, new_app
+from app_helpers import click_run, new_app
 
 from sim.domain import ROLES
 from sim.scenario import load_scenario, scenario_hash, scenario_to_dict
