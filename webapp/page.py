@@ -768,6 +768,8 @@ def tab_sweeps(lg: str) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="P&P planner", layout="wide")
+    # No developer menu (deploy, clear cache, ...) for the planners using the page.
+    st.set_option("client.toolbarMode", "viewer")
     init_state()
     with st.sidebar:
         lg = sidebar_language()
