@@ -39,3 +39,4 @@ def write_spec(folder: Path, filename: str = "spec.yaml", **overrides: Any) -> P
     path = folder / filename
     path.write_text(yaml.safe_dump(spec_dict(**overrides), sort_keys=False), encoding="utf-8")
     return path
+

@@ -18,6 +18,13 @@ from sim.batch.store import Store, StoreError
 from sim.kpi_defs import KPIS
 
 
+@pytest.fixture
+def small_spec(tmp_path: Path) -> Path:
+    """The helpers' small spec (2 x 3 points, 3 replications) written to a file."""
+    return write_spec(tmp_path)
+
+
+
 def run_cli(*argv: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = cli.main(list(argv))
     out, err = capsys.readouterr()

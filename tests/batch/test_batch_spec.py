@@ -16,6 +16,13 @@ from sim.batch.spec import RangeSpec, SpecError, load_spec, parse_spec_text
 from sim.scenario import load_scenario, scenario_hash, scenario_to_dict
 
 
+@pytest.fixture
+def small_spec(tmp_path: Path) -> Path:
+    """The helpers' small spec (2 x 3 points, 3 replications) written to a file."""
+    return write_spec(tmp_path)
+
+
+
 def test_example_specs_load_and_expand() -> None:
     files = sorted((ROOT / "scenarios" / "sweeps").glob("*.yaml"))
     assert files, "ship at least one example sweep"

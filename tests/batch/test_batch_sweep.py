@@ -21,6 +21,13 @@ from sim.kpi_defs import KPIS
 from sim.runner import run_replication
 
 
+@pytest.fixture
+def small_spec(tmp_path: Path) -> Path:
+    """The helpers' small spec (2 x 3 points, 3 replications) written to a file."""
+    return write_spec(tmp_path)
+
+
+
 @pytest.fixture(scope="module")
 def dask2() -> Iterator[DaskBackend]:
     """One Dask LocalCluster of 2 worker processes for this module's tests. The scheduler
