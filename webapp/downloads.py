@@ -18,14 +18,17 @@ def safe_name(name: str) -> str:
     return cleaned or "run"
 
 
-def scenario_yaml(result: Any) -> bytes:
+def scenario_yaml(result: Any, name: str | None = None) -> bytes:
     """The simulated scenario, with the replications and seed that were run, as YAML.
 
     Uploading it again and running it gives identical results: same hash, reps and seed.
+    ``name`` (the run's name) replaces the scenario's name, which the hash leaves out.
     """
-    scenario = result.scenario.model_copy(
-        update={"replications": int(result.stamp["replications"]), "seed": int(result.seed)}
-    )
+    update: dict[str, Any] = {"replications": int(result.stamp["replications"]),
+                              "seed": int(result.seed)}
+    if name:
+        update["name"] = name
+    scenario = result.scenario.model_copy(update=update)
     return scenario_to_yaml(scenario).encode("utf-8")
 
 

@@ -357,7 +357,9 @@ def execute(scenario: Scenario, name: str, lg: str, where: Any) -> Run | None:
                                                                total=total))
 
     try:
-        outcome: RunOutcome = run_cached(scenario.model_copy(update={"name": name}),
+        # The run's name is not put into the scenario: a cached result is shared by every run
+        # of the same scenario, whatever each run is called.
+        outcome: RunOutcome = run_cached(scenario,
                                          progress=progress)
     except ImportError as exc:
         bar.empty()
@@ -711,7 +713,7 @@ def tab_downloads(lg: str) -> None:
     st.markdown(t("dl.intro", lg, name=name))
     stem = f"pnp-{safe_name(name)}-{run.key[0]}"
     result = run.result
-    st.download_button(t("dl.yaml", lg), scenario_yaml(result), file_name=f"{stem}.yaml",
+    st.download_button(t("dl.yaml", lg), scenario_yaml(result, name), file_name=f"{stem}.yaml",
                        mime="application/x-yaml", help=t("dl.yaml_help", lg), key="ui:dl_yaml",
                        on_click="ignore")
     st.download_button(t("dl.csv", lg), lambda: results_zip(result, "csv"),

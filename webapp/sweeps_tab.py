@@ -56,6 +56,14 @@ LABELS: dict[str, dict[str, str]] = {
         "unit": "eenheid",
         "download": "Tabel downloaden (CSV)",
         "na": "geen waarnemingen",
+        "unit.weeks": "weken",
+        "unit.per year": "per jaar",
+        "unit.weeks/year": "weken per jaar",
+        "unit.share": "aandeel",
+        "unit.children": "kinderen",
+        "unit.families": "gezinnen",
+        "unit.cases": "dossiers",
+        "unit.cases/FTE": "dossiers per VTE",
     },
     "en": {
         "title": "Scenario sweeps",
@@ -91,6 +99,14 @@ LABELS: dict[str, dict[str, str]] = {
         "unit": "unit",
         "download": "Download the table (CSV)",
         "na": "no observations",
+        "unit.weeks": "weeks",
+        "unit.per year": "per year",
+        "unit.weeks/year": "weeks per year",
+        "unit.share": "share",
+        "unit.children": "children",
+        "unit.families": "families",
+        "unit.cases": "cases",
+        "unit.cases/FTE": "cases per FTE",
     },
 }
 
@@ -102,6 +118,13 @@ def tr(key: str, lang: str, **fmt: Any) -> str:
     """The label for ``key`` in ``lang`` (Dutch for an unknown language); KeyError if missing."""
     text = LABELS[lang if lang in LANGS else DEFAULT_LANG][key]
     return text.format(**fmt) if fmt else text
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """A KPI unit in ``lang`` (the unit itself if this tab has no label for it)."""
+    if not unit:
+        return ""
+    return LABELS[lang if lang in LANGS else DEFAULT_LANG].get(f"unit.{unit}", unit)
 
 
 def kpi_name(kpi: str, lang: str) -> str:
@@ -228,7 +251,7 @@ def render_sweeps_tab(lang: str) -> None:
     params: list[str] = details["info"]["parameters"]
 
     def kpi_fmt(k: str) -> str:
-        unit = KPIS[k].unit if k in KPIS else ""
+        unit = unit_label(KPIS[k].unit, lg) if k in KPIS else ""
         return f"{kpi_name(k, lg)} ({unit})" if unit else kpi_name(k, lg)
 
     default_kpi = kpis.index("wait_family_p90") if "wait_family_p90" in kpis else 0

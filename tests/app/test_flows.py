@@ -186,7 +186,7 @@ def test_yaml_download_round_trips_to_identical_results(spy: Any) -> None:
     at.number_input(key=inp.K_SEED).set_value(4242).run()
     click_run(at)
     first = at.session_state["runs"]["Run 1"]
-    yaml_bytes = scenario_yaml(first.result)
+    yaml_bytes = scenario_yaml(first.result, first.name)
     # A fresh session (and an empty cache) loads the file and runs it again.
     engine.CACHE.clear()
     again = new_app(reps=1)

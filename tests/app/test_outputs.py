@@ -41,8 +41,9 @@ def result() -> Any:
 
 
 def test_yaml_download_reloads_to_the_same_run(result: Any) -> None:
-    text = scenario_yaml(result).decode("utf-8")
+    text = scenario_yaml(result, "Meer uren").decode("utf-8")
     again = parse_scenario_text(text, "download.yaml")
+    assert again.name == "Meer uren"
     assert scenario_hash(again) == result.stamp["scenario_hash"]
     assert again.replications == 3 and again.seed == 11
     rerun = runner.run_experiment(again, workers=1)
