@@ -59,6 +59,8 @@ class Job:
         "_changed",
         "underserved",
         "tag",
+        "order",
+        "lane",
     )
 
     def __init__(
@@ -85,6 +87,10 @@ class Job:
         #: True while the job lacks some of its hours (queued, or slowed under ``share``).
         self.underserved = True
         self.tag = tag
+        #: Queue position: priority class first, then arrival.
+        self.order = (priority, seq)
+        #: The roles it needs: the queue lane it waits in.
+        self.lane = frozenset(needs)
 
 
 class StaffPool:
@@ -112,8 +118,8 @@ class StaffPool:
         self.int_cases = dict.fromkeys(ROLES, 0.0)
         self._last = 0.0
         self._seq = 0
-        self._queue: list[Job] = []
-        self._queued_roles = dict.fromkeys(ROLES, 0)  # queued jobs needing each role
+        self._lanes: dict[frozenset[str], list[Job]] = {}  # queued jobs by the roles they need
+        self._queued = 0
         self._running: dict[Job, None] = {}
         self._share_version = 0
         self._share_time = 0.0
@@ -257,8 +263,7 @@ class StaffPool:
         if was == RUNNING:
             self._stop(job)
         elif was == QUEUED:
-            self._queue.remove(job)
-            self._unqueued(job)
+            self._dequeue(job)
         if was in (RUNNING, QUEUED):
             for r, h in job.needs.items():
                 self.demand[r] -= h
@@ -286,45 +291,62 @@ class StaffPool:
 
     # ------------------------------------------------------------------ waitlist
 
-    def _dispatch(self) -> None:
-        """Start every queued job that fits, in order, without overtaking on a shared role."""
-        if not self._queue:
-            return
+    def _scan(self, try_start: Callable[[Job], bool]) -> None:
+        """Offer queued jobs, in (priority, arrival) order, to ``try_start``.
+
+        A job that cannot start blocks its roles for the rest of the scan, and a job needing a
+        blocked role is not offered (no overtaking on a shared role). Jobs wait in lanes, one
+        per set of roles: a lane's jobs share their roles, so once a lane's first job is blocked
+        the whole lane is, and the scan only ever looks at the lanes' first jobs.
+        """
         blocked: set[str] = set()
-        wanted = {r for r, n in self._queued_roles.items() if n}
-        started = []
-        for job in self._queue:
-            needs = job.needs
-            if blocked.intersection(needs):
-                blocked.update(needs)
+        closed: set[frozenset[str]] = set()
+        lanes = self._lanes
+        while len(blocked) < len(ROLES):
+            best: list[Job] | None = None
+            best_key: frozenset[str] = frozenset()
+            for key, lane in lanes.items():
+                if not lane or key in closed:
+                    continue
+                if best is None or lane[0].order < best[0].order:
+                    best, best_key = lane, key
+            if best is None:
+                return
+            job = best[0]
+            if blocked.isdisjoint(best_key) and try_start(job):
+                best.pop(0)
                 continue
-            fits = True
-            for r, h in needs.items():
-                cap = self.caps.get(r)
-                if self._free(r) + EPS < h or (cap is not None and self.cases[r] >= cap):
-                    fits = False
-                    break
-            if fits:
-                self._start(job)
-                started.append(job)
-            else:
-                blocked.update(needs)
-                if blocked >= wanted:
-                    break  # every role still wanted is blocked: nothing further can start
-        if started:
-            ids = set(map(id, started))
-            self._queue = [j for j in self._queue if id(j) not in ids]
-            for job in started:
-                self._unqueued(job)
+            blocked |= best_key
+            closed.add(best_key)
+
+    def _dispatch(self) -> None:
+        """Waitlist: start every queued job whose hours are free, in order."""
+        if self._queued:
+            self._scan(self._try_start)
+
+    def _try_start(self, job: Job) -> bool:
+        caps = self.caps
+        for r, h in job.needs.items():
+            cap = caps.get(r)
+            if self._free(r) + EPS < h or (cap is not None and self.cases[r] >= cap):
+                return False
+        self._queued -= 1
+        self._start(job)
+        return True
 
     def _enqueue(self, job: Job) -> None:
-        bisect.insort(self._queue, job, key=_order)
-        for r in job.needs:
-            self._queued_roles[r] += 1
+        lane = self._lanes.get(job.lane)
+        if lane is None:
+            lane = self._lanes[job.lane] = []
+        if not lane or lane[-1].order < job.order:
+            lane.append(job)  # the usual case: it arrived last
+        else:
+            bisect.insort(lane, job, key=_order)
+        self._queued += 1
 
-    def _unqueued(self, job: Job) -> None:
-        for r in job.needs:
-            self._queued_roles[r] -= 1
+    def _dequeue(self, job: Job) -> None:
+        self._lanes[job.lane].remove(job)
+        self._queued -= 1
 
     def _start(self, job: Job) -> None:
         for r, h in job.needs.items():
@@ -389,33 +411,25 @@ class StaffPool:
 
     def _admit(self) -> None:
         """Share policy: admit queued jobs in order while their roles' caseload caps allow."""
-        if not self._queue:
-            return
-        blocked: set[str] = set()
-        admitted = []
-        for job in self._queue:
-            needs = job.needs
-            if blocked.intersection(needs):
-                blocked.update(needs)
-                continue
-            caps = self.caps
-            if any(caps.get(r) is not None and self.cases[r] >= caps[r] for r in needs):  # type: ignore[operator]
-                blocked.update(needs)
-                continue
-            self._advance_share()
-            job.state = RUNNING
-            job.rate = 0.0
-            self._running[job] = None
-            for r in needs:
-                self.cases[r] += 1
-            admitted.append(job)
-            if job.listener:
-                job.listener(job, True)
-        if admitted:
-            ids = set(map(id, admitted))
-            self._queue = [j for j in self._queue if id(j) not in ids]
-            for job in admitted:
-                self._unqueued(job)
+        if self._queued:
+            self._scan(self._try_admit)
+
+    def _try_admit(self, job: Job) -> bool:
+        caps = self.caps
+        for r in job.needs:
+            cap = caps.get(r)
+            if cap is not None and self.cases[r] >= cap:
+                return False
+        self._queued -= 1
+        self._advance_share()
+        job.state = RUNNING
+        job.rate = 0.0
+        self._running[job] = None
+        for r in job.needs:
+            self.cases[r] += 1
+        if job.listener:
+            job.listener(job, True)
+        return True
 
     def _advance_share(self) -> None:
         now = self.env.now
@@ -483,11 +497,11 @@ class StaffPool:
 
     @property
     def queue_length(self) -> int:
-        return len(self._queue)
+        return self._queued
 
     def running_jobs(self) -> list[Job]:
         return list(self._running)
 
 
 def _order(job: Job) -> tuple[int, int]:
-    return (job.priority, job.seq)
+    return job.order
