@@ -64,6 +64,8 @@ LABELS: dict[str, dict[str, str]] = {
         "unit.families": "gezinnen",
         "unit.cases": "dossiers",
         "unit.cases/FTE": "dossiers per VTE",
+        "unit.days/year": "dagen per jaar",
+        "unit.EUR/year": "euro per jaar",
     },
     "en": {
         "title": "Scenario sweeps",
@@ -107,6 +109,8 @@ LABELS: dict[str, dict[str, str]] = {
         "unit.families": "families",
         "unit.cases": "cases",
         "unit.cases/FTE": "cases per FTE",
+        "unit.days/year": "days per year",
+        "unit.EUR/year": "euro per year",
     },
 }
 

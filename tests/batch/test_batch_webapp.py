@@ -66,6 +66,16 @@ def test_labels_are_complete_in_both_languages() -> None:
     assert sweeps_tab.tr("title", "xx") == LABELS["nl"]["title"]  # Dutch is the default
 
 
+def test_every_kpi_unit_has_a_label() -> None:
+    from sim.kpi_defs import KPIS
+
+    for kpi in KPIS.values():
+        if kpi.unit:
+            for lang in ("nl", "en"):
+                assert f"unit.{kpi.unit}" in LABELS[lang], (kpi.name, kpi.unit)
+    assert sweeps_tab.unit_label("weeks", "nl") == "weken"
+
+
 def _fields(text: str) -> list[str]:
     import string
 
@@ -92,6 +102,11 @@ def test_line_chart_with_interval_and_table(store: Path, lang: str) -> None:
     at = _open(lang, store)
     assert at.selectbox(key="sweeps_experiment").value == "test-sweep"
     assert at.selectbox(key="sweeps_kpi").label == LABELS[lang]["kpi"]
+    # the KPI names and units shown are in the page's language
+    shown = at.selectbox(key="sweeps_kpi").options
+    from sim.kpi_defs import KPIS
+    name = KPIS["wait_family_p90"].nl if lang == "nl" else KPIS["wait_family_p90"].en
+    assert f"{name} ({LABELS[lang]['unit.weeks']})" in shown
     at.selectbox(key="sweeps_kpi").set_value("placements_per_year").run()
     at.selectbox(key="sweeps_x").set_value("referrals").run()
     assert not at.exception
