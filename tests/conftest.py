@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from sim.domain import ROLES
 from sim.scenario import Scenario, load_scenario, parse_scenario, scenario_to_dict, set_by_path
 from sim.staff import StaffPool
+
+# CI explores the same examples every run (a red CI must be reproducible); locally, new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
