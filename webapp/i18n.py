@@ -488,6 +488,7 @@ _add("rep.identity", "Identiteit van de run", "Run identity")
 _add("rep.inputs", "Invoer", "Inputs")
 _add("rep.kpis", "Kerncijfers (gemiddelde en 95%-betrouwbaarheidsinterval)",
      "Key figures (mean and 95% confidence interval)")
+_add("rep.all_kpis", "Alle kerncijfers", "All key figures")
 _add("rep.charts", "Grafieken", "Charts")
 _add("rep.full_yaml", "Volledig scenario (YAML)", "Full scenario (YAML)")
 _add("rep.run_name", "Run", "Run")

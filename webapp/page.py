@@ -43,23 +43,13 @@ from webapp.i18n import (
     t,
     term,
 )
+from webapp.report import CARD_KPIS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = ROOT / "scenarios"
 DEFAULT_SCENARIO = "baseline.yaml"
 
 TABS = ("results", "compare", "minimum", "downloads", "scenario", "sweeps")
-
-#: KPI cards shown on top of the results, in this order (then one row per role).
-CARD_KPIS = (
-    "wait_assessment_mean",
-    "wait_family_mean",
-    "referral_to_placement_mean",
-    "referral_to_placement_p90",
-    "placements_per_year",
-    "breakdowns_per_year",
-)
-
 
 @dataclass
 class Run:

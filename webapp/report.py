@@ -16,6 +16,21 @@ from sim.scenario import scenario_hash, scenario_to_yaml
 from webapp.charts import SINGLE_CHARTS
 from webapp.i18n import fmt_ci, fmt_kpi, fmt_num, kpi_label, t, term
 
+#: The key figures the page shows as cards, and the report shows first.
+CARD_KPIS = (
+    "wait_assessment_mean",
+    "wait_family_mean",
+    "referral_to_placement_mean",
+    "referral_to_placement_p90",
+    "placements_per_year",
+    "breakdowns_per_year",
+)
+HEADLINE_KPIS = (
+    *CARD_KPIS,
+    *(f"utilisation_{r}" for r in ROLES),
+    *(f"caseload_{r}" for r in ROLES),
+)
+
 _CSS = """
 body{font-family:Helvetica,Arial,sans-serif;color:#1f2937;max-width:60rem;margin:2rem auto;
 padding:0 1rem;line-height:1.45}
@@ -85,6 +100,23 @@ def input_rows(scenario: Any, lang: str) -> list[tuple[str, str]]:
     return rows
 
 
+def _kpi_table(summary: Any, title: str, lang: str) -> list[str]:
+    esc = html.escape
+    out = [f"<h2>{esc(title)}</h2><table>",
+           f"<tr><th>{esc(t('col.kpi', lang))}</th><th>{esc(t('col.mean', lang))}</th>"
+           f"<th>{esc(t('col.ci_low', lang))} – {esc(t('col.ci_high', lang))}</th>"
+           f"<th>{esc(t('col.n', lang))}</th></tr>"]
+    for row in summary.itertuples(index=False):
+        out.append(
+            f"<tr><td>{esc(kpi_label(row.kpi, lang))}</td>"
+            f'<td class="num">{esc(fmt_kpi(row.kpi, row.mean, lang))}</td>'
+            f'<td class="num">{esc(fmt_ci(row.kpi, row.ci_low, row.ci_high, lang))}</td>'
+            f'<td class="num">{int(row.n)}</td></tr>'
+        )
+    out.append("</table>")
+    return out
+
+
 def build_report(name: str, result: Any, lang: str, now: dt.datetime | None = None) -> str:
     """The whole report as one HTML string."""
     esc = html.escape
@@ -112,18 +144,11 @@ def build_report(name: str, result: Any, lang: str, now: dt.datetime | None = No
     out += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in identity]
     out.append(f"</table><h2>{esc(t('rep.inputs', lang))}</h2><table>")
     out += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in input_rows(scenario, lang)]
-    out.append(f"</table><h2>{esc(t('rep.kpis', lang))}</h2><table>")
-    out.append(f"<tr><th>{esc(t('col.kpi', lang))}</th><th>{esc(t('col.mean', lang))}</th>"
-               f"<th>{esc(t('col.ci_low', lang))} – {esc(t('col.ci_high', lang))}</th>"
-               f"<th>{esc(t('col.n', lang))}</th></tr>")
-    for row in result.summary.itertuples(index=False):
-        out.append(
-            f"<tr><td>{esc(kpi_label(row.kpi, lang))}</td>"
-            f'<td class="num">{esc(fmt_kpi(row.kpi, row.mean, lang))}</td>'
-            f'<td class="num">{esc(fmt_ci(row.kpi, row.ci_low, row.ci_high, lang))}</td>'
-            f'<td class="num">{int(row.n)}</td></tr>'
-        )
-    out.append(f"</table><h2>{esc(t('rep.charts', lang))}</h2>")
+    out.append("</table>")
+    summary = result.summary
+    headline = summary.set_index("kpi").loc[list(HEADLINE_KPIS)].reset_index()
+    out += _kpi_table(headline, t("rep.kpis", lang), lang)
+    out.append(f"<h2>{esc(t('rep.charts', lang))}</h2>")
     for key, builder in SINGLE_CHARTS:
         try:
             chart = builder(result, lang)
@@ -132,6 +157,7 @@ def build_report(name: str, result: Any, lang: str, now: dt.datetime | None = No
             body = esc(t("rep.chart_missing", lang, error=exc))
         out.append(f"<figure>{body}<figcaption>{esc(t(f'chart.{key}.help', lang))}"
                    "</figcaption></figure>")
+    out += _kpi_table(summary, t("rep.all_kpis", lang), lang)
     yaml_text = scenario_to_yaml(scenario)
     out.append(f"<h2>{esc(t('rep.full_yaml', lang))}</h2>")
     out.append(f'<p class="muted">{esc(t("rep.hash", lang))} {esc(scenario_hash(scenario))}</p>')
