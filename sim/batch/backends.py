@@ -239,15 +239,21 @@ class DaskBackend:
         """Submit replications in chunks of the same point, sized so that one Dask task takes
         about ``TARGET_TASK_S`` (Dask's cost per task is then small beside the simulation).
         The first tasks hold one replication; the size follows the measured replication time.
-        A chunk that fails as a whole (its worker died) is split: each of its replications is
-        submitted again on its own, so only the one that kills its worker is recorded."""
+
+        Faults: a chunk that fails as a whole is split, and each of its replications is
+        submitted again on its own. A single replication whose workers died (Dask gives up
+        after ``distributed.scheduler.allowed-failures`` deaths) may only have shared a worker
+        with the real culprit, so it is run once more with nothing else in flight; only if its
+        worker dies then too is it recorded as the one that kills its worker."""
         from distributed import as_completed
 
         limit = self.max_in_flight or max(2, 2 * self.workers)
         source = iter(tasks)
         retry: list[Task] = []  # replications of a failed chunk, to run one by one
+        suspects: list[Task] = []  # single replications whose workers died, to run alone
         peeked: list[Task] = []
         pending: dict[Any, list[Task]] = {}
+        alone: set[Any] = set()  # keys of suspects running with nothing else in flight
         futures: dict[Any, Any] = {}
         ac = as_completed(with_results=False)
         exhausted = False
@@ -271,18 +277,26 @@ class DaskBackend:
                 out.append(task)
             return out
 
+        def submit(group: list[Task]) -> Any:
+            if len(group) == 1:
+                fut = self.client.submit(fn, group[0], pure=False)
+            else:
+                fut = self.client.submit(cast(Any, run_chunk), fn, group, pure=False)
+            pending[fut.key] = group
+            futures[fut.key] = fut
+            ac.add(fut)
+            return fut.key
+
         def fill() -> None:
-            while (retry or not exhausted) and len(pending) < limit:
+            if alone:
+                return
+            while (retry or peeked or not exhausted) and len(pending) < limit:
                 group = take()
                 if not group:
-                    return
-                if len(group) == 1:
-                    fut = self.client.submit(fn, group[0], pure=False)
-                else:
-                    fut = self.client.submit(cast(Any, run_chunk), fn, group, pure=False)
-                pending[fut.key] = group
-                futures[fut.key] = fut
-                ac.add(fut)
+                    break
+                submit(group)
+            if not pending and suspects:
+                alone.add(submit([suspects.pop(0)]))
 
         fill()
         idle_since = time.monotonic()
@@ -297,14 +311,19 @@ class DaskBackend:
                 for fut in ac.next_batch(block=False):
                     group = pending.pop(fut.key)
                     futures.pop(fut.key, None)
+                    was_alone = fut.key in alone
+                    alone.discard(fut.key)
+                    outcomes: list[Outcome] = []
                     try:
                         result = fut.result()
                         outcomes = result if isinstance(result, list) else [result]
                     except Exception as exc:  # noqa: BLE001 - recorded, the sweep goes on
+                        died = type(exc).__name__ == "KilledWorker"
                         if len(group) > 1:
                             retry.extend(group)
-                            outcomes = []
-                        elif type(exc).__name__ == "KilledWorker":
+                        elif died and not was_alone:
+                            suspects.append(group[0])
+                        elif died:
                             outcomes = [_failure(group[0], f"{WORKER_DIED} ({exc})")]
                         else:
                             outcomes = [_failure(group[0], format_error(exc))]
