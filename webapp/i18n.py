@@ -250,6 +250,13 @@ _add("res.stale", "Let op: de invoer is gewijzigd sinds deze run. Klik op **Star
      "om de nieuwe invoer door te rekenen.",
      "Note: the inputs changed since this run. Click **Run simulation** to compute the new "
      "inputs.")
+_add("res.in_short",
+     "In het kort: van aanmelding tot plaatsing duurt het gemiddeld {mean} weken (95%-BI "
+     "{low} – {high}); 9 op de 10 geplaatste kinderen zijn binnen {p90} weken geplaatst. Er "
+     "worden {placements} kinderen per jaar geplaatst. De drukst bezette rol is {role} ({util}).",
+     "In short: referral to placement takes {mean} weeks on average (95% CI {low} – {high}); "
+     "9 in 10 placed children are placed within {p90} weeks. {placements} children a year are "
+     "placed. The busiest role is {role} ({util}).")
 _add("res.all_kpis", "Alle kerncijfers", "All key figures")
 _add("res.charts", "Grafieken", "Charts")
 _add("kpi.ci", "95%-BI {low} – {high}", "95% CI {low} – {high}")

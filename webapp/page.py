@@ -43,7 +43,7 @@ from webapp.i18n import (
     t,
     term,
 )
-from webapp.report import CARD_KPIS
+from webapp.report import CARD_KPIS, in_short
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = ROOT / "scenarios"
@@ -474,6 +474,7 @@ def tab_results(lg: str, scenario: Scenario | None) -> None:
     st.subheader(t("res.kpis", lg))
     st.caption(t("res.kpis_help", lg))
     summary = run.summary.set_index("kpi")
+    st.markdown(in_short(summary, lg))
     cols = st.columns(3)
     for i, kpi in enumerate(CARD_KPIS):
         with cols[i % 3]:

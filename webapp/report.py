@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 from typing import Any
 
 from sim.domain import PLACED_PHASES, ROLES
@@ -100,6 +101,19 @@ def input_rows(scenario: Any, lang: str) -> list[tuple[str, str]]:
     return rows
 
 
+def in_short(summary: Any, lg: str) -> str:
+    """One plain-language sentence with the run's main figures (``summary`` indexed by kpi)."""
+    r2p = summary.loc["referral_to_placement_mean"]
+    utils = {role: float(summary.loc[f"utilisation_{role}", "mean"]) for role in ROLES}
+    busiest = max(utils, key=lambda r: -1.0 if math.isnan(utils[r]) else utils[r])
+    return t("res.in_short", lg,
+             mean=fmt_num(float(r2p["mean"]), lg, 1), low=fmt_num(float(r2p["ci_low"]), lg, 1),
+             high=fmt_num(float(r2p["ci_high"]), lg, 1),
+             p90=fmt_num(float(summary.loc["referral_to_placement_p90", "mean"]), lg, 0),
+             placements=fmt_num(float(summary.loc["placements_per_year", "mean"]), lg, 1),
+             role=term(busiest, lg), util=fmt_kpi(f"utilisation_{busiest}", utils[busiest], lg))
+
+
 def _kpi_table(summary: Any, title: str, lang: str) -> list[str]:
     esc = html.escape
     out = [f"<h2>{esc(title)}</h2><table>",
@@ -146,8 +160,10 @@ def build_report(name: str, result: Any, lang: str, now: dt.datetime | None = No
     out += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in input_rows(scenario, lang)]
     out.append("</table>")
     summary = result.summary
-    headline = summary.set_index("kpi").loc[list(HEADLINE_KPIS)].reset_index()
+    indexed = summary.set_index("kpi")
+    headline = indexed.loc[list(HEADLINE_KPIS)].reset_index()
     out += _kpi_table(headline, t("rep.kpis", lang), lang)
+    out.append(f"<p>{esc(in_short(indexed, lang))}</p>")
     out.append(f"<h2>{esc(t('rep.charts', lang))}</h2>")
     for key, builder in SINGLE_CHARTS:
         try:

@@ -9,11 +9,12 @@ import pytest
 from app_helpers import click_run, new_app, open_tab
 
 from sim import runner
+from sim.domain import ROLES
 from sim.scenario import load_scenario, scenario_hash, scenario_to_yaml
 from webapp import engine
 from webapp import inputs as inp
 from webapp.downloads import scenario_yaml
-from webapp.i18n import fmt_ci, fmt_diff, fmt_kpi, kpi_label, t
+from webapp.i18n import fmt_ci, fmt_diff, fmt_kpi, fmt_num, kpi_label, t, term
 
 PNP_HOURS = inp.k_step("staff.pnp_counsellor", 0, "value")
 
@@ -40,6 +41,14 @@ def test_run_shows_kpi_cards_with_intervals(spy: Any) -> None:
         assert shown[kpi_label(kpi, "nl")] == fmt_kpi(kpi, row["mean"], "nl")
         ci = fmt_ci(kpi, row["ci_low"], row["ci_high"], "nl")
         assert ci in texts(at.caption), ci
+    # The plain-language summary quotes the same figures.
+    r2p = summary.loc["referral_to_placement_mean"]
+    short = next(m for m in texts(at.markdown) if m.startswith("In het kort"))
+    assert f"gemiddeld {fmt_num(r2p['mean'], 'nl', 1)} weken" in short
+    assert f"{fmt_num(r2p['ci_low'], 'nl', 1)} – {fmt_num(r2p['ci_high'], 'nl', 1)}" in short
+    utils = {r: summary.loc[f"utilisation_{r}", "mean"] for r in ROLES}
+    busiest = max(utils, key=utils.__getitem__)
+    assert term(busiest, "nl") in short
     # The numbers on the cards are the model's own, not something the page made up.
     assert len(result.replications) == 4
     assert not at.exception and not at.error

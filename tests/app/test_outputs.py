@@ -26,7 +26,7 @@ from webapp import inputs as inp
 from webapp import minimum as mn
 from webapp.downloads import results_zip, safe_name, scenario_yaml
 from webapp.i18n import LANGS, fmt_num, kpi_label, t
-from webapp.report import build_report
+from webapp.report import build_report, in_short
 
 BASE = load_scenario("scenarios/baseline.yaml")
 
@@ -84,6 +84,7 @@ def test_report_is_complete_and_self_contained(result: Any, lang: str) -> None:
     row = result.summary.set_index("kpi").loc["placements_per_year"]
     assert kpi_label("placements_per_year", lang) in html
     assert fmt_num(row["mean"], lang, 1) in html
+    assert html_mod.escape(in_short(result.summary.set_index("kpi"), lang)) in html
     # Every chart is an inline SVG with its reading guide; nothing is fetched from elsewhere.
     assert html.count("<svg") == len(ch.SINGLE_CHARTS)
     for key, _ in ch.SINGLE_CHARTS:
