@@ -111,7 +111,8 @@ def phases_frame(result: Any, lang: str) -> pd.DataFrame:
 def phases_chart(result: Any, lang: str) -> AnyChart:
     data = phases_frame(result, lang)
     return _line_band(data, "week", "series", t("col.week", lang), t("col.children", lang),
-                      t("col.phase", lang)).properties(title=t("chart.phases.title", lang))
+                      t("col.phase", lang)).properties(title=t("chart.phases.title", lang),
+                                                      height=HEIGHT + 80)
 
 
 def utilisation_frame(result: Any, lang: str) -> pd.DataFrame:
