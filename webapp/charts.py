@@ -8,6 +8,7 @@ returns an Altair chart; the page and the HTML report use the same builders. Tex
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,6 +29,33 @@ ROLE_COLORS = {
 AnyChart = alt.Chart | alt.LayerChart | alt.FacetChart | alt.VConcatChart
 WIDTH = 640
 HEIGHT = 260
+
+
+# --------------------------------------------------------------------------- frames
+
+_FRAMES: OrderedDict[int, tuple[Any, pd.DataFrame, pd.DataFrame]] = OrderedDict()
+
+
+def _frames(result: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``result.weekly`` and ``result.events``, concatenated once per result (the properties
+    concatenate the replications' frames on every access)."""
+    key = id(result)
+    hit = _FRAMES.get(key)
+    if hit is None or hit[0] is not result:
+        hit = (result, result.weekly, result.events)
+        _FRAMES[key] = hit
+        while len(_FRAMES) > 8:
+            _FRAMES.popitem(last=False)
+    _FRAMES.move_to_end(key)
+    return hit[1], hit[2]
+
+
+def weekly(result: Any) -> pd.DataFrame:
+    return _frames(result)[0]
+
+
+def events(result: Any) -> pd.DataFrame:
+    return _frames(result)[1]
 
 
 # --------------------------------------------------------------------------- statistics
@@ -84,7 +112,7 @@ def _line_band(data: pd.DataFrame, x: str, color: str, x_title: str, y_title: st
 def waiting_frame(result: Any, lang: str) -> pd.DataFrame:
     parts = []
     for col in ("waiting_staff", "waiting_family"):
-        b = t_bands(result.weekly, col)
+        b = t_bands(weekly(result), col)
         b["series"] = term(col, lang)
         parts.append(b)
     return pd.concat(parts, ignore_index=True)
@@ -97,12 +125,12 @@ def waiting_chart(result: Any, lang: str) -> AnyChart:
 
 
 def phases_frame(result: Any, lang: str) -> pd.DataFrame:
-    weekly = result.weekly.copy()
-    weekly["matching"] = weekly[list(MATCHING_PHASES)].sum(axis=1)
+    frame = weekly(result).copy()
+    frame["matching"] = frame[list(MATCHING_PHASES)].sum(axis=1)
     groups = ["assessment", "matching", *PLACED_PHASES, "crisis_admission"]
     parts = []
     for col in groups:
-        b = t_bands(weekly, col)
+        b = t_bands(frame, col)
         b["series"] = term(col, lang)
         parts.append(b)
     return pd.concat(parts, ignore_index=True)
@@ -117,14 +145,14 @@ def phases_chart(result: Any, lang: str) -> AnyChart:
 
 def utilisation_frame(result: Any, lang: str) -> pd.DataFrame:
     """Per role and week: hours used / hours available, mean and 95% band across replications."""
-    weekly = result.weekly
+    frame_w = weekly(result)
     parts = []
     for role in ROLES:
-        avail = weekly[f"available_{role}"].to_numpy(dtype=float)
-        used = weekly[f"used_{role}"].to_numpy(dtype=float)
+        avail = frame_w[f"available_{role}"].to_numpy(dtype=float)
+        used = frame_w[f"used_{role}"].to_numpy(dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
             util = np.where(avail > 0, used / np.where(avail > 0, avail, 1.0), np.nan)
-        frame = pd.DataFrame({"week": weekly["week"], "util": util})
+        frame = pd.DataFrame({"week": frame_w["week"], "util": util})
         b = t_bands(frame, "util")
         b["series"] = term(role, lang)
         parts.append(b)
@@ -154,7 +182,7 @@ def placement_times(result: Any) -> pd.DataFrame:
     Placement is the child's first ``placement`` event; children not placed by the horizon are
     left out (as in the KPI).
     """
-    ev = result.events
+    ev = events(result)
     warmup = float(result.scenario.warmup_weeks)
     ref = ev[ev["event"] == "referral"].groupby(["rep", "child"])["week"].min()
     placed = ev[ev["event"] == "placement"].groupby(["rep", "child"])["week"].min()
@@ -192,43 +220,53 @@ def _bin_step(weeks: pd.Series) -> float:
     return 104.0
 
 
+def _t_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Mean, 95% t-interval and n of each row of ``matrix`` (rows: series, columns: reps)."""
+    n = np.full(matrix.shape[0], float(matrix.shape[1]))
+    mean = matrix.mean(axis=1)
+    sd = matrix.std(axis=1, ddof=1) if matrix.shape[1] > 1 else np.zeros(matrix.shape[0])
+    tq = st.t.ppf(0.975, max(matrix.shape[1] - 1, 1)) if matrix.shape[1] > 1 else 0.0
+    half = tq * sd / np.sqrt(n)
+    return mean, mean - half, mean + half, n
+
+
 def flow_frame(result: Any, lang: str) -> pd.DataFrame:
     """Children referred after the warm-up: how many per replication reached each phase and
     each outcome, with the mean and 95% interval across replications."""
-    ev = result.events
+    ev = events(result)
     warmup = float(result.scenario.warmup_weeks)
-    ref = ev[ev["event"] == "referral"]
-    cohort = ref[ref["week"] >= warmup][["rep", "child"]].drop_duplicates()
-    ev = ev.merge(cohort, on=["rep", "child"], how="inner")
-    reps = pd.Index(sorted(result.kpis["rep"].unique()), name="rep")
+    reps = pd.Index(sorted({r.rep for r in result.replications}), name="rep")
+    key = ev["rep"].to_numpy(dtype=np.int64) * 10_000_000 + ev["child"].to_numpy(dtype=np.int64)
+    is_ref = (ev["event"] == "referral").to_numpy()
+    cohort = np.unique(key[is_ref & (ev["week"].to_numpy() >= warmup)])
+    ev = ev[np.isin(key, cohort)]
 
-    def per_rep(mask: pd.Series) -> pd.Series:
-        return ev[mask].groupby("rep")["child"].nunique().reindex(reps, fill_value=0)
+    def per_rep(frame: pd.DataFrame) -> np.ndarray:
+        counts = frame.groupby("rep")["child"].nunique().reindex(reps, fill_value=0)
+        return counts.to_numpy(dtype=float)
 
-    entered = ev["event"] == "enter"
-    rows: list[tuple[str, str, pd.Series]] = [
-        ("phase", "referred", cohort.groupby("rep")["child"].nunique().reindex(reps, fill_value=0))
-    ]
+    event = ev["event"]
+    entered = ev[event == "enter"]
+    by_phase = {phase: grp for phase, grp in entered.groupby("phase")}
+    exits = ev[event == "exit"]
+    referred = per_rep(ev[event == "referral"])
+    rows: list[tuple[str, str, np.ndarray]] = [("phase", "referred", referred)]
+    empty = ev.iloc[0:0]
     for phase in CHILD_PHASES:
         if phase == "fitting":
-            rows.append(("phase", "placed", per_rep(ev["event"] == "placement")))
-        rows.append(("phase", phase, per_rep(entered & (ev["phase"] == phase))))
-    exits = ev["event"] == "exit"
-    rows.append(("outcome", "completed", per_rep(exits & (ev["detail"] == "completed"))))
-    rows.append(("outcome", "breakdown", per_rep(ev["event"] == "breakdown")))
-    rows.append(("outcome", "left", per_rep(exits & (ev["detail"] == "left"))))
-    exited = per_rep(exits)
-    rows.append(("outcome", "in_programme", rows[0][2] - exited))
-    parts = []
-    for order, (group, key, series) in enumerate(rows):
-        frame = pd.DataFrame({"rep": series.index, "n": series.to_numpy(dtype=float)})
-        frame["k"] = 0
-        b = t_bands(frame, "n", by=("k",))
-        b["group"] = t(f"chart.flow.group_{group}", lang)
-        b["stage"] = term(key, lang)
-        b["order"] = order
-        parts.append(b.drop(columns=["k"]))
-    return pd.concat(parts, ignore_index=True)
+            rows.append(("phase", "placed", per_rep(ev[event == "placement"])))
+        rows.append(("phase", phase, per_rep(by_phase.get(phase, empty))))
+    rows.append(("outcome", "completed", per_rep(exits[exits["detail"] == "completed"])))
+    rows.append(("outcome", "breakdown", per_rep(ev[event == "breakdown"])))
+    rows.append(("outcome", "left", per_rep(exits[exits["detail"] == "left"])))
+    rows.append(("outcome", "in_programme", referred - per_rep(exits)))
+    mean, low, high, n = _t_rows(np.vstack([r[2] for r in rows]))
+    return pd.DataFrame({
+        "mean": mean, "ci_low": low, "ci_high": high, "n": n,
+        "group": [t(f"chart.flow.group_{g}", lang) for g, _, _ in rows],
+        "stage": [term(k, lang) for _, k, _ in rows],
+        "order": range(len(rows)),
+    })
 
 
 def flow_chart(result: Any, lang: str) -> AnyChart:
@@ -255,9 +293,9 @@ def flow_chart(result: Any, lang: str) -> AnyChart:
 def compare_waiting_chart(results: dict[str, Any], lang: str) -> AnyChart:
     parts = []
     for name, result in results.items():
-        weekly = result.weekly.copy()
-        weekly["waiting"] = weekly["waiting_staff"] + weekly["waiting_family"]
-        b = t_bands(weekly, "waiting")
+        frame = weekly(result).copy()
+        frame["waiting"] = frame["waiting_staff"] + frame["waiting_family"]
+        b = t_bands(frame, "waiting")
         b["run"] = name
         parts.append(b)
     data = pd.concat(parts, ignore_index=True)
