@@ -13,10 +13,11 @@ from tests.conftest import edit
 
 ZERO_STAFF = {f"staff.{r}.schedule": [{"from_week": 0, "hours": 0}] for r in ROLES}
 HUGE_STAFF = {f"staff.{r}.schedule": [{"from_week": 0, "hours": 10_000}] for r in ROLES}
+EMPTY_START = {"start_state.children": {}, "start_state.families_in_pool": 0}
 
 
 def test_no_staff_means_nobody_is_assessed_and_the_queue_grows(baseline) -> None:
-    scen = edit(baseline, ZERO_STAFF | {"referrals.schedule.0.per_year": 10})
+    scen = edit(baseline, ZERO_STAFF | EMPTY_START | {"referrals.schedule.0.per_year": 10})
     res = run_replication(scen, 1, 0)
     k = res.kpis
     assert math.isnan(k["wait_assessment_mean"])
@@ -40,9 +41,8 @@ def test_unlimited_staff_means_no_wait_for_staff(baseline) -> None:
 
 
 def test_no_families_means_only_children_with_a_family_are_placed(baseline) -> None:
-    scen = edit(baseline, HUGE_STAFF | {
+    scen = edit(baseline, HUGE_STAFF | EMPTY_START | {
         "families.interested_per_year": 0,
-        "start_state.families_in_pool": 0,
         "referrals.schedule.0.per_year": 20,
     })
     res = run_experiment(scen, reps=4, seed=3, detail=False)
@@ -62,7 +62,7 @@ def test_unlimited_families_means_no_wait_for_a_family(baseline) -> None:
 
 
 def test_no_referrals_means_no_children(baseline) -> None:
-    scen = edit(baseline, {"referrals.schedule.0.per_year": 0})
+    scen = edit(baseline, EMPTY_START | {"referrals.schedule.0.per_year": 0})
     res = run_replication(scen, 1, 0)
     assert res.weekly["referred_total"].max() == 0
     assert res.kpis["placements_per_year"] == 0

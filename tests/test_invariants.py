@@ -102,12 +102,13 @@ def test_caseload_cap_is_respected(baseline, hours_audit) -> None:
 
 
 def test_share_policy_keeps_hours_within_capacity_and_admits_all(baseline, hours_audit) -> None:
-    scen = edit(baseline, {"policy": "share", "referrals.schedule.0.per_year": 10})
+    scen = edit(baseline, {"policy": "share", "referrals.schedule.0.per_year": 15})
     res = run_replication(scen, 4, 0)
     assert hours_audit == []
     _check_states(res.weekly)
     # nobody queues for staff under 'share' (a stay there is zero-length)
     assert res.kpis["waiting_staff"] == pytest.approx(0.0, abs=1e-9)
     assert res.kpis["wait_assessment_mean"] == pytest.approx(0.0, abs=1e-9)
-    # but overload shows as slow progress: the P&P counsellor is fully used
-    assert res.kpis["utilisation_pnp_counsellor"] > 0.95
+    # but overload shows as slow progress: the bottleneck role is fully used (a case moves at
+    # the pace of its least-covered role, so the other roles are not)
+    assert max(res.kpis[f"utilisation_{r}"] for r in ROLES) > 0.95

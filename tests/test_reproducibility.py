@@ -50,9 +50,10 @@ def _first_stay(events: pd.DataFrame, phase: str) -> dict[int, float]:
 def test_staffing_changes_keep_the_same_children(baseline) -> None:
     """Common random numbers: same referrals, same child profiles and the same assessment
     length for the same child, whatever the staffing; only the waits change."""
-    more = edit(baseline, {"staff.pnp_counsellor.schedule.0.hours": 30,
-                           "staff.parent_counsellor.schedule.0.hours": 16})
-    a = PnPModel(baseline, 5, 2).run()
+    busy = edit(baseline, {"referrals.schedule.0.per_year": 5})
+    more = edit(busy, {"staff.pnp_counsellor.schedule.0.hours": 30,
+                       "staff.parent_counsellor.schedule.0.hours": 16})
+    a = PnPModel(busy, 5, 2).run()
     b = PnPModel(more, 5, 2).run()
     assert _referrals(a) == _referrals(b)
     assert len(_referrals(a)) > 20
@@ -91,8 +92,10 @@ def test_less_recruitment_time_thins_the_same_families(baseline) -> None:
 
 
 def test_paired_comparison_is_tighter_than_unpaired(baseline) -> None:
-    more = edit(baseline, {"staff.pnp_counsellor.schedule.0.hours": 24})
-    a = run_experiment(baseline, reps=12, seed=1, workers=2)
+    busy = edit(baseline, {"referrals.schedule.0.per_year": 5})
+    more = edit(busy, {"staff.pnp_counsellor.schedule.0.hours": 28,
+                       "staff.parent_counsellor.schedule.0.hours": 12})
+    a = run_experiment(busy, reps=12, seed=1, workers=2)
     b = run_experiment(more, reps=12, seed=1, workers=2)
     diff = compare_experiments(a, b).set_index("kpi")
     row = diff.loc["wait_assessment_mean"]
