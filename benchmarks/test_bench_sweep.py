@@ -1,21 +1,27 @@
 """Sweep throughput (replications per second) and the cost of the store and scheduling.
 
-What is timed, for the same 96 replications (8 points of the example staffing sweep, 12
-replications each, ten-year horizon, KPIs only):
+The same 96 replications (8 points of the example staffing sweep x 12 replications, ten-year
+horizon, KPIs only) are run five ways:
 
 - ``bare``: ``run_replication(..., detail=False)`` called in a loop in this process; no store.
 - ``local-1`` / ``local-2``: ``run_sweep`` on the local process pool with 1 and 2 workers,
-  into a fresh DuckDB store each round (expansion, registration, scheduling, transfer, commits:
+  into a fresh DuckDB store (expansion, registration, scheduling, transfer, commits:
   everything a user's sweep does).
 - ``dask-1`` / ``dask-2``: the same on a Dask LocalCluster of 1 and 2 single-threaded workers.
 
-Worker start-up is left out of the timed rounds (the pool's fork server and the Dask cluster
-are started and warmed first): it is paid once per sweep, not per replication. The summary
-printed at the end (and written to ``.benchmarks/sweep_summary.json``) gives the overhead of
-``local-1`` over ``bare``, the CPU time the sweep's own process spends per replication (store,
-scheduling, transfer; it runs beside the workers), and the speed-up of 2 workers over 1;
-docs/batch.md quotes it. Each figure is the best of ``ROUNDS`` rounds, which filters out
-other load on the machine but not a machine that is busy throughout.
+One benchmark round runs all five one after the other, and the rounds are repeated, so that
+each way meets the same load on the machine (this matters on a shared machine). Worker
+start-up is left out (pools and clusters are started and warmed first): it is paid once per
+sweep, not per replication.
+
+Reported (printed at the end, in the benchmark's ``extra_info`` and in
+``.benchmarks/sweep_summary.json``; docs/batch.md quotes it):
+
+- replications per second of each way (best round);
+- the overhead of ``local-1`` over ``bare`` (median over rounds of the ratio within a round);
+- the CPU time the sweep's own process spends per replication (store, scheduling, transfer),
+  which runs beside the workers;
+- the speed-up of 2 workers over 1 (median over rounds of the ratio within a round).
 
 Run with ``make bench`` (or ``pytest benchmarks --benchmark-only``).
 """
@@ -25,9 +31,10 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import statistics
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,14 +51,10 @@ POINTS = 8
 REPS = 12
 N = POINTS * REPS
 ROUNDS = 3
-
-RESULTS: dict[str, float] = {}
-#: CPU seconds the sweep's own process spends per replication (store, scheduling, transfer).
-DRIVER_CPU: dict[str, float] = {}
-_counter = itertools.count()
+WAYS = ("bare", "local-1", "local-2", "dask-1", "dask-2")
 
 
-def _spec(tmp: Path, reps: int = REPS) -> LoadedSpec:
+def _spec(tmp: Path, reps: int) -> LoadedSpec:
     """The example staffing sweep, cut to POINTS points and ``reps`` replications."""
     import yaml
 
@@ -68,118 +71,105 @@ def _spec(tmp: Path, reps: int = REPS) -> LoadedSpec:
     return loaded
 
 
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> LoadedSpec:
-    return _spec(tmp_path_factory.mktemp("bench_spec"))
+def _summary(times: dict[str, list[float]], cpu: dict[str, list[float]]) -> dict[str, Any]:
+    best = {w: N / min(times[w]) for w in WAYS}
+    rounds = len(times["bare"])
+    overhead = statistics.median(times["local-1"][r] / times["bare"][r] - 1
+                                 for r in range(rounds))
+    speedups = {k: statistics.median(times[f"{k}-1"][r] / times[f"{k}-2"][r]
+                                     for r in range(rounds)) for k in ("local", "dask")}
+    cpu_ms = {w: 1000 * min(cpu[w]) / N for w in WAYS if w != "bare"}
+    bare_ms = 1000 * min(times["bare"]) / N
+    return {
+        "replications": N, "rounds": rounds, "cpus": os.cpu_count(),
+        "replications_per_s": best,
+        "bare_ms_per_replication": bare_ms,
+        "overhead_local_1_vs_bare": overhead,
+        "sweep_process_cpu_ms_per_replication": cpu_ms,
+        "sweep_process_cpu_share_of_bare": cpu_ms["local-1"] / bare_ms,
+        "speedup_2_vs_1": speedups,
+        "load_average_1min": os.getloadavg()[0],
+    }
 
 
-@pytest.fixture(scope="module")
-def warm_spec(tmp_path_factory: pytest.TempPathFactory) -> LoadedSpec:
-    return _spec(tmp_path_factory.mktemp("bench_warm"), reps=2)
-
-
-@pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    yield tmp_path_factory.mktemp("bench_stores")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def report() -> Iterator[None]:
-    yield
-    if not RESULTS:
-        return
-    lines = [f"sweep benchmark: {N} replications ({POINTS} points x {REPS}), "
-             f"{os.cpu_count()} CPU cores"]
-    for name, rps in RESULTS.items():
-        cpu = DRIVER_CPU.get(name)
-        extra = f"   sweep process CPU {1000 * cpu:.1f} ms/replication" if cpu else ""
-        lines.append(f"  {name:<8} {rps:7.2f} replications/s{extra}")
-    summary: dict[str, Any] = {"replications": N, "cpus": os.cpu_count(),
-                               "replications_per_s": dict(RESULTS),
-                               "sweep_process_cpu_s_per_replication": dict(DRIVER_CPU)}
-    if "bare" in RESULTS and "local-1" in RESULTS:
-        overhead = RESULTS["bare"] / RESULTS["local-1"] - 1
-        summary["overhead_local_1_vs_bare"] = overhead
-        lines.append(f"  store + scheduling overhead (local-1 vs bare): {overhead:+.1%}")
-        if "local-1" in DRIVER_CPU:
-            share = DRIVER_CPU["local-1"] * RESULTS["bare"]
-            summary["sweep_process_cpu_share_of_bare"] = share
-            lines.append(f"  sweep process CPU per replication: {share:.1%} of a bare "
-                         "replication")
-    for kind in ("local", "dask"):
-        if f"{kind}-1" in RESULTS and f"{kind}-2" in RESULTS:
-            speedup = RESULTS[f"{kind}-2"] / RESULTS[f"{kind}-1"]
-            summary[f"speedup_{kind}_2_vs_1"] = speedup
-            lines.append(f"  {kind}: 2 workers give {speedup:.2f}x the throughput of 1")
-    out = ROOT / ".benchmarks"
-    out.mkdir(exist_ok=True)
-    (out / "sweep_summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+def _print(s: dict[str, Any]) -> None:
+    lines = [f"sweep benchmark: {N} replications ({POINTS} points x {REPS}), best of "
+             f"{s['rounds']} interleaved rounds, {s['cpus']} CPU cores, load average "
+             f"{s['load_average_1min']:.1f}"]
+    for w in WAYS:
+        cpu = s["sweep_process_cpu_ms_per_replication"].get(w)
+        extra = f"   sweep process CPU {cpu:.1f} ms/replication" if cpu is not None else ""
+        lines.append(f"  {w:<8} {s['replications_per_s'][w]:7.2f} replications/s{extra}")
+    lines.append(f"  bare replication: {s['bare_ms_per_replication']:.1f} ms")
+    lines.append(f"  store + scheduling overhead, local-1 vs bare: "
+                 f"{s['overhead_local_1_vs_bare']:+.1%} of wall time; sweep process CPU "
+                 f"{s['sweep_process_cpu_share_of_bare']:.1%} of a bare replication")
+    for k, v in s["speedup_2_vs_1"].items():
+        lines.append(f"  {k}: 2 workers give {v:.2f}x the throughput of 1")
     print("\n" + "\n".join(lines), file=sys.__stderr__)
 
 
-def _record(name: str, benchmark: Any) -> None:
-    best = float(benchmark.stats.stats.min)
-    RESULTS[name] = N / best
-    benchmark.extra_info["replications"] = N
-    benchmark.extra_info["replications_per_s"] = round(N / best, 2)
-
-
-def test_bare_replications(benchmark: Any, loaded: LoadedSpec) -> None:
-    points = [p.scenario for p in loaded.points()]
+def test_sweep_throughput(benchmark: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    tmp = tmp_path_factory.mktemp("bench_sweep")
+    loaded = _spec(tmp, REPS)
+    warm = _spec(tmp, 2)
+    scenarios = [p.scenario for p in loaded.points()]
     seed = loaded.spec.seed
+    counter = itertools.count()
 
     def bare() -> int:
         n = 0
-        for scenario in points:
+        for scenario in scenarios:
             assert scenario is not None
             for rep in range(REPS):
                 run_replication(scenario, seed, rep, detail=False)
                 n += 1
         return n
 
-    assert benchmark.pedantic(bare, rounds=ROUNDS, iterations=1, warmup_rounds=0) == N
-    _record("bare", benchmark)
-
-
-def _bench_sweep(benchmark: Any, loaded: LoadedSpec, warm_spec: LoadedSpec, stores: Path,
-                 backend: Any, name: str) -> None:
-    # start and warm the workers (imports) outside the timed rounds
-    assert run_sweep(warm_spec, stores / f"warm-{name}.duckdb", backend=backend).complete
-    cpu: list[float] = []
-
-    def setup() -> tuple[tuple[Any, ...], dict[str, Any]]:
-        return (stores / f"{name}-{next(_counter)}.duckdb",), {}
-
-    def sweep(store: Path) -> int:
-        start = time.process_time()
-        summary = run_sweep(loaded, store, backend=backend)
-        cpu.append(time.process_time() - start)
-        assert summary.complete
-        return summary.succeeded
-
-    assert benchmark.pedantic(sweep, setup=setup, rounds=ROUNDS, iterations=1) == N
-    _record(name, benchmark)
-    DRIVER_CPU[name] = min(cpu) / N
-    benchmark.extra_info["sweep_process_cpu_ms_per_replication"] = round(1000 * min(cpu) / N, 2)
-
-
-@pytest.mark.parametrize("workers", [1, 2])
-def test_local_pool(benchmark: Any, loaded: LoadedSpec, warm_spec: LoadedSpec, stores: Path,
-                    workers: int) -> None:
-    backend = LocalBackend(workers=workers)
+    backends: dict[str, Any] = {
+        "local-1": LocalBackend(workers=1), "local-2": LocalBackend(workers=2),
+        "dask-1": DaskBackend(workers=1), "dask-2": DaskBackend(workers=2),
+    }
     try:
-        _bench_sweep(benchmark, loaded, warm_spec, stores, backend, f"local-{workers}")
-    finally:
-        backend.close()
+        for name, backend in backends.items():  # start and warm the workers
+            assert run_sweep(warm, tmp / f"warm-{name}.duckdb", backend=backend).complete
 
+        def sweep_with(backend: Any) -> Callable[[], int]:
+            def run() -> int:
+                summary = run_sweep(loaded, tmp / f"s{next(counter)}.duckdb", backend=backend)
+                assert summary.complete
+                return summary.succeeded
+            return run
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_dask_local_cluster(benchmark: Any, loaded: LoadedSpec, warm_spec: LoadedSpec,
-                            stores: Path, workers: int) -> None:
-    start = time.perf_counter()
-    backend = DaskBackend(workers=workers)
-    benchmark.extra_info["cluster_start_s"] = round(time.perf_counter() - start, 2)
-    try:
-        _bench_sweep(benchmark, loaded, warm_spec, stores, backend, f"dask-{workers}")
+        ways: dict[str, Callable[[], int]] = {"bare": bare}
+        ways.update({name: sweep_with(b) for name, b in backends.items()})
+        times: dict[str, list[float]] = {w: [] for w in WAYS}
+        cpu: dict[str, list[float]] = {w: [] for w in WAYS}
+
+        def one_round() -> None:
+            for way in WAYS:
+                c0, t0 = time.process_time(), time.perf_counter()
+                assert ways[way]() == N
+                times[way].append(time.perf_counter() - t0)
+                cpu[way].append(time.process_time() - c0)
+
+        benchmark.pedantic(one_round, rounds=ROUNDS, iterations=1)
     finally:
-        backend.close()
+        for backend in backends.values():
+            backend.close()
+
+    summary = _summary(times, cpu)
+    benchmark.extra_info.update({
+        "replications_per_s": {k: round(v, 2) for k, v in summary["replications_per_s"].items()},
+        "overhead_local_1_vs_bare": round(summary["overhead_local_1_vs_bare"], 4),
+        "sweep_process_cpu_ms_per_replication": {
+            k: round(v, 2) for k, v in summary["sweep_process_cpu_ms_per_replication"].items()},
+        "speedup_2_vs_1": {k: round(v, 2) for k, v in summary["speedup_2_vs_1"].items()},
+    })
+    out = ROOT / ".benchmarks"
+    out.mkdir(exist_ok=True)
+    (out / "sweep_summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    _print(summary)
+    # sanity only: the figures are reported, not asserted against the targets, because a
+    # shared or loaded machine can miss them for reasons that are not the code's
+    assert all(v > 0 for v in summary["replications_per_s"].values())

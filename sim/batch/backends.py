@@ -218,6 +218,8 @@ class DaskBackend:
                     self.cluster = LocalCluster(
                         n_workers=n, threads_per_worker=1, processes=True,
                         dashboard_address=None, silence_logs=logging.ERROR,
+                        # no dashboard; its small HTTP server on any free port, not 8787
+                        scheduler_kwargs={"dashboard_address": ":0"},
                     )
                 self.client = Client(self.cluster)
         except BackendError:

@@ -21,9 +21,9 @@ from sim.batch.worker import Task, TaskFn, run_task
 #: Points are written to the store in batches of this many while the spec is expanded.
 POINT_BATCH = 500
 #: Finished replications are committed together at least this often (seconds) ...
-FLUSH_EVERY_S = 0.25
+FLUSH_EVERY_S = 0.5
 #: ... or when this many are waiting. Each replication is still written whole or not at all;
-#: a kill loses at most the finished replications of the last quarter second (rerun redoes them).
+#: a kill loses at most the finished replications of the last half second (rerun redoes them).
 FLUSH_MAX = 200
 
 
