@@ -159,6 +159,9 @@ class ParameterSpec(_Strict):
             raise ValueError("between must be [low, high] with low <= high")
         if (self.integer or self.decimals is not None) and self.between is None:
             raise ValueError("integer and decimals only apply to between (Latin hypercube)")
+        if self.integer and self.between is not None and \
+                math.ceil(self.between[0]) > math.floor(self.between[1]):
+            raise ValueError("between holds no whole number, but integer is true")
         from sim.kpi_defs import KPIS
 
         if self.label in KPIS or self.label in RESERVED_COLUMNS:

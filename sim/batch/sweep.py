@@ -166,7 +166,7 @@ def run_sweep(
         todo = planned - already
         if todo == 0:
             summary.backend = backend if isinstance(backend, str) else backend.name
-            summary.workers = workers or 0
+            summary.workers = (workers or 0) if isinstance(backend, str) else backend.workers
             summary.elapsed_s = time.monotonic() - start
             return summary
 

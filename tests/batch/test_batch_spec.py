@@ -171,6 +171,8 @@ def _fields(err: SpecError) -> list[str]:
      "parameters.0", "exactly one of values, range or between"),
     ({"parameters": [{"path": "horizon_weeks", "between": [60, 100]}]},
      "(top level)", "need a latin_hypercube"),
+    ({"parameters": [{"path": "horizon_weeks", "between": [60.2, 60.8], "integer": True}],
+      "latin_hypercube": {"points": 2}}, "parameters.0", "no whole number"),
     ({"parameters": [{"path": "seed", "values": [1, 2]}]}, "parameters.0.path",
      "cannot be swept"),
     ({"parameters": [{"path": "horizon_weeks", "values": [60]},
