@@ -61,9 +61,9 @@ def _spec(tmp: Path, reps: int) -> LoadedSpec:
     data = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
     data["base"] = str((SPEC.parent / data["base"]).resolve())
     data["replications"] = reps
-    # 2 x 4 x 1 = 8 points: P&P hours 19 and 24, all parent hours, 12 referrals a year
+    # 2 x 4 x 1 = 8 points: P&P hours 19 and 24, all parent hours, 6 referrals a year
     data["parameters"][0]["values"] = data["parameters"][0]["values"][:2]
-    data["parameters"][2]["values"] = [12]
+    data["parameters"][2]["values"] = [6]
     path = tmp / f"bench_spec_{reps}.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     loaded = load_spec(path)
