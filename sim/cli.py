@@ -12,7 +12,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sim import __version__
@@ -107,24 +107,19 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
-    return value
+def _whole(minimum: int) -> Callable[[str], int]:
+    """argparse type: a whole number of at least ``minimum``, with a plain-words error."""
 
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"expected {minimum} or more, got {value}")
+        return value
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
-    return value
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -137,9 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="simulate a scenario and print its KPIs")
     run.add_argument("scenario", help="scenario YAML file")
-    run.add_argument("--reps", type=_positive_int, help="replications (default: the scenario's)")
-    run.add_argument("--seed", type=_seed, help="base seed (default: the scenario's)")
-    run.add_argument("--workers", type=_positive_int, default=os.cpu_count() or 1,
+    run.add_argument("--reps", type=_whole(1), help="replications (default: the scenario's)")
+    run.add_argument("--seed", type=_whole(0), help="base seed (default: the scenario's)")
+    run.add_argument("--workers", type=_whole(1), default=os.cpu_count() or 1,
                      help="local worker processes (results do not depend on it)")
     run.add_argument("--out", help="output folder (default: out/NAME-HASH-sSEED)")
     run.add_argument("--format", choices=("csv", "parquet"), default="csv")

@@ -12,7 +12,7 @@ import difflib
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -30,7 +30,8 @@ from pydantic import (
 from sim.distributions import Distribution, Fixed
 from sim.domain import Layer, PhaseKey, Role
 
-Probability = float
+#: A share or probability: between 0 and 1.
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 Complexity = Literal["low", "medium", "high"]
 Intensity = Literal["full_week", "five_days", "two_days", "holidays"]
 Source = Literal["own_groups", "regular_foster", "other_facility"]
@@ -44,14 +45,21 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
-def _prob() -> Any:
-    return Field(ge=0.0, le=1.0)
-
 
 def _check_shares(shares: dict[str, float], what: str) -> None:
     total = sum(shares.values())
     if abs(total - 1.0) > 1e-6:
         raise ValueError(f"{what} shares must add up to 1 (they add up to {total:g})")
+
+
+def _check_steps(steps: list[Any]) -> list[Any]:
+    """A schedule starts at week 0 and its steps follow each other in time."""
+    weeks = [s.from_week for s in steps]
+    if weeks[0] != 0:
+        raise ValueError("the first step must start at from_week 0")
+    if any(b <= a for a, b in zip(weeks, weeks[1:], strict=False)):
+        raise ValueError("from_week must strictly increase from step to step")
+    return steps
 
 
 # --------------------------------------------------------------------------- staffing
@@ -74,12 +82,7 @@ class RoleStaffing(_Strict):
     @field_validator("schedule")
     @classmethod
     def _sorted_from_zero(cls, steps: list[ScheduleStep]) -> list[ScheduleStep]:
-        weeks = [s.from_week for s in steps]
-        if weeks[0] != 0:
-            raise ValueError("the first step must start at from_week 0")
-        if any(b <= a for a, b in zip(weeks, weeks[1:], strict=False)):
-            raise ValueError("from_week must strictly increase from step to step")
-        return steps
+        return _check_steps(steps)
 
     def hours_at(self, week: float) -> float:
         """Contracted hours per week in force at ``week``."""
@@ -120,7 +123,7 @@ class RateStep(_Strict):
 class SourceSpec(_Strict):
     """Where referred children come from, and what that implies."""
 
-    share: float = _prob()
+    share: Probability
     #: The child already lives with a (struggling) foster family, so matching is skipped.
     has_family: bool = False
     #: The child waits in a residential group until placed (counts as residential weeks).
@@ -150,19 +153,11 @@ class Referrals(_Strict):
     @field_validator("schedule")
     @classmethod
     def _sorted_from_zero(cls, steps: list[RateStep]) -> list[RateStep]:
-        weeks = [s.from_week for s in steps]
-        if weeks[0] != 0:
-            raise ValueError("the first step must start at from_week 0")
-        if any(b <= a for a, b in zip(weeks, weeks[1:], strict=False)):
-            raise ValueError("from_week must strictly increase from step to step")
-        return steps
+        return _check_steps(steps)
 
     @field_validator("intensity", "complexity")
     @classmethod
     def _probabilities(cls, v: dict[str, float]) -> dict[str, float]:
-        for key, p in v.items():
-            if not 0 <= p <= 1:
-                raise ValueError(f"share of {key!r} must be between 0 and 1, got {p:g}")
         _check_shares(v, "the")
         return v
 
@@ -231,7 +226,7 @@ class Phases(_Strict):
 
 
 class FamilyKindSpec(_Strict):
-    share: float = _prob()
+    share: Probability
     intensities: list[Intensity] = Field(min_length=1)
 
 
@@ -253,7 +248,7 @@ class ScreeningSpec(_Strict):
     """Screening of interested families with Pleegzorg."""
 
     duration: Distribution = Fixed(dist="fixed", value=0.0)
-    pass_rate: float = _prob()
+    pass_rate: Probability
     hours: Hours = {}
 
 
@@ -281,9 +276,6 @@ class Families(_Strict):
     @field_validator("max_complexity")
     @classmethod
     def _complexity_shares(cls, v: dict[str, float]) -> dict[str, float]:
-        for key, p in v.items():
-            if not 0 <= p <= 1:
-                raise ValueError(f"share of {key!r} must be between 0 and 1, got {p:g}")
         _check_shares(v, "max_complexity")
         return v
 
@@ -324,13 +316,6 @@ class Costs(_Strict):
         "holidays": 0.2,
     }
 
-    @field_validator("day_share")
-    @classmethod
-    def _shares(cls, v: dict[str, float]) -> dict[str, float]:
-        for key, p in v.items():
-            if not 0 <= p <= 1:
-                raise ValueError(f"day share of {key!r} must be between 0 and 1, got {p:g}")
-        return v
 
 
 # --------------------------------------------------------------------------- start state

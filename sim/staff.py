@@ -324,11 +324,16 @@ class StaffPool:
         if self._queued:
             self._scan(self._try_start)
 
-    def _try_start(self, job: Job) -> bool:
+    def _cap_reached(self, job: Job) -> bool:
+        """Whether any role the job needs has reached its caseload cap."""
         caps = self.caps
+        return any((cap := caps.get(r)) is not None and self.cases[r] >= cap for r in job.needs)
+
+    def _try_start(self, job: Job) -> bool:
+        if self._cap_reached(job):
+            return False
         for r, h in job.needs.items():
-            cap = caps.get(r)
-            if self._free(r) + EPS < h or (cap is not None and self.cases[r] >= cap):
+            if self._free(r) + EPS < h:
                 return False
         self._queued -= 1
         self._start(job)
@@ -415,11 +420,8 @@ class StaffPool:
             self._scan(self._try_admit)
 
     def _try_admit(self, job: Job) -> bool:
-        caps = self.caps
-        for r in job.needs:
-            cap = caps.get(r)
-            if cap is not None and self.cases[r] >= cap:
-                return False
+        if self._cap_reached(job):
+            return False
         self._queued -= 1
         self._advance_share()
         job.state = RUNNING
