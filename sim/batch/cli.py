@@ -49,11 +49,19 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         return _err(f"--store {store}: expected a .duckdb file")
     print(f"sweep '{loaded.name}': {loaded.n_points()} points x "
           f"{loaded.spec.replications} replications -> {store}", file=sys.stderr)
+    import duckdb
+
     try:
         summary = run_sweep(loaded, store, backend=backend, workers=args.workers,
                             address=args.address, progress=not args.quiet)
     except (StoreError, BackendError) as exc:
         return _err(str(exc))
+    except duckdb.Error as exc:
+        return _err(f"{store}: the store could not be written ({exc}); what was committed "
+                    "is kept, run the command again to resume")
+    except OSError as exc:
+        return _err(f"{exc.strerror or exc}; what was committed is kept, run the command "
+                    "again to resume")
     except KeyboardInterrupt:
         print("interrupted: run the same command again to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -123,6 +131,8 @@ def cmd_results(args: argparse.Namespace) -> int:
         return _err(str(exc))
     except OSError as exc:
         return _err(f"cannot write {args.export}: {exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 - duckdb, pyarrow: one line, no traceback
+        return _err(f"{args.store}: {type(exc).__name__}: {exc}")
 
 
 def register(subparsers: Any) -> None:
