@@ -32,7 +32,6 @@ import itertools
 import json
 import os
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -92,7 +91,7 @@ def _summary(times: dict[str, list[float]], cpu: dict[str, list[float]]) -> dict
     }
 
 
-def _print(s: dict[str, Any]) -> None:
+def _print(s: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     lines = [f"sweep benchmark: {N} replications ({POINTS} points x {REPS}), best of "
              f"{s['rounds']} interleaved rounds, {s['cpus']} CPU cores, load average "
              f"{s['load_average_1min']:.1f}"]
@@ -106,10 +105,12 @@ def _print(s: dict[str, Any]) -> None:
                  f"{s['sweep_process_cpu_share_of_bare']:.1%} of a bare replication")
     for k, v in s["speedup_2_vs_1"].items():
         lines.append(f"  {k}: 2 workers give {v:.2f}x the throughput of 1")
-    print("\n" + "\n".join(lines), file=sys.__stderr__)
+    with capsys.disabled():
+        print("\n" + "\n".join(lines))
 
 
-def test_sweep_throughput(benchmark: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_sweep_throughput(benchmark: Any, tmp_path_factory: pytest.TempPathFactory,
+                          capsys: pytest.CaptureFixture[str]) -> None:
     tmp = tmp_path_factory.mktemp("bench_sweep")
     loaded = _spec(tmp, REPS)
     warm = _spec(tmp, 2)
@@ -169,7 +170,7 @@ def test_sweep_throughput(benchmark: Any, tmp_path_factory: pytest.TempPathFacto
     out = ROOT / ".benchmarks"
     out.mkdir(exist_ok=True)
     (out / "sweep_summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
-    _print(summary)
+    _print(summary, capsys)
     # sanity only: the figures are reported, not asserted against the targets, because a
     # shared or loaded machine can miss them for reasons that are not the code's
     assert all(v > 0 for v in summary["replications_per_s"].values())
