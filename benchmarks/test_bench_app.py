@@ -3,6 +3,8 @@
 - ``simulate``: the underlying call, ``webapp.engine.run_cached`` with an empty cache, i.e.
   ``sim.run_experiment(baseline, reps=30, workers=<cores>)`` on the local process pool (the
   pool is started inside each round, as in the app).
+- ``simulate_one_worker``: the same in one process, also recording the CPU seconds used (a
+  figure that other load on the machine hardly changes).
 - ``present``: what the page computes from the result before it is on screen: the KPI summary
   and the five result charts (Altair specs), as ``webapp.page`` does.
 - ``cached``: the same click again: served from the results cache.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +63,24 @@ def test_bench_simulate_baseline_30_reps(benchmark: Any, scenario: Any) -> None:
     result = benchmark.pedantic(click, rounds=5, iterations=1, warmup_rounds=1)
     assert len(result.replications) == REPS
     _record(benchmark, "simulate")
+
+
+def test_bench_simulate_cpu_seconds(benchmark: Any, scenario: Any) -> None:
+    """CPU seconds the 30 replications need in one process: unlike wall time, hardly affected
+    by other work on the machine. On an idle 2-core machine the pool's wall time is about half
+    of this plus the pool's start-up."""
+    cpu: list[float] = []
+
+    def one_worker() -> Any:
+        start = time.process_time()
+        out = engine.run_cached(scenario, cache=engine.ResultCache(), workers=1).result
+        cpu.append(time.process_time() - start)
+        return out
+
+    result = benchmark.pedantic(one_worker, rounds=3, iterations=1)
+    assert len(result.replications) == REPS
+    _medians["simulate_cpu_one_worker"] = round(sorted(cpu)[len(cpu) // 2] * 1000, 2)
+    _record(benchmark, "simulate_one_worker")
 
 
 def test_bench_present_results(benchmark: Any, scenario: Any) -> None:
