@@ -189,6 +189,8 @@ class Store:
             raise StoreError(f"{self.path}: cannot open the store: {text}") from None
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: not a DuckDB store ({exc})") from None
+        # the store's queries are small: one DuckDB thread keeps the sweep process light
+        self.con.execute("SET threads = 1").fetchall()
         if read_only:
             self._check_is_store()
         else:
