@@ -132,11 +132,11 @@ class FamilyPool:
         while True:
             yield self.env.timeout(arrivals.exponential(rate))
             accept_u = arrivals.uniform()
-            draws = [arrivals.uniform() for _ in range(_DRAWS_PER_FAMILY)]
+            draws = arrivals.take(_DRAWS_PER_FAMILY)
             if accept_u < self.staff.recruitment_intensity:
-                self.env.process(self._screen(draws))
+                self._screen(draws)
 
-    def _screen(self, draws: list[float]) -> Generator[simpy.Event, Any, None]:
+    def _screen(self, draws: list[float]) -> None:
         fam = self.new_family(draws)
         self.candidates.append(
             (self.env.now, tuple(sorted(fam.intensities)), fam.age_lo, fam.age_hi, fam.max_cx)
@@ -146,7 +146,9 @@ class FamilyPool:
         passed = fam.uniform(self.streams) < screening.pass_rate
         self.in_screening += 1
         job = self.staff.serve(self._screen_hours, work, PRIORITY_MATCHING)
-        yield job.done
+        job.done.callbacks.append(partial(self._screened, fam, passed))
+
+    def _screened(self, fam: Family, passed: bool, _event: simpy.Event) -> None:
         self.in_screening -= 1
         if passed:
             self.approved += 1

@@ -41,6 +41,7 @@ from sim.staff import (
     PRIORITY_CRISIS,
     PRIORITY_MATCHING,
     PRIORITY_PLACED,
+    QUEUED,
     Job,
     StaffPool,
 )
@@ -419,7 +420,6 @@ class PnPModel:
         if work <= 0:
             return COMPLETED
         rec = self.rec
-        rec.move(child, WAITING_STAFF, phase)
 
         def listener(job: Job, running: bool) -> None:
             if running:
@@ -430,6 +430,8 @@ class PnPModel:
                 rec.move(child, WAITING_STAFF, phase)
 
         job = self.staff.serve(self._needs[phase][child.complexity], work, priority, listener)
+        if job.state == QUEUED:  # a job that starts at once moved the child into the phase
+            rec.move(child, WAITING_STAFF, phase)
         if not child.placed:
             yield job.done
             return COMPLETED

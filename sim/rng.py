@@ -50,6 +50,18 @@ class Stream:
         self._i += 1
         return u
 
+    def take(self, n: int) -> list[float]:
+        """The next ``n`` draws from U[0, 1) (the same values as ``n`` calls of uniform)."""
+        out: list[float] = []
+        while len(out) < n:
+            if self._i >= len(self._buf):
+                self._buf = self._gen.random(self._size).tolist()
+                self._i = 0
+            k = min(n - len(out), len(self._buf) - self._i)
+            out += self._buf[self._i:self._i + k]
+            self._i += k
+        return out
+
     def exponential(self, rate: float) -> float:
         """Waiting time to the next event of a Poisson process with ``rate`` (inf if rate 0)."""
         return self.exponential_from(self.uniform(), rate)

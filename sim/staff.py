@@ -206,6 +206,9 @@ class StaffPool:
         for r, h in job.needs.items():
             self.demand[r] += h
         job.state = QUEUED
+        if not self.share and not self._queued and self._fits(job):
+            self._start(job)  # nobody waits and the hours are free: no need to queue
+            return
         self._enqueue(job)
         if self.share:
             self._admit()
@@ -329,12 +332,15 @@ class StaffPool:
         caps = self.caps
         return any((cap := caps.get(r)) is not None and self.cases[r] >= cap for r in job.needs)
 
-    def _try_start(self, job: Job) -> bool:
+    def _fits(self, job: Job) -> bool:
+        """Whether every role the job needs has its hours free and a place in its caseload."""
         if self._cap_reached(job):
             return False
-        for r, h in job.needs.items():
-            if self._free(r) + EPS < h:
-                return False
+        return all(self._free(r) + EPS >= h for r, h in job.needs.items())
+
+    def _try_start(self, job: Job) -> bool:
+        if not self._fits(job):
+            return False
         self._queued -= 1
         self._start(job)
         return True
