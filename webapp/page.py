@@ -769,11 +769,18 @@ def main() -> None:
     data, scenario, error = current_scenario()
     with st.sidebar:
         sidebar_run(lg, scenario, error)
+    main_area(lg, data, scenario)
+    # The inputs come last in the script (they still sit in the sidebar): after a run, the key
+    # figures reach the browser before the sixty-odd input widgets are sent again.
+    with st.sidebar:
         st.divider()
         sidebar_source(lg)
         st.caption(t("src.loaded", lg, source=ss()["base_source"],
                      hash=scenario_hash(parse_scenario(ss()["base"], "base"))))
         sidebar_inputs(lg)
+
+
+def main_area(lg: str, data: dict[str, Any], scenario: Scenario | None) -> None:
     from importlib.metadata import PackageNotFoundError, version
 
     try:

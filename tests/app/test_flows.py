@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -149,8 +150,8 @@ def test_malformed_upload_shows_message_and_keeps_results(spy: Any) -> None:
 
 def test_upload_rejected_by_schema_names_the_field(spy: Any) -> None:
     at = new_app()
-    text = scenario_to_yaml(load_scenario("scenarios/baseline.yaml")).replace(
-        "pass_rate: 0.22", "pass_rate: 1.7")
+    text = re.sub(r"pass_rate: [0-9.]+", "pass_rate: 1.7",
+                  scenario_to_yaml(load_scenario("scenarios/baseline.yaml")))
     at.file_uploader(key="ui:upload").set_value(("wrong.yaml", text.encode(), "text/yaml"))
     at.run()
     assert not at.exception
@@ -216,8 +217,9 @@ def test_yaml_editor_applies_and_rejects(spy: Any) -> None:
     open_tab(at, "scenario")
     text = at.text_area(key="ui:yaml_text").value
     assert "pnp_counsellor" in text
-    at.text_area(key="ui:yaml_text").set_value(text.replace("interested_per_year: 30.0",
-                                                            "interested_per_year: 55.0")).run()
+    edited = re.sub(r"interested_per_year: [0-9.]+", "interested_per_year: 55.0", text)
+    assert edited != text
+    at.text_area(key="ui:yaml_text").set_value(edited).run()
     at.button(key="ui:yaml_apply").click().run()
     assert at.number_input(key=inp.K_INTERESTED).value == 55.0
     at.text_area(key="ui:yaml_text").set_value("horizon_weeks: [oops").run()
@@ -281,9 +283,8 @@ def test_sweeps_tab_is_present(spy: Any) -> None:
 
 def test_file_beyond_the_usual_widget_ranges_still_loads(spy: Any) -> None:
     text = scenario_to_yaml(load_scenario("scenarios/baseline.yaml"))
-    text = text.replace("leave_share: 0.15", "leave_share: 0.97", 1)
-    step = "- from_week: 0.0\n      hours: "
-    text = text.replace(step + "8.0", step + "200.0", 1)
+    text = re.sub(r"leave_share: [0-9.]+", "leave_share: 0.97", text, count=1)
+    text = re.sub(r"(- from_week: 0.0\n      hours: )[0-9.]+", r"\g<1>200.0", text, count=1)
     assert "hours: 200.0" in text and "leave_share: 0.97" in text
     at = new_app()
     at.file_uploader(key="ui:upload").set_value(("big.yaml", text.encode(), "text/yaml")).run()

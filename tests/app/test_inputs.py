@@ -103,14 +103,18 @@ CASES += [
     ("underserved-risk", [(inp.K_UNDERSERVED, 3.0)],
      lambda d: d["breakdown"]["underserved"] == 3.0),
     ("policy", [(inp.K_POLICY, "share")], lambda d: d["policy"] == "share"),
-    ("families-in-pool", [(inp.K_POOL, 6)],
-     lambda d: d["start_state"]["families_in_pool"] == 6),
+    ("families-in-pool", [(inp.K_POOL, BASE_DATA["start_state"]["families_in_pool"] + 3)],
+     lambda d: d["start_state"]["families_in_pool"]
+     == BASE_DATA["start_state"]["families_in_pool"] + 3),
     ("horizon", [(inp.K_HORIZON, 260.0)], lambda d: d["horizon_weeks"] == 260.0),
     ("warmup", [(inp.K_WARMUP, 26.0)], lambda d: d["warmup_weeks"] == 26.0),
 ]
 for state in inp.START_KEYS:
-    CASES.append((f"start-{state}", [(inp.K_START[state], 2)],
-                  lambda d, s=state: d["start_state"]["children"] == {s: 2}))
+    # Two more children in this phase than the loaded file has.
+    _n = BASE_DATA["start_state"]["children"].get(state, 0) + 2
+    CASES.append((f"start-{state}", [(inp.K_START[state], _n)],
+                  lambda d, s=state, n=_n: d["start_state"]["children"]
+                  == {**BASE_DATA["start_state"]["children"], s: n}))
 
 
 def _set(at: Any, key: str, value: Any) -> None:
