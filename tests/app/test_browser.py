@@ -122,6 +122,7 @@ def wait_idle(page: Any) -> None:
 
 def run_and_time(page: Any, run_name: str) -> tuple[float, float]:
     """Click run; seconds until the run's KPI cards, and until its charts, are on screen."""
+    wait_idle(page)  # the click is timed from an idle page, not behind an earlier rerun
     start = time.perf_counter()
     page.get_by_role("button", name=t("run.button", "nl")).click()
     page.wait_for_function(
