@@ -320,6 +320,37 @@ def compare_utilisation_chart(results: dict[str, Any], lang: str) -> AnyChart:
     return alt.vconcat(*charts).properties(title=t("cmp.util.title", lang))
 
 
+def schedule_frame(data: dict[str, Any], lang: str) -> pd.DataFrame:
+    """Contracted hours per week of each role over the horizon, from scenario data."""
+    horizon = float(data["horizon_weeks"])
+    rows = []
+    for role in ROLES:
+        steps = [s for s in data["staff"][role]["schedule"] if float(s["from_week"]) < horizon]
+        for step in steps:
+            rows.append({"week": float(step["from_week"]), "hours": float(step["hours"]),
+                         "series": term(role, lang)})
+        rows.append({"week": horizon, "hours": float(steps[-1]["hours"]),
+                     "series": term(role, lang)})
+    return pd.DataFrame(rows)
+
+
+def schedule_chart(data: dict[str, Any], lang: str) -> AnyChart:
+    """The staffing the user entered: hours per week per role, as steps over time."""
+    frame = schedule_frame(data, lang)
+    roles = [term(r, lang) for r in ROLES]
+    return alt.Chart(frame).mark_line(interpolate="step-after", strokeWidth=2.2).encode(
+        x=alt.X("week:Q", title=t("col.week", lang), scale=alt.Scale(nice=False)),
+        y=alt.Y("hours:Q", title=t("in.hours", lang)),
+        color=alt.Color("series:N", title=t("col.role", lang),
+                        scale=alt.Scale(domain=roles, range=[ROLE_COLORS[r] for r in ROLES]),
+                        legend=alt.Legend(orient="right", labelLimit=220)),
+        strokeDash=alt.StrokeDash("series:N", legend=None),
+        tooltip=[alt.Tooltip("series:N", title=t("col.role", lang)),
+                 alt.Tooltip("week:Q", title=t("col.week", lang)),
+                 alt.Tooltip("hours:Q", title=t("in.hours", lang))],
+    ).properties(title=t("chart.schedule.title", lang), width=WIDTH, height=200)
+
+
 #: The single-run charts: (key of title/help texts, builder).
 SINGLE_CHARTS: list[tuple[str, Any]] = [
     ("waiting", waiting_chart),

@@ -301,6 +301,12 @@ _add("unit.cases", "dossiers", "cases")
 _add("unit.cases_per_fte", "dossiers per VTE", "cases per FTE")
 
 # charts
+_add("chart.schedule.title", "Ingevoerde bezetting per rol", "Staffing entered per role")
+_add("chart.schedule.help",
+     "De contracturen per week van elke rol over de horizon, zoals nu ingevoerd (voor verlof). "
+     "Een trap is een stap in het rooster.",
+     "Each role's contracted hours per week over the horizon, as entered now (before leave). A "
+     "step is a step in the schedule.")
 _add("chart.waiting.title", "Wachtlijst in de tijd", "Waiting list over time")
 _add("chart.waiting.help",
      "Aantal kinderen dat wacht, per week: op personeel (om een fase te kunnen starten) en op "

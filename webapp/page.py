@@ -454,11 +454,14 @@ def show_chart(chart: Any, help_text: str, lg: str) -> None:
     st.caption(help_text)
 
 
-def tab_results(lg: str, scenario: Scenario | None) -> None:
+def tab_results(lg: str, scenario: Scenario | None, data: dict[str, Any]) -> None:
     state = ss()
     runs: dict[str, Run] = state["runs"]
     if not runs:
         st.info(t("res.none", lg))
+        # What will be simulated, so far: the staffing schedule entered.
+        if scenario is not None:
+            show_chart(ch.schedule_chart(data, lg), t("chart.schedule.help", lg), lg)
         return
     names = list(runs)
     if state.get("ui:view_run") not in names:
@@ -800,7 +803,7 @@ def main_area(lg: str, data: dict[str, Any], scenario: Scenario | None) -> None:
     tabs = dict(zip(TABS, st.tabs(list(labels.values()), key="ui:tab", on_change="rerun"),
                     strict=True))
     render = {
-        "results": lambda: tab_results(lg, scenario),
+        "results": lambda: tab_results(lg, scenario, data),
         "compare": lambda: tab_compare(lg),
         "minimum": lambda: tab_minimum(lg, data, scenario),
         "downloads": lambda: tab_downloads(lg),

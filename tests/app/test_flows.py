@@ -11,7 +11,8 @@ from app_helpers import click_run, new_app, open_tab
 
 from sim import runner
 from sim.domain import ROLES
-from sim.scenario import load_scenario, scenario_hash, scenario_to_yaml
+from sim.scenario import load_scenario, scenario_hash, scenario_to_dict, scenario_to_yaml
+from webapp import charts as ch
 from webapp import engine
 from webapp import inputs as inp
 from webapp.downloads import scenario_yaml
@@ -30,7 +31,11 @@ def texts(elements: Any) -> list[str]:
 
 def test_run_shows_kpi_cards_with_intervals(spy: Any) -> None:
     at = new_app(reps=4)
-    assert texts(at.info)  # "no results yet"
+    assert t("res.none", "nl") in texts(at.info)
+    # Before any run, the staffing entered is drawn (and follows the inputs).
+    assert t("chart.schedule.help", "nl") in texts(at.caption)
+    frame = ch.schedule_frame(scenario_to_dict(load_scenario("scenarios/baseline.yaml")), "nl")
+    assert set(frame["series"]) == {term(r, "nl") for r in ROLES}
     click_run(at)
     result = at.session_state["runs"]["Run 1"].result
     shown = metrics(at)

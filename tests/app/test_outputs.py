@@ -322,3 +322,12 @@ def st_units() -> Any:
     from hypothesis import strategies as hs
 
     return hs.sampled_from(inp.TIME_UNITS)
+
+
+def test_schedule_frame_follows_the_steps() -> None:
+    data = scenario_to_dict(load_scenario("scenarios/minimum-requirements.yaml"))
+    frame = ch.schedule_frame(data, "en")
+    pnp = frame[frame["series"] == "P&P counsellor"]
+    horizon = data["horizon_weeks"]
+    assert list(zip(pnp["week"], pnp["hours"], strict=True)) == [
+        (0.0, 8.0), (26.0, 19.0), (horizon, 19.0)]
