@@ -54,7 +54,10 @@ class SweepSummary:
     succeeded: int = 0
     failed: list[FailedReplication] = field(default_factory=list)
     invalid_points: list[FailedReplication] = field(default_factory=list)
+    #: Seconds spent running (from the start of the backend to the last commit).
     elapsed_s: float = 0.0
+    #: Seconds spent before that: opening the store, expanding and registering the points.
+    setup_s: float = 0.0
     note: str | None = None
     interrupted: bool = False
 
@@ -193,6 +196,7 @@ def run_sweep(
         elif callable(progress):
             bar = progress(todo)
         run_start = time.monotonic()
+        summary.setup_s = run_start - start
         buffer: list[Outcome] = []
         last_flush = time.monotonic()
 
