@@ -39,6 +39,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         return _err(f"--workers must be 1 or more (got {args.workers})")
     if args.address and backend != "dask":
         return _err("--address is for the dask backend (use --backend dask or leave it out)")
+    if args.address and args.workers is not None:
+        print("note: --workers is ignored with --address: the cluster's own workers run the "
+              "sweep", file=sys.stderr)
     try:
         loaded = load_spec(args.spec)
     except SpecError as exc:
