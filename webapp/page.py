@@ -454,14 +454,11 @@ def show_chart(chart: Any, help_text: str, lg: str) -> None:
     st.caption(help_text)
 
 
-def tab_results(lg: str, scenario: Scenario | None, data: dict[str, Any]) -> None:
+def tab_results(lg: str, scenario: Scenario | None) -> None:
     state = ss()
     runs: dict[str, Run] = state["runs"]
     if not runs:
         st.info(t("res.none", lg))
-        # What will be simulated, so far: the staffing schedule entered.
-        if scenario is not None:
-            show_chart(ch.schedule_chart(data, lg), t("chart.schedule.help", lg), lg)
         return
     names = list(runs)
     if state.get("ui:view_run") not in names:
@@ -730,6 +727,9 @@ def tab_scenario(lg: str, scenario: Scenario | None) -> None:
     if scenario is None:
         st.error(t("yaml.invalid_now", lg))
         return
+    # What will be simulated: the staffing schedule entered, then the whole file.
+    show_chart(ch.schedule_chart(scenario_to_dict(scenario), lg), t("chart.schedule.help", lg),
+               lg)
     text = scenario_to_yaml(scenario)
     h = scenario_hash(scenario)
     # Refill the editor when the inputs change, unless the user is editing it.
@@ -803,7 +803,7 @@ def main_area(lg: str, data: dict[str, Any], scenario: Scenario | None) -> None:
     tabs = dict(zip(TABS, st.tabs(list(labels.values()), key="ui:tab", on_change="rerun"),
                     strict=True))
     render = {
-        "results": lambda: tab_results(lg, scenario, data),
+        "results": lambda: tab_results(lg, scenario),
         "compare": lambda: tab_compare(lg),
         "minimum": lambda: tab_minimum(lg, data, scenario),
         "downloads": lambda: tab_downloads(lg),

@@ -11,8 +11,7 @@ from app_helpers import click_run, new_app, open_tab
 
 from sim import runner
 from sim.domain import ROLES
-from sim.scenario import load_scenario, scenario_hash, scenario_to_dict, scenario_to_yaml
-from webapp import charts as ch
+from sim.scenario import load_scenario, scenario_hash, scenario_to_yaml
 from webapp import engine
 from webapp import inputs as inp
 from webapp.downloads import scenario_yaml
@@ -32,10 +31,6 @@ def texts(elements: Any) -> list[str]:
 def test_run_shows_kpi_cards_with_intervals(spy: Any) -> None:
     at = new_app(reps=4)
     assert t("res.none", "nl") in texts(at.info)
-    # Before any run, the staffing entered is drawn (and follows the inputs).
-    assert t("chart.schedule.help", "nl") in texts(at.caption)
-    frame = ch.schedule_frame(scenario_to_dict(load_scenario("scenarios/baseline.yaml")), "nl")
-    assert set(frame["series"]) == {term(r, "nl") for r in ROLES}
     click_run(at)
     result = at.session_state["runs"]["Run 1"].result
     shown = metrics(at)
@@ -220,6 +215,9 @@ def test_yaml_download_round_trips_to_identical_results(spy: Any) -> None:
 def test_yaml_editor_applies_and_rejects(spy: Any) -> None:
     at = new_app()
     open_tab(at, "scenario")
+    # The staffing entered is drawn above the file.
+    assert t("chart.schedule.help", "nl") in texts(at.caption)
+    assert at.get("vega_lite_chart")
     text = at.text_area(key="ui:yaml_text").value
     assert "pnp_counsellor" in text
     edited = re.sub(r"interested_per_year: [0-9.]+", "interested_per_year: 55.0", text)
