@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from app_helpers import click_run, new_app, open_tab
+from app_helpers import ROOT, click_run, new_app, open_tab
 
 from sim import runner
 from sim.domain import ROLES
@@ -88,7 +88,7 @@ def test_same_scenario_again_comes_from_the_cache(spy: Any) -> None:
 
 
 def test_cache_key_is_hash_reps_and_seed() -> None:
-    base = load_scenario("scenarios/baseline.yaml")
+    base = load_scenario(ROOT / "scenarios/baseline.yaml")
     key = engine.cache_key(base)
     assert key == (scenario_hash(base), base.replications, base.seed)
     renamed = base.model_copy(update={"name": "other", "description": "x"})
@@ -151,7 +151,7 @@ def test_malformed_upload_shows_message_and_keeps_results(spy: Any) -> None:
 def test_upload_rejected_by_schema_names_the_field(spy: Any) -> None:
     at = new_app()
     text = re.sub(r"pass_rate: [0-9.]+", "pass_rate: 1.7",
-                  scenario_to_yaml(load_scenario("scenarios/baseline.yaml")))
+                  scenario_to_yaml(load_scenario(ROOT / "scenarios/baseline.yaml")))
     at.file_uploader(key="ui:upload").set_value(("wrong.yaml", text.encode(), "text/yaml"))
     at.run()
     assert not at.exception
@@ -239,7 +239,7 @@ def test_choosing_another_scenario_file_resets_inputs(spy: Any) -> None:
     assert at.session_state[inp.k_steps(group)] == 2
     assert at.number_input(key=inp.k_step(group, 1, "value")).value == 19.0
     click_run(at)
-    expected = load_scenario("scenarios/minimum-requirements.yaml")
+    expected = load_scenario(ROOT / "scenarios/minimum-requirements.yaml")
     assert scenario_hash(spy.last.scenario) == scenario_hash(expected)
 
 
@@ -285,7 +285,7 @@ def test_sweeps_tab_is_present(spy: Any) -> None:
 
 
 def test_file_beyond_the_usual_widget_ranges_still_loads(spy: Any) -> None:
-    text = scenario_to_yaml(load_scenario("scenarios/baseline.yaml"))
+    text = scenario_to_yaml(load_scenario(ROOT / "scenarios/baseline.yaml"))
     text = re.sub(r"leave_share: [0-9.]+", "leave_share: 0.97", text, count=1)
     text = re.sub(r"(- from_week: 0.0\n      hours: )[0-9.]+", r"\g<1>200.0", text, count=1)
     assert "hours: 200.0" in text and "leave_share: 0.97" in text

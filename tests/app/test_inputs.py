@@ -11,14 +11,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from app_helpers import click_run, new_app
+from app_helpers import ROOT, click_run, new_app
 
 from sim.domain import ROLES
 from sim.scenario import load_scenario, scenario_hash, scenario_to_dict
 from webapp import engine
 from webapp import inputs as inp
 
-BASE = load_scenario("scenarios/baseline.yaml")
+BASE = load_scenario(ROOT / "scenarios/baseline.yaml")
 BASE_DATA = scenario_to_dict(BASE)
 BASE_HASH = scenario_hash(BASE)
 

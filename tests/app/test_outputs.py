@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
+from app_helpers import ROOT
 
 from sim import runner
 from sim.scenario import (
@@ -28,7 +29,7 @@ from webapp.downloads import results_zip, safe_name, scenario_yaml
 from webapp.i18n import LANGS, fmt_num, kpi_label, t
 from webapp.report import build_report, in_short
 
-BASE = load_scenario("scenarios/baseline.yaml")
+BASE = load_scenario(ROOT / "scenarios/baseline.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -133,9 +134,7 @@ def test_flow_counts_are_consistent(result: Any) -> None:
 
 
 def test_defaults_give_back_the_scenario_exactly() -> None:
-    from pathlib import Path
-
-    files = sorted(Path("scenarios").glob("*.yaml"))
+    files = sorted((ROOT / "scenarios").glob("*.yaml"))
     assert len(files) >= 2
     for path in files:
         data = scenario_to_dict(load_scenario(path))
@@ -155,7 +154,7 @@ def test_months_are_converted_to_weeks() -> None:
 
 
 def test_removing_a_step() -> None:
-    data = scenario_to_dict(load_scenario("scenarios/minimum-requirements.yaml"))
+    data = scenario_to_dict(load_scenario(ROOT / "scenarios/minimum-requirements.yaml"))
     values = inp.defaults(data)
     values[inp.k_steps("staff.pnp_counsellor")] = 1
     out = inp.build_scenario_dict(data, values)
@@ -325,7 +324,7 @@ def st_units() -> Any:
 
 
 def test_schedule_frame_follows_the_steps() -> None:
-    data = scenario_to_dict(load_scenario("scenarios/minimum-requirements.yaml"))
+    data = scenario_to_dict(load_scenario(ROOT / "scenarios/minimum-requirements.yaml"))
     frame = ch.schedule_frame(data, "en")
     pnp = frame[frame["series"] == "P&P counsellor"]
     horizon = data["horizon_weeks"]
