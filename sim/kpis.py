@@ -108,6 +108,23 @@ def compute_kpis(model: PnPModel) -> dict[str, float]:
     return {k: out[k] for k in KPIS}
 
 
+CHILD_COLUMNS: tuple[str, ...] = (
+    "child", "initial", "source", "age", "intensity", "complexity", "referred_week",
+    "assessment_start_week", "first_placement_week", "family_wait_weeks", "outcome",
+)
+
+
+def children_table(model: PnPModel) -> pd.DataFrame:
+    """One row per referred child: profile, referral, start of assessment, first placement,
+    weeks waited for a family, and outcome ('completed', 'left', or '' while still in P&P)."""
+    rows = [
+        (c.id, c.initial, c.source, c.age, c.intensity, c.complexity, c.referred,
+         c.t_assess, c.first_placement, c.family_wait, c.outcome)
+        for c in model.children
+    ]
+    return pd.DataFrame(rows, columns=list(CHILD_COLUMNS))
+
+
 def little_table(model: PnPModel) -> pd.DataFrame:
     """Little's law per state over the window: L (time average) against lambda x W (from stays)."""
     rec = model.rec

@@ -16,7 +16,7 @@ import pandas as pd
 from sim.runner import ExperimentResult
 from sim.scenario import scenario_to_yaml
 
-TABLES = ("kpis", "summary", "weekly", "events", "little")
+TABLES = ("kpis", "summary", "weekly", "events", "little", "children")
 
 
 def _atomic_write(path: Path, write: object) -> None:

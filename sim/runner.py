@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import math
+import multiprocessing
 import os
 import pickle
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +24,10 @@ import pandas as pd
 
 from sim import __version__
 from sim.kpi_defs import KPIS
-from sim.kpis import WEEKLY_COLUMNS, compute_kpis, little_table
+from sim.kpis import CHILD_COLUMNS, WEEKLY_COLUMNS, children_table, compute_kpis, little_table
 from sim.model import PnPModel
 from sim.scenario import Scenario, scenario_hash
-from sim.stats import mean_ci
+from sim.stats import mean_ci, mean_ci_rows
 
 EVENT_COLUMNS = ("child", "week", "event", "phase", "detail")
 Progress = Callable[[int, int], None]
@@ -41,6 +43,8 @@ class ReplicationResult:
     weekly: pd.DataFrame
     events: pd.DataFrame
     little: pd.DataFrame
+    #: One row per referred child: profile, key moments and outcome (see CHILD_COLUMNS).
+    children: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: Number of SimPy events processed (for the speed benchmarks).
     sim_events: int = 0
 
@@ -63,6 +67,7 @@ def run_replication(
         weekly=weekly,
         events=events,
         little=little_table(model),
+        children=children_table(model) if detail else pd.DataFrame(columns=list(CHILD_COLUMNS)),
         sim_events=next(model.env._eid),
     )
 
@@ -81,12 +86,12 @@ class ExperimentResult:
     replications: list[ReplicationResult]
     stamp: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def kpis(self) -> pd.DataFrame:
         rows = [{"rep": r.rep, **r.kpis} for r in self.replications]
         return pd.DataFrame(rows, columns=["rep", *KPIS])
 
-    @property
+    @cached_property
     def summary(self) -> pd.DataFrame:
         table = self.kpis
         rows = []
@@ -101,26 +106,28 @@ class ExperimentResult:
         frames = [getattr(r, attr).assign(rep=r.rep) for r in self.replications]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
-    @property
+    @cached_property
     def weekly(self) -> pd.DataFrame:
         return self._concat("weekly")
 
-    @property
+    @cached_property
     def events(self) -> pd.DataFrame:
         return self._concat("events")
 
-    @property
+    @cached_property
     def little(self) -> pd.DataFrame:
         return self._concat("little")
+
+    @cached_property
+    def children(self) -> pd.DataFrame:
+        return self._concat("children")
 
     def weekly_bands(self, column: str) -> pd.DataFrame:
         """Mean and 95% interval of a weekly column across replications, week by week."""
         wide = self.weekly.pivot(index="week", columns="rep", values=column)
-        rows = []
-        for week, values in wide.iterrows():
-            m, lo, hi, _ = mean_ci(values.to_numpy())
-            rows.append({"week": week, "mean": m, "ci_low": lo, "ci_high": hi})
-        return pd.DataFrame(rows)
+        mean, low, high = mean_ci_rows(wide.to_numpy())
+        return pd.DataFrame({"week": wide.index.to_numpy(), "mean": mean, "ci_low": low,
+                             "ci_high": high})
 
 
 def make_stamp(scenario: Scenario, seed: int, reps: int) -> dict[str, Any]:
@@ -142,6 +149,7 @@ def run_experiment(
     progress: Progress | None = None,
     detail: bool = True,
     checkpoint: str | Path | None = None,
+    mp_context: str | None = None,
 ) -> ExperimentResult:
     """Run replications 0..reps-1, on a local process pool when ``workers`` > 1.
 
@@ -149,7 +157,9 @@ def run_experiment(
     (seed, replication index) alone, and results are put back in replication order.
     With ``checkpoint`` (a folder), each finished replication is saved there at once, and a
     later call with the same scenario, seed and detail picks up where an interrupted one
-    stopped; the folder is removed when the experiment completes.
+    stopped; the folder is removed when the experiment completes. ``mp_context`` picks the
+    multiprocessing start method of the pool ("fork", "forkserver", "spawn"; default: the
+    platform's); a multi-threaded caller such as a web server may prefer "forkserver".
     """
     reps = scenario.replications if reps is None else reps
     seed = scenario.seed if seed is None else seed
@@ -177,7 +187,8 @@ def run_experiment(
             finished(run_replication(scenario, seed, rep, detail))
     else:
         data = scenario.model_dump(mode="json", by_alias=True)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        context = multiprocessing.get_context(mp_context) if mp_context else None
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = [pool.submit(_run_one, (data, seed, rep, detail)) for rep in todo]
             try:
                 for fut in as_completed(futures):

@@ -8,6 +8,7 @@ mean +/- t(0.975, n-1) * sd / sqrt(n).
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 from scipy import stats as st
@@ -35,6 +36,21 @@ def mean_ci(
     sd = float(arr.std(ddof=1))
     half = float(st.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
     return m, max(bounds[0], m - half), min(bounds[1], m + half), n
+
+
+def mean_ci_rows(values: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, ...]:
+    """:func:`mean_ci` for every row of a 2-D array at once (rows: e.g. weeks; columns:
+    replications); NaN values are left out row by row."""
+    arr = np.asarray(values, dtype=float)
+    n = (~np.isnan(arr)).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # rows with no values give NaN
+        mean = np.nanmean(arr, axis=1) if arr.size else np.full(len(arr), math.nan)
+        sd = np.nanstd(arr, axis=1, ddof=1) if arr.shape[1] > 1 else np.zeros(len(arr))
+        t = st.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1))
+        half = np.where(n > 1, t * sd / np.sqrt(np.maximum(n, 1)), 0.0)
+    mean = np.where(n > 0, mean, math.nan)
+    return mean, mean - half, mean + half
 
 
 def replications_needed(values: np.ndarray | list[float], rel_precision: float = 0.05) -> int:
