@@ -3,7 +3,10 @@
 The same 96 replications (8 points of the example staffing sweep x 12 replications, ten-year
 horizon, KPIs only) are run five ways:
 
-- ``bare``: ``run_replication(..., detail=False)`` called in a loop in this process; no store.
+- ``bare``: ``run_replication(..., detail=False)`` called in a loop, no store, in a worker
+  process of its own started like the pool's (the benchmark's own process holds pytest, Dask,
+  DuckDB and more, and its larger heap makes Python's garbage collector slower there, which
+  would flatter the sweeps).
 - ``local-1`` / ``local-2``: ``run_sweep`` on the local process pool with 1 and 2 workers,
   into a fresh DuckDB store (expansion, registration, scheduling, transfer, commits:
   everything a user's sweep does).
@@ -20,6 +23,9 @@ Reported (printed at the end, in the benchmark's ``extra_info`` and in
 
 - replications per second of each way (best round);
 - the overhead of ``local-1`` over ``bare`` (median over rounds of the ratio within a round);
+- the time a one-worker sweep spends outside its replications: its wall time over the time
+  its replications took inside the worker (stored with each replication), minus 1; this
+  compares within one run, so it does not depend on the load changing between runs;
 - the CPU time the sweep's own process spends per replication (store, scheduling, transfer),
   which runs beside the workers;
 - the speed-up of 2 workers over 1 (median over rounds of the ratio within a round).
@@ -42,6 +48,7 @@ import pytest
 
 from sim.batch.backends import DaskBackend, LocalBackend
 from sim.batch.spec import LoadedSpec, load_spec
+from sim.batch.store import Store
 from sim.batch.sweep import run_sweep
 from sim.runner import run_replication
 
@@ -69,6 +76,16 @@ def _spec(tmp: Path, reps: int) -> LoadedSpec:
     loaded = load_spec(path)
     assert loaded.n_points() == POINTS
     return loaded
+
+
+def _bare_loop(scenarios: list[Any], seed: int, reps: int) -> int:
+    """The bare replications, run in a worker process of their own."""
+    n = 0
+    for scenario in scenarios:
+        for rep in range(reps):
+            run_replication(scenario, seed, rep, detail=False)
+            n += 1
+    return n
 
 
 def _summary(times: dict[str, list[float]], cpu: dict[str, list[float]]) -> dict[str, Any]:
@@ -107,6 +124,9 @@ def _print(s: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
                  f"({s['overhead_local_1_vs_bare_without_setup']:+.1%} without the "
                  f"{s['setup_s_per_sweep']['local-1']:.2f} s set-up of a sweep); sweep process "
                  f"CPU {s['sweep_process_cpu_share_of_bare']:.1%} of a bare replication")
+    lines.append(f"  time outside the replications (wall / time inside the worker - 1): "
+                 f"local-1 {s['overhead_local_1_outside_replications']:+.1%}, "
+                 f"dask-1 {s['overhead_dask_1_outside_replications']:+.1%}")
     for k, v in s["speedup_2_vs_1"].items():
         lines.append(f"  {k}: 2 workers give {v:.2f}x the throughput of 1")
     with capsys.disabled():
@@ -122,25 +142,32 @@ def test_sweep_throughput(benchmark: Any, tmp_path_factory: pytest.TempPathFacto
     seed = loaded.spec.seed
     counter = itertools.count()
 
+    # the bare loop runs in a process of its own, forked like the pool's workers
+    bare_pool = LocalBackend(workers=1)._new_pool(1)
+    assert bare_pool.submit(_bare_loop, scenarios[:1], seed, 1).result() == 1  # warm
+
     def bare() -> int:
-        n = 0
-        for scenario in scenarios:
-            assert scenario is not None
-            for rep in range(REPS):
-                run_replication(scenario, seed, rep, detail=False)
-                n += 1
-        return n
+        return int(bare_pool.submit(_bare_loop, scenarios, seed, REPS).result())
 
     times: dict[str, list[float]] = {w: [] for w in WAYS}
     cpu: dict[str, list[float]] = {w: [] for w in WAYS}
 
     setup: dict[str, list[float]] = {w: [] for w in WAYS}
+    #: wall time of each sweep and the time its replications took inside the workers
+    inside: dict[str, list[tuple[float, float]]] = {w: [] for w in WAYS}
 
     def sweep_with(name: str, backend: Any) -> Callable[[], int]:
         def run() -> int:
-            summary = run_sweep(loaded, tmp / f"s{next(counter)}.duckdb", backend=backend)
+            store = tmp / f"s{next(counter)}.duckdb"
+            start = time.perf_counter()
+            summary = run_sweep(loaded, store, backend=backend)
+            wall = time.perf_counter() - start
             assert summary.complete
             setup[name].append(summary.setup_s)
+            with Store(store, read_only=True) as st:
+                worked = float(st.con.execute(
+                    "SELECT sum(elapsed_s) FROM replications").fetchall()[0][0])
+            inside[name].append((wall, worked))
             return summary.succeeded
         return run
 
@@ -171,7 +198,10 @@ def test_sweep_throughput(benchmark: Any, tmp_path_factory: pytest.TempPathFacto
         phase(("local-1", "local-2"), lambda n: LocalBackend(workers=int(n[-1])))
         phase(("dask-1", "dask-2"), lambda n: DaskBackend(workers=int(n[-1])))
 
-    benchmark.pedantic(all_rounds, rounds=1, iterations=1)
+    try:
+        benchmark.pedantic(all_rounds, rounds=1, iterations=1)
+    finally:
+        bare_pool.shutdown()
 
     summary = _summary(times, cpu)
     summary["setup_s_per_sweep"] = {w: statistics.median(v) for w, v in setup.items() if v}
@@ -179,6 +209,12 @@ def test_sweep_throughput(benchmark: Any, tmp_path_factory: pytest.TempPathFacto
         (times["local-1"][r] - setup["local-1"][r]) / times["bare"][r] - 1
         for r in range(len(times["bare"])))
     summary["overhead_local_1_vs_bare_without_setup"] = without
+    # the same sweep, outside its replications: wall time with one worker minus the time the
+    # replications took inside the worker (robust to the machine's load changing between runs)
+    summary["overhead_local_1_outside_replications"] = statistics.median(
+        wall / worked - 1 for wall, worked in inside["local-1"])
+    summary["overhead_dask_1_outside_replications"] = statistics.median(
+        wall / worked - 1 for wall, worked in inside["dask-1"])
     benchmark.extra_info.update({
         "replications_per_s": {k: round(v, 2) for k, v in summary["replications_per_s"].items()},
         "overhead_local_1_vs_bare": round(summary["overhead_local_1_vs_bare"], 4),
