@@ -91,14 +91,15 @@ def _check_consistent(store: Path) -> int:
 
 
 def test_sigkill_mid_sweep_then_resume(tmp_path: Path) -> None:
-    # 9 points x 6 replications of the full ten-year baseline: a few seconds on 2 workers
-    spec = write_spec(tmp_path, replications=6, set={}, parameters=[
+    # 9 points x 20 replications of the full ten-year baseline: a few seconds on 2 workers,
+    # long enough to be killed part-way (progress is reported at most twice a second)
+    spec = write_spec(tmp_path, replications=20, set={}, parameters=[
         {"path": "staff.pnp_counsellor.schedule.0.hours", "name": "pnp_hours",
          "values": [19, 24, 30]},
         {"path": "referrals.schedule.0.per_year", "name": "referrals",
          "values": [8, 12, 16]},
     ])
-    planned = 9 * 6
+    planned = 9 * 20
     store = tmp_path / "killed.duckdb"
 
     # 1. killed once some replications are stored
