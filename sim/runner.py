@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from sim import __version__
+from sim.fingerprint import model_fingerprint
 from sim.kpi_defs import KPIS
 from sim.kpis import CHILD_COLUMNS, WEEKLY_COLUMNS, children_table, compute_kpis, little_table
 from sim.model import PnPModel
@@ -138,6 +139,7 @@ def make_stamp(scenario: Scenario, seed: int, reps: int) -> dict[str, Any]:
         "seed": seed,
         "replications": reps,
         "version": __version__,
+        "model_fingerprint": model_fingerprint(),
     }
 
 

@@ -13,6 +13,7 @@ import pytest
 from sim import __version__, run_experiment, scenario_hash
 from sim import runner as runner_module
 from sim.cli import main
+from sim.fingerprint import model_fingerprint
 from tests.conftest import ROOT, SCENARIOS, edit
 
 BASELINE = str(SCENARIOS / "baseline.yaml")
@@ -40,7 +41,8 @@ def test_run_prints_kpis_with_intervals_and_writes_stamped_files(tmp_path, capsy
                                    expected.kpis["wait_assessment_mean"], check_names=False)
     stamp = json.loads((out / "stamp.json").read_text())
     assert stamp == {"scenario_hash": digest, "scenario_name": "baseline", "seed": 11,
-                     "replications": 3, "version": __version__}
+                     "replications": 3, "version": __version__,
+                     "model_fingerprint": model_fingerprint()}
     assert not (out / ".partial").exists()
 
 

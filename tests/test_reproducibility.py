@@ -110,6 +110,7 @@ def test_paired_comparison_is_tighter_than_unpaired(baseline) -> None:
 
 def test_stamp_names_hash_seed_and_version(baseline) -> None:
     from sim import __version__, scenario_hash
+    from sim.fingerprint import model_fingerprint
 
     res = run_experiment(baseline, reps=2, seed=77)
     assert res.stamp == {
@@ -118,6 +119,7 @@ def test_stamp_names_hash_seed_and_version(baseline) -> None:
         "seed": 77,
         "replications": 2,
         "version": __version__,
+        "model_fingerprint": model_fingerprint(),
     }
 
 

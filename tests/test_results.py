@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -53,3 +55,23 @@ def test_start_method_does_not_change_results(baseline, method: str) -> None:
     a = run_experiment(baseline, reps=2, seed=3, workers=2, detail=False)
     b = run_experiment(baseline, reps=2, seed=3, workers=2, detail=False, mp_context=method)
     pd.testing.assert_frame_equal(a.kpis, b.kpis)
+
+
+def test_model_fingerprint_follows_the_model_source(tmp_path, monkeypatch) -> None:
+    import shutil
+
+    import sim.fingerprint as fp
+
+    copy = tmp_path / "sim"
+    copy.mkdir()
+    for name in fp.MODEL_MODULES:
+        shutil.copy(Path(fp.__file__).parent / name, copy / name)
+    shutil.copy(fp.__file__, copy / "fingerprint.py")
+    monkeypatch.setattr(fp, "__file__", str(copy / "fingerprint.py"))
+    fp.model_fingerprint.cache_clear()
+    before = fp.model_fingerprint()
+    (copy / "staff.py").write_text((copy / "staff.py").read_text() + "\n# changed\n")
+    fp.model_fingerprint.cache_clear()
+    after = fp.model_fingerprint()
+    fp.model_fingerprint.cache_clear()
+    assert len(before) == 12 and before != after

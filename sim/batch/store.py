@@ -625,12 +625,14 @@ def _hash_of(scenario: Any) -> str:
 
 @functools.lru_cache(maxsize=1)
 def sim_version() -> str:
-    """The version of the simulation code, stored with every replication."""
+    """The version of the simulation code, stored with every replication: the package version
+    and the model's code fingerprint, so a store notices when the model itself changed."""
     import sim
+    from sim.fingerprint import model_fingerprint
 
     v = getattr(sim, "__version__", None)
     if v:
-        return str(v)
+        return f"{v}+{model_fingerprint()}"
     try:
         from importlib.metadata import version
 
