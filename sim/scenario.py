@@ -373,15 +373,24 @@ class Scenario(_Strict):
 # --------------------------------------------------------------------------- I/O and errors
 
 
-class ScenarioError(ValueError):
-    """A scenario that cannot be used, with every problem listed by field path."""
+class InputError(ValueError):
+    """An input file that cannot be used, with every problem listed by field path; ``str()``
+    is the message for the user (source, then one line per field)."""
+
+    what = "input"
 
     def __init__(self, source: str, problems: list[tuple[str, str]]):
         self.source = source
         self.problems = problems
-        lines = [f"{source}: invalid scenario"]
+        lines = [f"{source}: invalid {self.what}"]
         lines += [f"  - {path or '(top level)'}: {msg}" for path, msg in problems]
         super().__init__("\n".join(lines))
+
+
+class ScenarioError(InputError):
+    """A scenario that cannot be used."""
+
+    what = "scenario"
 
 
 def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

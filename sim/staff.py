@@ -149,17 +149,16 @@ class StaffPool:
         """New hours per week available per role (after leave); pauses jobs that no longer fit."""
         self.account()
         self.capacity.update(capacity)
-        self._update_reservation()
-        if self.share:
-            self._reshare()
-        else:
-            self._preempt_overflow()
-            self._dispatch()
+        self._rebalance()
 
     def reserve(self, needs: dict[str, float]) -> None:
         """Standing hours per week (recruitment) taken before any job."""
         self.account()
         self.reserve_need = dict.fromkeys(ROLES, 0.0) | needs
+        self._rebalance()
+
+    def _rebalance(self) -> None:
+        """After the hours changed: re-reserve recruitment, then fit the jobs to what is left."""
         self._update_reservation()
         if self.share:
             self._reshare()

@@ -41,6 +41,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.scenario import (
+    InputError,
     Scenario,
     ScenarioError,
     get_by_path,
@@ -60,15 +61,10 @@ RESERVED_COLUMNS = ("point", "rep", "seed", "scenario_hash", "params", "error", 
 RESERVED_PATHS = ("name", "description", "replications", "seed")
 
 
-class SpecError(ValueError):
+class SpecError(InputError):
     """A sweep spec that cannot be used, with every problem listed by field path."""
 
-    def __init__(self, source: str, problems: list[tuple[str, str]]):
-        self.source = source
-        self.problems = problems
-        lines = [f"{source}: invalid sweep spec"]
-        lines += [f"  - {path or '(top level)'}: {msg}" for path, msg in problems]
-        super().__init__("\n".join(lines))
+    what = "sweep spec"
 
 
 # --------------------------------------------------------------------------- schema
