@@ -27,6 +27,7 @@ from sim.fingerprint import model_fingerprint
 from sim.kpi_defs import KPIS
 from sim.kpis import CHILD_COLUMNS, WEEKLY_COLUMNS, children_table, compute_kpis, little_table
 from sim.model import PnPModel
+from sim.processes import hide_main_script
 from sim.scenario import Scenario, scenario_hash
 from sim.stats import mean_ci, mean_ci_rows
 
@@ -191,7 +192,8 @@ def run_experiment(
         data = scenario.model_dump(mode="json", by_alias=True)
         context = multiprocessing.get_context(mp_context) if mp_context else None
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [pool.submit(_run_one, (data, seed, rep, detail)) for rep in todo]
+            with hide_main_script(_run_one):  # workers start here; they need only ``sim``
+                futures = [pool.submit(_run_one, (data, seed, rep, detail)) for rep in todo]
             try:
                 for fut in as_completed(futures):
                     finished(fut.result())

@@ -10,13 +10,10 @@ tasks go on.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import multiprocessing
 import os
-import sys
 import time
-import types
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -24,6 +21,7 @@ from typing import Any, Protocol, cast
 
 from sim.batch.store import Outcome, describe_worker
 from sim.batch.worker import Task, TaskFn, format_error
+from sim.processes import hide_main_script
 
 #: Seconds without a finished task after which a backend yields None.
 IDLE_S = 0.2
@@ -46,28 +44,6 @@ class Backend(Protocol):
     def run(self, tasks: Iterable[Task], fn: TaskFn) -> Iterator[Outcome | None]: ...
 
     def close(self) -> None: ...
-
-
-@contextlib.contextmanager
-def _hide_main_script(fn: object = None) -> Iterator[None]:
-    """Start worker processes without re-running the parent's ``__main__`` script in them.
-
-    New processes (fork server, spawn, Dask nannies) import the parent's main script by path
-    first. Inside Streamlit that "script" is the app page itself, so each worker would run the
-    whole app. The workers need only ``sim``; the task function is picked by module name. The
-    swap is skipped when the task function itself lives in ``__main__``.
-    """
-    main = sys.modules.get("__main__")
-    spec_name = getattr(getattr(main, "__spec__", None), "name", None)
-    if (main is None or spec_name or not getattr(main, "__file__", None)
-            or getattr(fn, "__module__", None) == "__main__"):
-        yield
-        return
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = main
 
 
 def _failure(task: Task, error: str) -> Outcome:
@@ -118,7 +94,7 @@ class LocalBackend:
                     if task is None:
                         exhausted = True
                         break
-                    with _hide_main_script(fn):
+                    with hide_main_script(fn):
                         in_flight[pool.submit(fn, task)] = task
                 if not in_flight:
                     return
@@ -161,7 +137,7 @@ class LocalBackend:
     def _isolated(self, task: Task, fn: TaskFn) -> Outcome:
         pool = self._new_pool(1)
         try:
-            with _hide_main_script(fn):
+            with hide_main_script(fn):
                 fut = pool.submit(fn, task)
             exc = fut.exception()
             if isinstance(exc, BrokenProcessPool):
@@ -213,7 +189,7 @@ class DaskBackend:
 
                 # Dask's statistical profiler samples the worker thread every 10 ms, which
                 # slows a pure-Python simulation noticeably; a local cluster does not need it.
-                with _hide_main_script(), dask.config.set(
+                with hide_main_script(), dask.config.set(
                         {"distributed.worker.profile.enabled": False}):
                     self.cluster = LocalCluster(
                         n_workers=n, threads_per_worker=1, processes=True,
