@@ -9,6 +9,7 @@ or the time spent in the ``waiting_staff`` state (any phase).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sim.domain import CHILD_PHASES, ROLES
@@ -30,17 +31,52 @@ def textbook_scenario(
     policy: str = "waitlist",
 ) -> Scenario:
     """A scenario that behaves as an M/G/c queue in ``phase`` (service: a distribution dict)."""
-    if phase not in CHILD_PHASES or phase == "guidance":
-        raise ValueError(f"phase must be one of the child phases except guidance, not {phase!r}")
+    return tandem_scenario(
+        arrivals_per_week,
+        [Station(phase, role, service, servers, hours_per_case)],
+        horizon_weeks=horizon_weeks,
+        warmup_weeks=warmup_weeks,
+        policy=policy,
+    )
+
+
+@dataclass(frozen=True)
+class Station:
+    """One queue of a tandem network: a phase served by its own role with ``servers`` slots."""
+
+    phase: str
+    role: str
+    service: dict[str, Any]
+    servers: int
+    hours_per_case: float = 2.5
+
+
+def tandem_scenario(
+    arrivals_per_week: float,
+    stations: list[Station],
+    *,
+    horizon_weeks: float = 5000.0,
+    warmup_weeks: float = 200.0,
+    policy: str = "waitlist",
+) -> Scenario:
+    """A scenario that behaves as queues in series (a Jackson network when service is
+    exponential): children pass the stations in the programme's phase order, each station a
+    FIFO M/G/c queue on a role of its own. Phases not named take no time."""
     phases: dict[str, Any] = {p: {"duration": _ZERO} for p in CHILD_PHASES}
     phases["guidance"] = {"duration": _ZERO, "new_task_per_year": 0.0}
-    phases[phase] = {"duration": service, "hours": {role: {"child": hours_per_case}}}
-    staff = {
-        r: {"schedule": [{"from_week": 0, "hours": servers * hours_per_case if r == role else 0}]}
-        for r in ROLES
-    }
+    hours = dict.fromkeys(ROLES, 0.0)
+    for st in stations:
+        if st.phase not in CHILD_PHASES or st.phase == "guidance":
+            raise ValueError(
+                f"phase must be one of the child phases except guidance, not {st.phase!r}")
+        if st.role not in ROLES or hours[st.role]:
+            raise ValueError(f"each station needs a role of its own, not {st.role!r}")
+        phases[st.phase] = {"duration": st.service,
+                            "hours": {st.role: {"child": st.hours_per_case}}}
+        hours[st.role] = st.servers * st.hours_per_case
+    staff = {r: {"schedule": [{"from_week": 0, "hours": h}]} for r, h in hours.items()}
     data = {
-        "name": f"textbook-{phase}-c{servers}",
+        "name": "textbook-" + "-".join(f"{s.phase}-c{s.servers}" for s in stations),
         "horizon_weeks": horizon_weeks,
         "warmup_weeks": warmup_weeks,
         "policy": policy,

@@ -13,7 +13,8 @@ import pytest
 
 from sim import run_experiment, run_replication
 from sim.model import PnPModel
-from sim.textbook import textbook_scenario
+from sim.scenario import parse_scenario, scenario_to_dict
+from sim.textbook import Station, tandem_scenario, textbook_scenario
 from sim.theory import erlang_c, mg1_mean_wait, mgc_mean_wait_approx, mmc_mean_wait
 
 REPS = 8
@@ -134,3 +135,40 @@ def test_infinite_server_limit_has_no_wait() -> None:
     waits = [c.t_assess - c.referred for c in model.children if c.t_assess is not None]
     assert len(waits) > 1000
     assert max(waits) == 0.0
+
+
+def test_tandem_queues_match_jackson_network_theory() -> None:
+    """Two exponential stations in series on separate roles: by Burke's theorem each is an
+    M/M/c queue fed by Poisson arrivals, so the total wait is the sum of two Erlang C waits."""
+    lam = 0.6
+    stations = [
+        Station("assessment", "coordinator", {"dist": "exponential", "mean": 1.0}, 1),
+        Station("fitting", "parent_counsellor", {"dist": "exponential", "mean": 2.5}, 2),
+    ]
+    scen = tandem_scenario(lam, stations, horizon_weeks=_horizon(lam))
+    res = run_experiment(scen, reps=REPS, seed=SEED, workers=2, detail=False)
+    little = res.little.set_index(["rep", "phase"])
+    totals = np.array([
+        little.loc[(r, "waiting_staff"), "W"] * little.loc[(r, "waiting_staff"), "entries"]
+        / little.loc[(r, "assessment"), "entries"]
+        for r in range(REPS)
+    ])
+    expected = mmc_mean_wait(lam, 1.0, 1) + mmc_mean_wait(lam, 1 / 2.5, 2)
+    m, s = totals.mean(), totals.std(ddof=1) / np.sqrt(REPS)
+    assert abs(m - expected) <= 2.4 * s + 0.02 * expected, (m, s, expected)
+    # the first station alone is the M/M/1 of the KPI
+    first = res.summary.set_index("kpi").loc["wait_assessment_mean"]
+    assert first["ci_low"] <= mmc_mean_wait(lam, 1.0, 1) <= first["ci_high"]
+
+
+def test_caseload_cap_acts_as_the_number_of_servers() -> None:
+    """Hours to spare but a caseload cap of 2: an M/M/2 queue."""
+    lam = 1.5
+    scen = textbook_scenario(lam, {"dist": "exponential", "mean": 1.0}, 50,
+                             horizon_weeks=_horizon(lam))
+    data = scenario_to_dict(scen)
+    data["staff"]["pnp_counsellor"]["caseload_cap"] = 2
+    capped = parse_scenario(data)
+    got, lo, hi = _wait(capped)
+    expected = mmc_mean_wait(lam, 1.0, 2)
+    assert lo <= expected <= hi, (got, lo, hi, expected)
