@@ -133,11 +133,15 @@ class StaffPool:
         dt = now - self._last
         if dt <= 0:
             return
-        for r in ROLES:
-            self.int_available[r] += self.capacity[r] * dt
-            self.int_used[r] += (self.used_jobs[r] + self.reserved[r]) * dt
-            self.int_needed[r] += (self.demand[r] + self.reserve_need[r]) * dt
-            self.int_cases[r] += self.cases[r] * dt
+        cap, used, res, dem, need, cases = (self.capacity, self.used_jobs, self.reserved,
+                                            self.demand, self.reserve_need, self.cases)
+        avail_i, used_i, need_i, cases_i = (self.int_available, self.int_used, self.int_needed,
+                                            self.int_cases)
+        for r in ROLES:  # on the hot path: locals, not attribute look-ups
+            avail_i[r] += cap[r] * dt
+            used_i[r] += (used[r] + res[r]) * dt
+            need_i[r] += (dem[r] + need[r]) * dt
+            cases_i[r] += cases[r] * dt
         self._last = now
 
     def used(self, role: str) -> float:
@@ -333,9 +337,15 @@ class StaffPool:
 
     def _fits(self, job: Job) -> bool:
         """Whether every role the job needs has its hours free and a place in its caseload."""
-        if self._cap_reached(job):
-            return False
-        return all(self._free(r) + EPS >= h for r, h in job.needs.items())
+        caps, cases, cap, res, used = (self.caps, self.cases, self.capacity, self.reserved,
+                                       self.used_jobs)
+        for r, h in job.needs.items():
+            limit = caps.get(r)
+            if limit is not None and cases[r] >= limit:
+                return False
+            if cap[r] - res[r] - used[r] + EPS < h:
+                return False
+        return True
 
     def _try_start(self, job: Job) -> bool:
         if not self._fits(job):
