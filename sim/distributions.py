@@ -17,8 +17,13 @@ _U_EPS = 1e-12
 _STD_NORMAL = NormalDist()
 
 
+def _open_unit(u: float) -> float:
+    """``u`` kept inside (0, 1), where inverse CDFs are finite."""
+    return min(max(u, _U_EPS), 1.0 - _U_EPS)
+
+
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     def sample(self, u: float) -> float:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -45,8 +50,6 @@ class Exponential(_Dist):
 
     dist: Literal["exponential"]
     mean_weeks: PositiveFloat = Field(alias="mean")
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     def sample(self, u: float) -> float:
         return -self.mean_weeks * math.log1p(-min(u, 1.0 - _U_EPS))
@@ -102,41 +105,37 @@ class Triangular(_Dist):
         return (self.low + self.mode + self.high) / 3
 
 
-class LogNormal(_Dist):
-    """Right-skewed duration given by its mean and standard deviation (weeks)."""
+class _MeanSd(_Dist):
+    """A duration given by its mean and standard deviation (weeks), as planners state it."""
 
-    dist: Literal["lognormal"]
     mean_weeks: PositiveFloat = Field(alias="mean")
     sd: PositiveFloat
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    def mean(self) -> float:
+        return self.mean_weeks
+
+
+class LogNormal(_MeanSd):
+    """Right-skewed duration given by its mean and standard deviation (weeks)."""
+
+    dist: Literal["lognormal"]
 
     def sample(self, u: float) -> float:
         s2 = math.log1p((self.sd / self.mean_weeks) ** 2)
         mu = math.log(self.mean_weeks) - s2 / 2
-        z = _STD_NORMAL.inv_cdf(min(max(u, _U_EPS), 1.0 - _U_EPS))
+        z = _STD_NORMAL.inv_cdf(_open_unit(u))
         return math.exp(mu + math.sqrt(s2) * z)
 
-    def mean(self) -> float:
-        return self.mean_weeks
 
-
-class Gamma(_Dist):
+class Gamma(_MeanSd):
     """Gamma duration given by its mean and standard deviation (weeks)."""
 
     dist: Literal["gamma"]
-    mean_weeks: PositiveFloat = Field(alias="mean")
-    sd: PositiveFloat
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     def sample(self, u: float) -> float:
         shape = (self.mean_weeks / self.sd) ** 2
         scale = self.sd**2 / self.mean_weeks
-        return float(gammaincinv(shape, min(max(u, _U_EPS), 1.0 - _U_EPS))) * scale
-
-    def mean(self) -> float:
-        return self.mean_weeks
+        return float(gammaincinv(shape, _open_unit(u))) * scale
 
 
 Distribution = Annotated[

@@ -6,7 +6,7 @@ users see. Dutch is the programme's own language, so it comes first.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 Role = Literal["coordinator", "pnp_counsellor", "parent_counsellor"]
 Layer = Literal["families", "child", "parents"]
@@ -22,20 +22,11 @@ PhaseKey = Literal[
     "anchoring",
 ]
 
-ROLES: tuple[str, ...] = ("coordinator", "pnp_counsellor", "parent_counsellor")
-LAYERS: tuple[str, ...] = ("families", "child", "parents")
+ROLES: tuple[str, ...] = get_args(Role)
+LAYERS: tuple[str, ...] = get_args(Layer)
 
 #: Phases a child moves through, in order (phase 1, sensibiliseren, is family recruitment).
-CHILD_PHASES: tuple[str, ...] = (
-    "assessment",
-    "prematching",
-    "discrete_matching",
-    "open_matching",
-    "fitting",
-    "training",
-    "guidance",
-    "anchoring",
-)
+CHILD_PHASES: tuple[str, ...] = get_args(PhaseKey)[1:]
 MATCHING_PHASES: tuple[str, ...] = ("prematching", "discrete_matching", "open_matching")
 #: Phases in which the child lives (part-time or full-time) with the foster family.
 PLACED_PHASES: tuple[str, ...] = ("fitting", "training", "guidance", "anchoring")

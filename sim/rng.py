@@ -41,11 +41,14 @@ class Stream:
         self._buf: list[float] = []
         self._i = 0
 
+    def _refill(self) -> None:
+        self._buf = self._gen.random(self._size).tolist()
+        self._i = 0
+
     def uniform(self) -> float:
         """One draw from U[0, 1)."""
         if self._i >= len(self._buf):
-            self._buf = self._gen.random(self._size).tolist()
-            self._i = 0
+            self._refill()
         u = self._buf[self._i]
         self._i += 1
         return u
@@ -55,8 +58,7 @@ class Stream:
         out: list[float] = []
         while len(out) < n:
             if self._i >= len(self._buf):
-                self._buf = self._gen.random(self._size).tolist()
-                self._i = 0
+                self._refill()
             k = min(n - len(out), len(self._buf) - self._i)
             out += self._buf[self._i:self._i + k]
             self._i += k

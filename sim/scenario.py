@@ -480,28 +480,37 @@ def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
         raise ScenarioError(source, [_describe(e) for e in exc.errors()]) from None
 
 
-def parse_scenario_text(text: str, source: str = "<scenario>") -> Scenario:
-    """Parse YAML text (safe loader only) and validate it."""
+def safe_yaml(text: str, source: str, error: type[InputError]) -> Any:
+    """YAML text as data (safe loader only: nothing is evaluated as code); a syntax error is
+    raised as ``error`` with the line and column."""
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
         problem = getattr(exc, "problem", exc)
-        raise ScenarioError(source, [("", f"not valid YAML{at}: {problem}")]) from None
-    return parse_scenario(data, source)
+        raise error(source, [("", f"not valid YAML{at}: {problem}")]) from None
+
+
+def read_input_file(path: Path, error: type[InputError]) -> str:
+    """A UTF-8 input file's text; an unreadable file is raised as ``error`` naming it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise error(str(path), [("", f"cannot read file: {exc.strerror or exc}")]) from None
+    except UnicodeDecodeError:
+        raise error(str(path), [("", "expected a UTF-8 text file")]) from None
+
+
+def parse_scenario_text(text: str, source: str = "<scenario>") -> Scenario:
+    """Parse YAML text (safe loader only) and validate it."""
+    return parse_scenario(safe_yaml(text, source, ScenarioError), source)
 
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; every problem is reported against the file name."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(str(p), [("", f"cannot read file: {exc.strerror or exc}")]) from None
-    except UnicodeDecodeError:
-        raise ScenarioError(str(p), [("", "expected a UTF-8 text file")]) from None
-    return parse_scenario_text(text, str(p))
+    return parse_scenario_text(read_input_file(p, ScenarioError), str(p))
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 from functools import partial
-from typing import Any
 
 import simpy
 
@@ -58,7 +57,6 @@ class Job:
         "listener",
         "_changed",
         "underserved",
-        "tag",
         "order",
         "lane",
     )
@@ -71,7 +69,6 @@ class Job:
         seq: int,
         done: simpy.Event,
         listener: Callable[[Job, bool], None] | None,
-        tag: Any,
     ):
         self.needs = needs
         self.priority = priority
@@ -86,7 +83,6 @@ class Job:
         self._changed: simpy.Event | None = None
         #: True while the job lacks some of its hours (queued, or slowed under ``share``).
         self.underserved = True
-        self.tag = tag
         #: Queue position: priority class first, then arrival.
         self.order = (priority, seq)
         #: The roles it needs: the queue lane it waits in.
@@ -190,14 +186,13 @@ class StaffPool:
         work: float,
         priority: int,
         listener: Callable[[Job, bool], None] | None = None,
-        tag: Any = None,
     ) -> Job:
         """Start (or queue) a job; ``job.done`` fires when ``work`` weeks of progress are done.
 
         A job that needs no hours is never queued; one with no work is done at once.
         """
         self._seq += 1
-        job = Job(needs, work, priority, self._seq, self.env.event(), listener, tag)
+        job = Job(needs, work, priority, self._seq, self.env.event(), listener)
         self._enter(job)
         return job
 

@@ -51,19 +51,3 @@ def mean_ci_rows(values: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, .
         half = np.where(n > 1, t * sd / np.sqrt(np.maximum(n, 1)), 0.0)
     mean = np.where(n > 0, mean, math.nan)
     return mean, mean - half, mean + half
-
-
-def replications_needed(values: np.ndarray | list[float], rel_precision: float = 0.05) -> int:
-    """Replications for the CI half-width to fall within ``rel_precision`` of the mean."""
-    arr = np.asarray(values, dtype=float)
-    arr = arr[~np.isnan(arr)]
-    if arr.size < 2 or arr.mean() == 0:
-        return int(arr.size)
-    sd = float(arr.std(ddof=1))
-    n = arr.size
-    while n < 100_000:
-        half = float(st.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
-        if half <= rel_precision * abs(float(arr.mean())):
-            return int(n)
-        n += 1
-    return int(n)

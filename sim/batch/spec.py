@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.scenario import (
@@ -47,6 +46,8 @@ from sim.scenario import (
     get_by_path,
     load_scenario,
     parse_scenario,
+    read_input_file,
+    safe_yaml,
     scenario_hash,
     scenario_to_dict,
     set_by_path,
@@ -519,23 +520,10 @@ def _check_against_base(loaded: LoadedSpec) -> list[tuple[str, str]]:
 
 def parse_spec_text(text: str, source: str = "<sweep>", base_dir: Path | None = None
                     ) -> LoadedSpec:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
-        raise SpecError(source, [("", f"not valid YAML{at}: {getattr(exc, 'problem', exc)}")]
-                        ) from None
-    return parse_spec(data, source, base_dir, text)
+    return parse_spec(safe_yaml(text, source, SpecError), source, base_dir, text)
 
 
 def load_spec(path: str | Path) -> LoadedSpec:
     """Read and validate a sweep spec file; the base path is relative to the spec file."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SpecError(str(p), [("", f"cannot read file: {exc.strerror or exc}")]) from None
-    except UnicodeDecodeError:
-        raise SpecError(str(p), [("", "expected a UTF-8 text file")]) from None
-    return parse_spec_text(text, str(p), p.parent)
+    return parse_spec_text(read_input_file(p, SpecError), str(p), p.parent)
