@@ -109,13 +109,18 @@ def _line_band(data: pd.DataFrame, x: str, color: str, x_title: str, y_title: st
 # --------------------------------------------------------------------------- single run
 
 
-def waiting_frame(result: Any, lang: str) -> pd.DataFrame:
+def _series_bands(frame: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFrame:
+    """Week-by-week bands of several weekly columns, stacked with their label as 'series'."""
     parts = []
-    for col in ("waiting_staff", "waiting_family"):
-        b = t_bands(weekly(result), col)
+    for col in columns:
+        b = t_bands(frame, col)
         b["series"] = term(col, lang)
         parts.append(b)
     return pd.concat(parts, ignore_index=True)
+
+
+def waiting_frame(result: Any, lang: str) -> pd.DataFrame:
+    return _series_bands(weekly(result), ["waiting_staff", "waiting_family"], lang)
 
 
 def waiting_chart(result: Any, lang: str) -> AnyChart:
@@ -128,12 +133,7 @@ def phases_frame(result: Any, lang: str) -> pd.DataFrame:
     frame = weekly(result).copy()
     frame["matching"] = frame[list(MATCHING_PHASES)].sum(axis=1)
     groups = ["assessment", "matching", *PLACED_PHASES, "crisis_admission"]
-    parts = []
-    for col in groups:
-        b = t_bands(frame, col)
-        b["series"] = term(col, lang)
-        parts.append(b)
-    return pd.concat(parts, ignore_index=True)
+    return _series_bands(frame, groups, lang)
 
 
 def phases_chart(result: Any, lang: str) -> AnyChart:
