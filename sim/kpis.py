@@ -16,6 +16,7 @@ import pandas as pd
 from sim.domain import ROLES
 from sim.kpi_defs import FTE_HOURS, KPIS
 from sim.recorder import STATES, WAITING_FAMILY, WAITING_STAFF
+from sim.stationarity import slope_per_year
 
 if TYPE_CHECKING:
     from sim.model import PnPModel
@@ -91,6 +92,13 @@ def compute_kpis(model: PnPModel) -> dict[str, float]:
     first = math.ceil(model.warmup)
     pool = [row[pool_idx] for row in model._snapshots[first:]]
     out["families_in_pool"] = float(np.mean(pool)) if pool else math.nan
+    staff_idx = WEEKLY_COLUMNS.index(WAITING_STAFF) - 1
+    family_idx = WEEKLY_COLUMNS.index(WAITING_FAMILY) - 1
+    staff_w = [row[staff_idx] for row in model._snapshots[first:]]
+    family_w = [row[family_idx] for row in model._snapshots[first:]]
+    out["waiting_staff_trend_per_year"] = slope_per_year(staff_w)
+    out["waiting_family_trend_per_year"] = slope_per_year(family_w)
+    out["waiting_trend_per_year"] = slope_per_year(np.add(staff_w, family_w))
     out["families_approved_per_year"] = model.families.approved_after_warmup / years
     st, w0 = model.staff, model.window_start
     for r in ROLES:

@@ -8,7 +8,6 @@ process or on a cluster.
 from __future__ import annotations
 
 import contextlib
-import math
 import multiprocessing
 import os
 import pickle
@@ -24,12 +23,12 @@ import pandas as pd
 
 from sim import __version__
 from sim.fingerprint import model_fingerprint
-from sim.kpi_defs import KPIS
+from sim.kpi_defs import KPIS, KpiDef
 from sim.kpis import CHILD_COLUMNS, WEEKLY_COLUMNS, children_table, compute_kpis, little_table
 from sim.model import PnPModel
 from sim.processes import hide_main_script
 from sim.scenario import Scenario, scenario_hash
-from sim.stats import mean_ci, mean_ci_rows
+from sim.stats import summarise, summarise_rows
 
 EVENT_COLUMNS = ("child", "week", "event", "phase", "detail")
 Progress = Callable[[int, int], None]
@@ -98,8 +97,7 @@ class ExperimentResult:
         table = self.kpis
         rows = []
         for name, d in KPIS.items():
-            bounds = (0.0, 1.0) if d.unit == "share" else (0.0, math.inf)
-            m, lo, hi, n = mean_ci(table[name].to_numpy(), bounds=bounds)
+            m, lo, hi, n = summarise(table[name].to_numpy(), d)
             rows.append({"kpi": name, "nl": d.nl, "en": d.en, "unit": d.unit, "mean": m,
                          "ci_low": lo, "ci_high": hi, "n": n})
         return pd.DataFrame(rows)
@@ -127,7 +125,8 @@ class ExperimentResult:
     def weekly_bands(self, column: str) -> pd.DataFrame:
         """Mean and 95% interval of a weekly column across replications, week by week."""
         wide = self.weekly.pivot(index="week", columns="rep", values=column)
-        mean, low, high = mean_ci_rows(wide.to_numpy())
+        # every weekly column is a count or hours: never below zero
+        mean, low, high = summarise_rows(wide.to_numpy(), KpiDef(column, "", "", ""))
         return pd.DataFrame({"week": wide.index.to_numpy(), "mean": mean, "ci_low": low,
                              "ci_high": high})
 
@@ -254,7 +253,7 @@ def compare_experiments(base: ExperimentResult, other: ExperimentResult) -> pd.D
     rows = []
     for name in KPIS:
         diff = (b.loc[common, name] - a.loc[common, name]).to_numpy()
-        m, lo, hi, n = mean_ci(diff)
+        m, lo, hi, n = summarise(diff)
         rows.append({
             "kpi": name,
             "base_mean": float(a.loc[common, name].mean()),

@@ -1,53 +1,115 @@
-"""Across-replication statistics: means with t-based 95% confidence intervals.
+"""Across-replication statistics: the one home of confidence intervals.
 
-Follows the usual replication/deletion method (as in sim-tools' output_analysis): each
-replication gives one independent observation of a KPI, and the interval is
-mean +/- t(0.975, n-1) * sd / sqrt(n).
+Follows the replication/deletion method (as in sim-tools' output_analysis): each replication
+gives one independent observation of a KPI, and the interval is
+mean +/- t(1 - alpha/2, n-1) * sd / sqrt(n), clipped to the values the KPI can take.
+:func:`summarise` is what every caller uses (runner, store, CLI, app, report, analyses); it
+takes a KPI's bounds from :mod:`sim.kpi_defs`, so a KPI gets the same interval everywhere.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
-from scipy import stats as st
+
+from sim.kpi_defs import KPIS, UNBOUNDED, KpiDef
 
 
-def mean_ci(
-    values: np.ndarray | list[float],
+@lru_cache(maxsize=512)
+def t_quantile(q: float, df: int) -> float:
+    """Student-t quantile (scipy is imported on first use only: it is slow to import)."""
+    from scipy.stats import t
+
+    return float(t.ppf(q, df))
+
+
+class Summary(NamedTuple):
+    """Mean, interval and the number of replications behind them."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+
+def _bounds(kpi: str | KpiDef | None) -> tuple[float, float]:
+    if kpi is None:
+        return UNBOUNDED
+    d = KPIS.get(kpi) if isinstance(kpi, str) else kpi
+    return d.bounds if d is not None else UNBOUNDED
+
+
+def summarise(
+    values: np.ndarray | Sequence[float],
+    kpi: str | KpiDef | None = None,
     level: float = 0.95,
-    bounds: tuple[float, float] = (-math.inf, math.inf),
-) -> tuple[float, float, float, int]:
-    """Mean, lower and upper bound of the confidence interval, and the number of values used.
+    sided: str = "two",
+) -> Summary:
+    """Mean and ``level`` confidence interval of one KPI across replications.
 
     NaN values (a KPI with no observations in a replication) are left out. With one value the
-    interval is that value on both sides; with none everything is NaN. ``bounds`` clips the
-    interval to the values the quantity can take (a wait is never negative).
+    interval is that value on both sides; with none everything is NaN. ``kpi`` (a name or a
+    definition) clips the interval to the KPI's bounds; for a difference of two KPIs pass
+    None (differences are unbounded). ``sided="upper"`` gives (-inf, one-sided upper bound],
+    ``"lower"`` gives [one-sided lower bound, inf), both at ``level``, for target checks.
     """
     arr = np.asarray(values, dtype=float)
     arr = arr[~np.isnan(arr)]
     n = int(arr.size)
     if n == 0:
-        return math.nan, math.nan, math.nan, 0
+        return Summary(math.nan, math.nan, math.nan, 0)
     m = float(arr.mean())
     if n == 1:
-        return m, m, m, 1
+        return Summary(m, m, m, 1)
     sd = float(arr.std(ddof=1))
-    half = float(st.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
-    return m, max(bounds[0], m - half), min(bounds[1], m + half), n
+    lo_b, hi_b = _bounds(kpi)
+    if sided == "two":
+        half = t_quantile(0.5 + level / 2, n - 1) * sd / math.sqrt(n)
+        return Summary(m, max(lo_b, m - half), min(hi_b, m + half), n)
+    half = t_quantile(level, n - 1) * sd / math.sqrt(n)
+    if sided == "upper":
+        return Summary(m, lo_b, min(hi_b, m + half), n)
+    if sided == "lower":
+        return Summary(m, max(lo_b, m - half), hi_b, n)
+    raise ValueError(f"sided must be 'two', 'upper' or 'lower' (got {sided!r})")
 
 
-def mean_ci_rows(values: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, ...]:
-    """:func:`mean_ci` for every row of a 2-D array at once (rows: e.g. weeks; columns:
-    replications); NaN values are left out row by row."""
+def mean_ci(
+    values: np.ndarray | Sequence[float],
+    level: float = 0.95,
+    bounds: tuple[float, float] = UNBOUNDED,
+) -> tuple[float, float, float, int]:
+    """:func:`summarise` with explicit bounds, as a plain tuple (kept for callers that have
+    bounds but no KPI name)."""
+    s = summarise(values, KpiDef("", "", "", "", bounds=bounds), level)
+    return s.mean, s.low, s.high, s.n
+
+
+def summarise_rows(
+    values: np.ndarray, kpi: str | KpiDef | None = None, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`summarise` for every row of a 2-D array at once (rows: weeks; columns:
+    replications), NaN left out row by row, clipped to the KPI's bounds: for weekly bands."""
     arr = np.asarray(values, dtype=float)
+    if arr.ndim != 2:
+        raise ValueError("summarise_rows needs a 2-D array (rows x replications)")
     n = (~np.isnan(arr)).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # rows with no values give NaN
         mean = np.nanmean(arr, axis=1) if arr.size else np.full(len(arr), math.nan)
         sd = np.nanstd(arr, axis=1, ddof=1) if arr.shape[1] > 1 else np.zeros(len(arr))
-        t = st.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1))
-        half = np.where(n > 1, t * sd / np.sqrt(np.maximum(n, 1)), 0.0)
+        tq = np.array([t_quantile(0.5 + level / 2, int(max(k - 1, 1))) for k in n])
+        half = np.where(n > 1, tq * sd / np.sqrt(np.maximum(n, 1)), 0.0)
     mean = np.where(n > 0, mean, math.nan)
-    return mean, mean - half, mean + half
+    lo_b, hi_b = _bounds(kpi)
+    return mean, np.maximum(mean - half, lo_b), np.minimum(mean + half, hi_b)
+
+
+def mean_ci_rows(values: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, ...]:
+    """Unbounded :func:`summarise_rows` (kept for existing callers)."""
+    return summarise_rows(values, None, level)

@@ -560,8 +560,9 @@ class Store:
 
     def summary(self, experiment: str, kpi: str | None = None) -> pd.DataFrame:
         """Per point and KPI (or only ``kpi``): mean with its 95% t-interval across the
-        stored replications (NULL values, KPIs without observations, left out)."""
-        from sim.stats import mean_ci
+        stored replications (NULL values, KPIs without observations, left out), from the same
+        :func:`sim.stats.summarise` as every other interval."""
+        from sim.stats import summarise
 
         info = self.experiment(experiment)
         long = self.con.execute(
@@ -575,7 +576,7 @@ class Store:
         rows = []
         for point, params, kpi, vals in long:
             values = [math.nan if v is None else float(v) for v in vals]
-            mean, lo, hi, n = mean_ci(values)
+            mean, lo, hi, n = summarise(values, kpi)  # the KPI's own bounds
             rows.append({"point": point, "params": params, "kpi": kpi, "mean": mean,
                          "ci_low": lo, "ci_high": hi, "n": n, "replications": len(values)})
         df = pd.DataFrame(rows, columns=["point", "params", "kpi", "mean", "ci_low",
