@@ -23,7 +23,8 @@ def _open_unit(u: float) -> float:
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              allow_inf_nan=False)
 
     def sample(self, u: float) -> float:  # pragma: no cover - overridden
         raise NotImplementedError

@@ -1,14 +1,15 @@
 """Scenario schema: everything a run needs, validated before the model sees it.
 
-A scenario is a YAML file. It is parsed with ``yaml.safe_load`` (nothing is evaluated as code)
-and checked by the pydantic models below, which refuse unknown keys, wrong types, negative
-rates and probabilities outside [0, 1]. Errors name the file, the field path and what was
-expected (see :class:`ScenarioError`).
+A scenario is a YAML file, read and parsed by :mod:`sim.inputs` (regular files up to 1 MB, a
+bounded safe YAML loader: nothing is evaluated as code) and checked by the pydantic models
+below, which refuse unknown keys, wrong types, numbers that are not finite, negative rates,
+probabilities outside [0, 1] and values beyond the documented ceilings. Errors name the file,
+the field path and what was expected (see :class:`ScenarioError`). Dotted paths into scenario
+data are in :mod:`sim.paths`; both are re-exported here.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from pathlib import Path
@@ -29,6 +30,15 @@ from pydantic import (
 
 from sim.distributions import Distribution, Fixed
 from sim.domain import Layer, PhaseKey, Role
+from sim.inputs import (
+    MAX_INT,
+    InputError,
+    describe_errors,
+    number_problems,
+    read_input_file,
+    safe_yaml,
+)
+from sim.paths import get_by_path, set_by_path
 
 #: A share or probability: between 0 and 1.
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -42,7 +52,7 @@ UNHASHED_FIELDS = ("name", "description", "replications", "seed")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 
@@ -349,7 +359,7 @@ class Scenario(_Strict):
     horizon_weeks: PositiveFloat = 520.0
     warmup_weeks: NonNegativeFloat = 0.0
     replications: int = Field(default=20, ge=1, le=10_000)
-    seed: int = Field(default=20221, ge=0)
+    seed: int = Field(default=20221, ge=0, le=MAX_INT)
     policy: Literal["waitlist", "share"] = "waitlist"
     referrals: Referrals
     complexity_effects: dict[Complexity, ComplexityEffect] = {}
@@ -370,21 +380,41 @@ class Scenario(_Strict):
         return v
 
 
-# --------------------------------------------------------------------------- I/O and errors
+# --------------------------------------------------------------------------- ceilings
+
+#: Documented ceilings, checked for every scenario a user gives (files, the app, sweep
+#: points); they keep a run's memory and time bounded. See README "Scenario files".
+MAX_HORIZON_WEEKS = 5200.0  # 100 years of 52 weeks
+#: Every rate per year: referrals, interested families, developmental tasks, crises, leaving.
+MAX_PER_YEAR = 1000.0
+#: Children, and families, in the start state.
+MAX_START_COUNT = 10_000
 
 
-class InputError(ValueError):
-    """An input file that cannot be used, with every problem listed by field path; ``str()``
-    is the message for the user (source, then one line per field)."""
+def ceiling_problems(scenario: Scenario) -> list[tuple[str, str]]:
+    """Fields of a valid scenario beyond the documented ceilings, by field path."""
+    out: list[tuple[str, str]] = []
+    if scenario.horizon_weeks > MAX_HORIZON_WEEKS:
+        out.append(("horizon_weeks", f"expected at most {MAX_HORIZON_WEEKS:g} weeks (100 "
+                    f"years) (got {scenario.horizon_weeks:g})"))
+    rates = [(f"referrals.schedule.{i}.per_year", s.per_year)
+             for i, s in enumerate(scenario.referrals.schedule)]
+    rates += [("families.interested_per_year", scenario.families.interested_per_year),
+              ("families.leave_per_year", scenario.families.leave_per_year),
+              ("phases.guidance.new_task_per_year", scenario.phases.guidance.new_task_per_year),
+              ("crisis.per_placement_per_year", scenario.crisis.per_placement_per_year)]
+    out += [(path, f"expected at most {MAX_PER_YEAR:g} a year (got {v:g})")
+            for path, v in rates if v > MAX_PER_YEAR]
+    children = sum(scenario.start_state.children.values())
+    if children > MAX_START_COUNT:
+        out.append(("start_state.children", f"expected at most {MAX_START_COUNT:,} children "
+                    f"in all (got {children:,})"))
+    if scenario.start_state.families_in_pool > MAX_START_COUNT:
+        out.append(("start_state.families_in_pool", f"expected at most {MAX_START_COUNT:,}"))
+    return out
 
-    what = "input"
 
-    def __init__(self, source: str, problems: list[tuple[str, str]]):
-        self.source = source
-        self.problems = problems
-        lines = [f"{source}: invalid {self.what}"]
-        lines += [f"  - {path or '(top level)'}: {msg}" for path, msg in problems]
-        super().__init__("\n".join(lines))
+# --------------------------------------------------------------------------- parsing
 
 
 class ScenarioError(InputError):
@@ -393,122 +423,37 @@ class ScenarioError(InputError):
     what = "scenario"
 
 
-def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """Known keys at the parent of ``loc``, for 'did you mean' hints."""
-    current: Any = model
-    for part in loc[:-1]:
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(str(part))
-            if field is None:
-                return []
-            current = field.annotation
-        else:
-            return []
-        # unwrap Optional / containers we cannot walk
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
+def parse_scenario(data: Any, source: str = "<scenario>", *, limits: bool = True) -> Scenario:
+    """Validate already-loaded data (a dict) as a scenario, or raise :class:`ScenarioError`.
 
-
-_DIST_TAGS = {"fixed", "exponential", "uniform", "triangular", "lognormal", "gamma"}
-_TYPE_WORDS = {
-    "float": "a number",
-    "int": "a whole number",
-    "bool": "true or false",
-    "string": "text",
-    "list": "a list",
-    "dict": "a mapping of fields",
-    "model": "a mapping of fields",
-    "tuple": "a list of two whole numbers",
-}
-
-
-def _expected(kind: str, ctx: dict[str, Any], msg: str) -> str:
-    """What the field expects, in plain words."""
-    limits = {
-        "greater_than_equal": ("at least", "ge"),
-        "greater_than": ("more than", "gt"),
-        "less_than_equal": ("at most", "le"),
-        "less_than": ("less than", "lt"),
-    }
-    if kind in limits:
-        words, key = limits[kind]
-        return f"expected a value {words} {ctx.get(key)}"
-    if kind == "too_short":
-        return f"expected at least {ctx.get('min_length')} item(s)"
-    if kind == "too_long":
-        return f"expected at most {ctx.get('max_length')} item(s)"
-    if kind == "literal_error":
-        return f"expected one of {ctx.get('expected')}"
-    if kind == "union_tag_invalid":
-        return f"expected 'dist' to be one of {ctx.get('expected_tags')}"
-    if kind == "union_tag_not_found":
-        return "expected a 'dist' field naming the distribution"
-    for prefix, words in _TYPE_WORDS.items():
-        if kind.startswith(prefix):
-            return f"expected {words}"
-    return msg.removeprefix("Value error, ")
-
-
-def _describe(err: Any) -> tuple[str, str]:
-    loc = tuple(p for p in err["loc"] if p not in _DIST_TAGS and p != "[key]")
-    path = ".".join(str(p) for p in loc)
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        known = _field_names(Scenario, loc)
-        hint = difflib.get_close_matches(str(loc[-1]), known, n=1) if loc else []
-        msg = "unknown field" + (f"; did you mean '{hint[0]}'?" if hint else "")
-        if known:
-            msg += f" (expected one of: {', '.join(known)})"
-        return path, msg
-    if kind == "missing":
-        return path, "required field is missing"
-    got = err.get("input")
-    shown = "" if isinstance(got, dict | list) or kind == "value_error" else f" (got {got!r})"
-    return path, _expected(kind, err.get("ctx") or {}, str(err["msg"])) + shown
-
-
-def parse_scenario(data: Any, source: str = "<scenario>") -> Scenario:
-    """Validate already-loaded data (a dict) as a scenario, or raise :class:`ScenarioError`."""
+    Every number must be finite; ``limits`` also applies the documented ceilings
+    (:func:`ceiling_problems`); only code that builds its own scenarios, such as the textbook
+    queues of the validation, turns them off."""
     if not isinstance(data, dict):
         raise ScenarioError(source, [("", "expected a mapping of fields at the top level")])
+    numbers = number_problems(data)
+    if numbers:
+        raise ScenarioError(source, numbers)
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(source, [_describe(e) for e in exc.errors()]) from None
-
-
-def safe_yaml(text: str, source: str, error: type[InputError]) -> Any:
-    """YAML text as data (safe loader only: nothing is evaluated as code); a syntax error is
-    raised as ``error`` with the line and column."""
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
-        problem = getattr(exc, "problem", exc)
-        raise error(source, [("", f"not valid YAML{at}: {problem}")]) from None
-
-
-def read_input_file(path: Path, error: type[InputError]) -> str:
-    """A UTF-8 input file's text; an unreadable file is raised as ``error`` naming it."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise error(str(path), [("", f"cannot read file: {exc.strerror or exc}")]) from None
-    except UnicodeDecodeError:
-        raise error(str(path), [("", "expected a UTF-8 text file")]) from None
+        raise ScenarioError(source, describe_errors(exc, Scenario)) from None
+    if limits:
+        beyond = ceiling_problems(scenario)
+        if beyond:
+            raise ScenarioError(source, beyond)
+    return scenario
 
 
 def parse_scenario_text(text: str, source: str = "<scenario>") -> Scenario:
-    """Parse YAML text (safe loader only) and validate it."""
+    """Parse YAML text (bounded safe loader: see :func:`sim.inputs.safe_yaml`) and validate
+    it. Used by the app for uploads and edits, with the same bounds as files."""
     return parse_scenario(safe_yaml(text, source, ScenarioError), source)
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file; every problem is reported against the file name."""
+    """Read and validate a scenario file (a regular file of at most 1 MB); every problem is
+    reported against the file name."""
     p = Path(path)
     return parse_scenario_text(read_input_file(p, ScenarioError), str(p))
 
@@ -523,55 +468,26 @@ def scenario_to_yaml(scenario: Scenario) -> str:
     return yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True)
 
 
+def canonical(data: Any) -> Any:
+    """Data normalised for hashing: ``-0.0`` becomes ``0.0``. Ints and floats are already
+    consistent after validation (``5`` and ``5.0`` in a number field are both ``5.0``, in a
+    whole-number field both ``5``), so equal scenarios hash alike."""
+    if isinstance(data, dict):
+        return {str(k): canonical(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [canonical(v) for v in data]
+    if isinstance(data, float) and data == 0.0:
+        return 0.0
+    return data
+
+
 def scenario_hash(scenario: Scenario) -> str:
     """Short SHA-256 of everything that changes the simulation (not name, seed, reps)."""
     data = scenario_to_dict(scenario)
     for key in UNHASHED_FIELDS:
         data.pop(key, None)
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
-
-
-def set_by_path(data: dict[str, Any], path: str, value: Any) -> None:
-    """Set a value in scenario data by a dotted path (``staff.pnp_counsellor.schedule.1.hours``).
-
-    List items are addressed by their index. Raises KeyError naming the part that is missing.
-    """
-    parts = path.split(".")
-    node: Any = data
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        where = ".".join(parts[: i + 1])
-        if isinstance(node, list):
-            if not part.isdigit() or int(part) >= len(node):
-                raise KeyError(f"{where}: no list item {part!r} (the list has {len(node)})")
-            if last:
-                node[int(part)] = value
-            else:
-                node = node[int(part)]
-        elif isinstance(node, dict):
-            if last:
-                node[part] = value
-            elif part not in node:
-                raise KeyError(f"{where}: no such field")
-            else:
-                node = node[part]
-        else:
-            raise KeyError(f"{where}: cannot descend into a {type(node).__name__}")
-
-
-def get_by_path(data: dict[str, Any], path: str) -> Any:
-    """Read a value from scenario data by a dotted path; KeyError names the missing part."""
-    node: Any = data
-    for i, part in enumerate(path.split(".")):
-        where = ".".join(path.split(".")[: i + 1])
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            raise KeyError(f"{where}: no such field")
-    return node
+    text = json.dumps(canonical(data), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 __all__ = [
@@ -587,4 +503,10 @@ __all__ = [
     "set_by_path",
     "get_by_path",
     "total_hours",
+    "InputError",
+    "read_input_file",
+    "safe_yaml",
+    "MAX_HORIZON_WEEKS",
+    "MAX_PER_YEAR",
+    "MAX_START_COUNT",
 ]

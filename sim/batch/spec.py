@@ -25,9 +25,7 @@ same style as scenario errors (:class:`SpecError`).
 
 from __future__ import annotations
 
-import copy
 import decimal
-import difflib
 import hashlib
 import itertools
 import json
@@ -39,18 +37,24 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from sim.scenario import (
+from sim.inputs import (
+    MAX_INT,
     InputError,
-    Scenario,
-    ScenarioError,
-    get_by_path,
-    load_scenario,
-    parse_scenario,
+    describe_errors,
+    number_problems,
     read_input_file,
     safe_yaml,
+    short_repr,
+)
+from sim.paths import get_by_path, set_by_path
+from sim.scenario import (
+    Scenario,
+    ScenarioError,
+    canonical,
+    load_scenario,
+    parse_scenario,
     scenario_hash,
     scenario_to_dict,
-    set_by_path,
 )
 
 #: Column names of the results tables, which parameter names may not take.
@@ -60,6 +64,16 @@ RESERVED_COLUMNS = ("point", "rep", "seed", "scenario_hash", "params", "error", 
 
 #: Scenario fields a sweep may not vary: they are set by the spec itself.
 RESERVED_PATHS = ("name", "description", "replications", "seed")
+
+#: Most points a sweep may have without ``--allow-large`` (``allow_large=True``) ...
+MAX_POINTS = 100_000
+#: ... and with it (a point's index is a 32-bit integer in the store).
+MAX_POINTS_LARGE = 10_000_000
+#: Most values of one ``range`` (checked before it is expanded).
+MAX_RANGE_VALUES = 100_000
+#: Most values of one parameter tried against the base scenario when the spec is loaded;
+#: the others are checked point by point as the sweep runs (a refused point is not run).
+MAX_TRIAL_VALUES = 50
 
 
 class SpecError(InputError):
@@ -72,7 +86,7 @@ class SpecError(InputError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class RangeSpec(_Strict):
@@ -86,12 +100,23 @@ class RangeSpec(_Strict):
     def _ordered(self) -> RangeSpec:
         if self.stop < self.start:
             raise ValueError("stop must be at least start")
-        if (self.stop - self.start) / self.step > 100_000:
-            raise ValueError("the range has more than 100,000 values; use a larger step")
+        if (self.stop - self.start) / self.step >= MAX_RANGE_VALUES:
+            raise ValueError(f"the range has {self.count_estimate():,} values, more than "
+                             f"{MAX_RANGE_VALUES:,}; use a larger step")
         return self
 
+    def count_estimate(self) -> str:
+        """The number of values as text, without expanding (it may be astronomically
+        large)."""
+        ratio = (self.stop - self.start) / self.step
+        return f"{int(ratio) + 1:,}" if ratio < 1e18 else f"about {ratio:.3g}"
+
+    def count(self) -> int:
+        """How many values :meth:`expand` gives, without expanding."""
+        return int(math.floor((self.stop - self.start) / self.step + 1e-9)) + 1
+
     def expand(self) -> list[float | int]:
-        n = int(math.floor((self.stop - self.start) / self.step + 1e-9))
+        n = self.count() - 1
         whole = all(float(x).is_integer() for x in (self.start, self.stop, self.step))
         # as many decimals as start and step are written with: 0.1 + 2 * 0.1 gives 0.3
         decimals = max(_decimals(self.start), _decimals(self.step))
@@ -175,6 +200,13 @@ class ParameterSpec(_Strict):
     def label(self) -> str:
         return self.name or self.paths[0]
 
+    def grid_count(self) -> int:
+        """How many values the grid parameter takes, without expanding a range."""
+        if self.values is not None:
+            return len(self.values)
+        assert self.range is not None
+        return self.range.count()
+
     def grid_values(self) -> list[Any]:
         if self.values is not None:
             return list(self.values)
@@ -194,8 +226,8 @@ class ParameterSpec(_Strict):
 
 
 class LatinHypercube(_Strict):
-    points: int = Field(ge=1, le=1_000_000)
-    seed: int = Field(default=0, ge=0)
+    points: int = Field(ge=1, le=MAX_POINTS_LARGE)
+    seed: int = Field(default=0, ge=0, le=MAX_INT)
 
 
 class SweepSpec(_Strict):
@@ -205,7 +237,7 @@ class SweepSpec(_Strict):
     description: str = ""
     base: str
     replications: int = Field(ge=1, le=10_000)
-    seed: int = Field(ge=0)
+    seed: int = Field(ge=0, le=MAX_INT)
     #: Keep the weekly series of every replication in the store (bigger, slower).
     store_weekly: bool = False
     #: Fixed changes applied to every point, by dotted path.
@@ -236,10 +268,11 @@ class SweepSpec(_Strict):
         return self
 
     def n_points(self) -> int:
+        """How many points the sweep has, computed without expanding anything."""
         n = 1
         for p in self.parameters:
             if p.between is None:
-                n *= len(p.grid_values())
+                n *= p.grid_count()
         if self.latin_hypercube is not None:
             n *= self.latin_hypercube.points
         return n
@@ -281,8 +314,8 @@ class LoadedSpec:
         """Identifies what the sweep computes: the points and the seed (not reps or name)."""
         data = {
             "base": scenario_hash(self.base),
-            "set": self.spec.set,
-            "parameters": [p.model_dump(mode="json") for p in self.spec.parameters],
+            "set": canonical(self.spec.set),
+            "parameters": canonical([p.model_dump(mode="json") for p in self.spec.parameters]),
             "latin_hypercube": (
                 self.spec.latin_hypercube.model_dump(mode="json")
                 if self.spec.latin_hypercube else None
@@ -357,67 +390,32 @@ def _make_point(index: int, params: dict[str, Any], data: dict[str, Any], source
 
 
 def _fmt_params(params: dict[str, Any]) -> str:
-    return "(" + ", ".join(f"{k}={v!r}" for k, v in params.items()) + ")"
+    return "(" + ", ".join(f"{k}={short_repr(v)}" for k, v in params.items()) + ")"
 
 
 # --------------------------------------------------------------------------- loading
 
 
-def _describe(err: Any) -> tuple[str, str]:
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in (
-        "str", "list[str]"))))
-    path = ".".join(str(p) for p in loc)
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        known = _known_fields(loc)
-        hint = difflib.get_close_matches(str(loc[-1]), known, n=1) if loc else []
-        msg = "unknown field" + (f"; did you mean '{hint[0]}'?" if hint else "")
-        if known:
-            msg += f" (expected one of: {', '.join(known)})"
-        return path, msg
-    if kind == "missing":
-        return path, "required field is missing"
-    got = err.get("input")
-    shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    if kind == "value_error":
-        return path, msg
-    if msg.startswith("Input should"):
-        return path, f"{msg.removeprefix('Input ')}{shown}"
-    return path, f"expected {msg[0].lower()}{msg[1:]}{shown}"
-
-
-def _known_fields(loc: tuple[Any, ...]) -> list[str]:
-    models: dict[str, type[BaseModel]] = {
-        "parameters": ParameterSpec, "latin_hypercube": LatinHypercube, "range": RangeSpec,
-    }
-    parents = [p for p in loc[:-1] if isinstance(p, str)]
-    model: type[BaseModel] = SweepSpec
-    for part in parents:
-        model = models.get(part, model)
-    return list(model.model_fields)
-
-
-def _dedupe(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for p in problems:
-        if p not in seen:
-            seen.add(p)
-            out.append(p)
-    return out
-
-
 def parse_spec(data: Any, source: str = "<sweep>", base_dir: Path | None = None,
-               text: str = "") -> LoadedSpec:
+               text: str = "", *, allow_large: bool = False) -> LoadedSpec:
     """Validate loaded data (a dict) as a sweep spec, load its base scenario and check that
-    every path exists and every single value is accepted by the scenario schema."""
+    every path exists and every single value is accepted by the scenario schema.
+
+    A sweep of more than :data:`MAX_POINTS` points is refused unless ``allow_large`` (the
+    CLI's ``--allow-large``), and one of more than :data:`MAX_POINTS_LARGE` always; the
+    number is computed before anything is expanded."""
     if not isinstance(data, dict):
         raise SpecError(source, [("", "expected a mapping of fields at the top level")])
+    numbers = number_problems(data)
+    if numbers:
+        raise SpecError(source, numbers)
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
-        raise SpecError(source, _dedupe([_describe(e) for e in exc.errors()])) from None
+        raise SpecError(source, describe_errors(exc, SweepSpec)) from None
+    size = _size_problem(spec, allow_large)
+    if size:
+        raise SpecError(source, [("parameters", size)])
 
     base_path = Path(spec.base)
     if not base_path.is_absolute() and base_dir is not None:
@@ -436,6 +434,31 @@ def parse_spec(data: Any, source: str = "<sweep>", base_dir: Path | None = None,
     if problems:
         raise SpecError(source, problems)
     return loaded
+
+
+def _size_problem(spec: SweepSpec, allow_large: bool) -> str | None:
+    """Why the sweep is too large to run, or None."""
+    n = spec.n_points()
+    limit = MAX_POINTS_LARGE if allow_large else MAX_POINTS
+    if n <= limit:
+        return None
+    factors = [str(p.grid_count()) for p in spec.parameters if p.between is None]
+    if spec.latin_hypercube is not None:
+        factors.append(f"{spec.latin_hypercube.points} Latin hypercube points")
+    shown = f"{n:,}" if n < 10**15 else f"about {float(n):.3g}"
+    msg = f"the sweep has {shown} points ({' x '.join(factors)}), more than {limit:,}"
+    if allow_large:
+        return msg + "; split it into several sweeps"
+    return msg + ("; use fewer values, or give --allow-large to run up to "
+                  f"{MAX_POINTS_LARGE:,} points")
+
+
+def _trial_values(values: list[Any]) -> list[Any]:
+    """At most :data:`MAX_TRIAL_VALUES` of ``values``, evenly spread, first and last kept."""
+    if len(values) <= MAX_TRIAL_VALUES:
+        return values
+    step = (len(values) - 1) / (MAX_TRIAL_VALUES - 1)
+    return [values[round(i * step)] for i in range(MAX_TRIAL_VALUES)]
 
 
 def _check_against_base(loaded: LoadedSpec) -> list[tuple[str, str]]:
@@ -474,8 +497,9 @@ def _check_against_base(loaded: LoadedSpec) -> list[tuple[str, str]]:
 
     # all fixed changes together (one may only be valid with another: horizon and warmup)
     fixed = loaded._base_dict()
+    fixed_json = json.dumps(fixed)
     try:
-        parse_scenario(copy.deepcopy(fixed), "")
+        parse_scenario(json.loads(fixed_json), "")
     except ScenarioError as exc:
         out = []
         for path, msg in exc.problems:
@@ -498,32 +522,36 @@ def _check_against_base(loaded: LoadedSpec) -> list[tuple[str, str]]:
             trial = [param.from_unit(0.0), param.from_unit(1.0 - 1e-12)]
         elif param.values is not None:
             field = f"parameters.{i}.values"
-            trial = list(param.values)
+            trial = _trial_values(list(param.values))
         else:
             field = f"parameters.{i}.range"
-            trial = param.grid_values()
+            trial = _trial_values(param.grid_values())
         bad: list[str] = []
         for value in trial:
-            data = copy.deepcopy(fixed)
+            data = json.loads(fixed_json)
             for path in param.paths:
                 set_by_path(data, path, value)
             try:
                 parse_scenario(data, "")
             except ScenarioError as exc:
                 why = "; ".join(f"{p}: {m}" if p else m for p, m in exc.problems)
-                bad.append(f"value {value!r} gives an invalid scenario ({why})")
+                bad.append(f"value {short_repr(value)} gives an invalid scenario ({why})")
                 if len(bad) >= 3:
                     break
         problems += [(field, b) for b in bad]
     return problems
 
 
-def parse_spec_text(text: str, source: str = "<sweep>", base_dir: Path | None = None
-                    ) -> LoadedSpec:
-    return parse_spec(safe_yaml(text, source, SpecError), source, base_dir, text)
+def parse_spec_text(text: str, source: str = "<sweep>", base_dir: Path | None = None,
+                    *, allow_large: bool = False) -> LoadedSpec:
+    """Parse YAML text (bounded safe loader, at most 1 MB) and validate it as a spec."""
+    return parse_spec(safe_yaml(text, source, SpecError), source, base_dir, text,
+                      allow_large=allow_large)
 
 
-def load_spec(path: str | Path) -> LoadedSpec:
-    """Read and validate a sweep spec file; the base path is relative to the spec file."""
+def load_spec(path: str | Path, *, allow_large: bool = False) -> LoadedSpec:
+    """Read and validate a sweep spec file (a regular file of at most 1 MB); the base path
+    is relative to the spec file."""
     p = Path(path)
-    return parse_spec_text(read_input_file(p, SpecError), str(p), p.parent)
+    return parse_spec_text(read_input_file(p, SpecError), str(p), p.parent,
+                           allow_large=allow_large)

@@ -162,11 +162,11 @@ def _fields(err: SpecError) -> list[str]:
 
 @pytest.mark.parametrize(("change", "field", "words"), [
     ({"replicatons": 3}, "replicatons", "did you mean 'replications'"),
-    ({"replications": 0}, "replications", "greater than or equal to 1"),
-    ({"seed": -1}, "seed", "greater than or equal to 0"),
+    ({"replications": 0}, "replications", "at least 1 (got 0)"),
+    ({"seed": -1}, "seed", "at least 0 (got -1)"),
     ({"parameters": []}, "parameters", "at least 1"),
     ({"parameters": [{"path": "horizon_weeks", "range": {"start": 1, "stop": 5, "step": 0}}]},
-     "parameters.0.range.step", "greater than 0"),
+     "parameters.0.range.step", "more than 0"),
     ({"parameters": [{"path": "horizon_weeks", "values": [52], "between": [1, 2]}]},
      "parameters.0", "exactly one of values, range or between"),
     ({"parameters": [{"path": "horizon_weeks", "between": [60, 100]}]},
