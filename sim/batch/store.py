@@ -37,7 +37,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,80 +46,13 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from sim.batch import store_schema
 from sim.batch.spec import LoadedSpec, Point
+from sim.batch.store_queries import StoreQueries, _expand_params
+from sim.batch.store_schema import SCHEMA_VERSION, StoreError
 
-SCHEMA_VERSION = "1"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE IF NOT EXISTS experiments (
-    name VARCHAR PRIMARY KEY,
-    description VARCHAR,
-    spec_source VARCHAR,
-    spec_yaml VARCHAR,
-    spec_hash VARCHAR,
-    base_hash VARCHAR,
-    seed BIGINT,
-    replications INTEGER,
-    n_points INTEGER,
-    parameters VARCHAR,
-    store_weekly BOOLEAN,
-    sim_version VARCHAR,
-    created_at TIMESTAMP,
-    updated_at TIMESTAMP
-);
-CREATE TABLE IF NOT EXISTS scenarios (
-    scenario_hash VARCHAR PRIMARY KEY,
-    scenario_yaml VARCHAR
-);
-CREATE TABLE IF NOT EXISTS points (
-    experiment VARCHAR,
-    point INTEGER,
-    scenario_hash VARCHAR,
-    params VARCHAR,
-    error VARCHAR,
-    PRIMARY KEY (experiment, point)
-);
-CREATE TABLE IF NOT EXISTS point_params (
-    experiment VARCHAR,
-    point INTEGER,
-    param VARCHAR,
-    value DOUBLE,
-    value_text VARCHAR,
-    PRIMARY KEY (experiment, point, param)
-);
-CREATE TABLE IF NOT EXISTS replications (
-    scenario_hash VARCHAR,
-    seed BIGINT,
-    rep INTEGER,
-    sim_version VARCHAR,
-    elapsed_s DOUBLE,
-    worker VARCHAR,
-    finished_at TIMESTAMP,
-    PRIMARY KEY (scenario_hash, seed, rep)
-);
-CREATE TABLE IF NOT EXISTS kpis (
-    scenario_hash VARCHAR,
-    seed BIGINT,
-    rep INTEGER,
-    kpi VARCHAR,
-    value DOUBLE,
-    PRIMARY KEY (scenario_hash, seed, rep, kpi)
-);
-CREATE TABLE IF NOT EXISTS failures (
-    scenario_hash VARCHAR,
-    seed BIGINT,
-    rep INTEGER,
-    error VARCHAR,
-    attempts INTEGER,
-    failed_at TIMESTAMP,
-    PRIMARY KEY (scenario_hash, seed, rep)
-);
-"""
-
-
-class StoreError(RuntimeError):
-    """A store that cannot be opened or used; ``str()`` is a readable one-line message."""
+#: The DDL of a new store (kept under its old name for importers).
+_SCHEMA = store_schema.SCHEMA
 
 
 @dataclass
@@ -167,8 +100,12 @@ def _as_double(v: Any) -> float | None:
     return None
 
 
-class Store:
-    """A DuckDB store file. Only one process may write to a file at a time (DuckDB locks it)."""
+class Store(StoreQueries):
+    """A DuckDB store file. Only one process may write to a file at a time (DuckDB locks it).
+
+    The file is opened locked down (no extensions, no access outside it) and checked before
+    use (see :mod:`sim.batch.store_schema`): a file that is not a store of this schema
+    version is refused with a :class:`StoreError`."""
 
     def __init__(self, path: str | Path, read_only: bool = False):
         self.path = Path(path)
@@ -177,42 +114,27 @@ class Store:
             raise StoreError(f"{self.path}: no such store file")
         if not read_only and self.path.parent and not self.path.parent.exists():
             raise StoreError(f"{self.path}: the folder {self.path.parent} does not exist")
+        self.con = store_schema.connect(self.path, read_only)
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as exc:
-            text = str(exc)
-            if "lock" in text.lower():
-                raise StoreError(
-                    f"{self.path}: the store is in use by another process (a sweep still "
-                    "running?); wait for it to finish or stop it first"
-                ) from None
-            raise StoreError(f"{self.path}: cannot open the store: {text}") from None
+            existing = store_schema.check_store(self.con, self.path, empty_ok=not read_only)
+            if not existing:
+                self._run(_SCHEMA)
+                self._run("INSERT OR IGNORE INTO store_meta VALUES ('schema_version', ?)",
+                          [SCHEMA_VERSION])
+            store_schema.lock(self.con)
+        except StoreError:
+            self.con.close()
+            raise
         except duckdb.Error as exc:
-            raise StoreError(f"{self.path}: not a DuckDB store ({exc})") from None
-        # the store's queries are small: one DuckDB thread keeps the sweep process light
-        self.con.execute("SET threads = 1").fetchall()
-        if read_only:
-            self._check_is_store()
-        else:
-            self._run(_SCHEMA)
-            self._run(
-                "INSERT OR IGNORE INTO store_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
-            )
+            self.con.close()
+            raise StoreError(store_schema.failure_message(exc, self.path)) from None
         self._weekly_columns: list[str] | None = None
 
-    def _check_is_store(self) -> None:
-        tables = {r[0] for r in self.con.execute(
-            "SELECT table_name FROM information_schema.tables").fetchall()}
-        missing = {"experiments", "points", "replications", "kpis"} - tables
-        if missing:
-            self.con.close()
-            raise StoreError(f"{self.path}: not a pnp-sim sweep store "
-                             f"(missing tables: {', '.join(sorted(missing))})")
-
-    def _one(self, sql: str, params: Any = None) -> Any:
-        """The first row of a query (or None), with the result consumed."""
-        rows = self.con.execute(sql, params).fetchall()
-        return rows[0] if rows else None
+    def _rollback(self) -> None:
+        """Roll back the open transaction; a failure to do so (the transaction already gone
+        with a full disk, say) must not hide the error that caused it."""
+        with contextlib.suppress(duckdb.Error):
+            self._rollback()
 
     def _run(self, sql: str, params: Any = None) -> None:
         """Execute a statement and consume its result (DuckDB wants that before the next)."""
@@ -265,7 +187,7 @@ class Store:
                 self._run("DELETE FROM point_params WHERE experiment = ?", [spec.name])
             self._run("COMMIT")
         except BaseException:
-            self._run("ROLLBACK")
+            self._rollback()
             raise
         return note
 
@@ -308,7 +230,7 @@ class Store:
                 self._run("INSERT OR IGNORE INTO scenarios SELECT * FROM _scen_df")
             self._run("COMMIT")
         except BaseException:
-            self._run("ROLLBACK")
+            self._rollback()
             raise
         finally:
             for name in ("_points_df", "_pp_df", "_scen_df"):
@@ -416,7 +338,7 @@ class Store:
                 )
             self._run("COMMIT")
         except BaseException:
-            self._run("ROLLBACK")
+            self._rollback()
             raise
         return len(fresh)
 
@@ -449,175 +371,6 @@ class Store:
         finally:
             self.con.unregister("_weekly_df")
 
-    # ------------------------------------------------------------------ reading
-
-    def experiments(self) -> pd.DataFrame:
-        """One row per experiment with its progress."""
-        return self.con.execute(
-            """WITH pts AS (
-                   SELECT p.experiment, count(*) AS points,
-                          count(*) FILTER (WHERE p.error IS NOT NULL) AS invalid_points,
-                          count(DISTINCT p.scenario_hash)
-                              FILTER (WHERE p.error IS NULL) AS scenarios
-                   FROM points p GROUP BY p.experiment),
-               reps AS (
-                   SELECT e.name AS experiment, count(r.rep) AS replications_done
-                   FROM experiments e
-                   JOIN (SELECT DISTINCT experiment, scenario_hash FROM points
-                         WHERE error IS NULL) u ON u.experiment = e.name
-                   JOIN replications r ON r.scenario_hash = u.scenario_hash
-                        AND r.seed = e.seed AND r.rep < e.replications
-                   GROUP BY e.name),
-               fails AS (
-                   SELECT e.name AS experiment, count(f.rep) AS failed_replications
-                   FROM experiments e
-                   JOIN (SELECT DISTINCT experiment, scenario_hash FROM points
-                         WHERE error IS NULL) u ON u.experiment = e.name
-                   JOIN failures f ON f.scenario_hash = u.scenario_hash
-                        AND f.seed = e.seed AND f.rep < e.replications
-                   GROUP BY e.name)
-               SELECT e.name AS experiment, e.description, e.seed,
-                      e.replications AS replications_per_point,
-                      coalesce(pts.points, 0) AS points,
-                      coalesce(pts.invalid_points, 0) AS invalid_points,
-                      coalesce(pts.scenarios, 0) * e.replications AS replications_planned,
-                      coalesce(reps.replications_done, 0) AS replications_done,
-                      coalesce(fails.failed_replications, 0) AS failed_replications,
-                      e.parameters, e.sim_version, e.created_at, e.updated_at
-               FROM experiments e
-               LEFT JOIN pts ON pts.experiment = e.name
-               LEFT JOIN reps ON reps.experiment = e.name
-               LEFT JOIN fails ON fails.experiment = e.name
-               ORDER BY e.updated_at DESC, e.name"""
-        ).df()
-
-    def experiment(self, name: str) -> dict[str, Any]:
-        row = self._one(
-            "SELECT name, seed, replications, parameters, spec_yaml, description "
-            "FROM experiments WHERE name = ?", [name])
-        if row is None:
-            known = [r[0] for r in self.con.execute(
-                "SELECT name FROM experiments ORDER BY name").fetchall()]
-            hint = f" (known: {', '.join(known)})" if known else " (the store is empty)"
-            raise StoreError(f"{self.path}: no experiment named {name!r}{hint}")
-        return {"name": row[0], "seed": int(row[1]), "replications": int(row[2]),
-                "parameters": json.loads(row[3]), "spec_yaml": row[4], "description": row[5]}
-
-    def points(self, experiment: str) -> pd.DataFrame:
-        """The points of an experiment: swept values as columns, progress and errors."""
-        info = self.experiment(experiment)
-        df = self.con.execute(
-            """SELECT p.point, p.scenario_hash, p.params, p.error,
-                      (SELECT count(*) FROM replications r WHERE r.scenario_hash = p.scenario_hash
-                        AND r.seed = ? AND r.rep < ?) AS replications_done,
-                      (SELECT count(*) FROM failures f WHERE f.scenario_hash = p.scenario_hash
-                        AND f.seed = ? AND f.rep < ?) AS failed
-               FROM points p WHERE p.experiment = ? ORDER BY p.point""",
-            [info["seed"], info["replications"], info["seed"], info["replications"],
-             experiment],
-        ).df()
-        return _expand_params(df, info["parameters"])
-
-    def failures(self, experiment: str) -> pd.DataFrame:
-        """Failed replications and invalid points of an experiment, with their error text."""
-        info = self.experiment(experiment)
-        df = self.con.execute(
-            """SELECT p.point, p.scenario_hash, p.params, f.rep, f.attempts, f.error
-               FROM points p JOIN failures f ON f.scenario_hash = p.scenario_hash
-               WHERE p.experiment = ? AND f.seed = ? AND f.rep < ?
-               UNION ALL
-               SELECT p.point, p.scenario_hash, p.params, NULL, NULL, p.error
-               FROM points p WHERE p.experiment = ? AND p.error IS NOT NULL
-               ORDER BY 1, 4""",
-            [experiment, info["seed"], info["replications"], experiment],
-        ).df()
-        return _expand_params(df, info["parameters"])
-
-    def kpi_table(self, experiment: str) -> pd.DataFrame:
-        """One row per (point, replication): swept values, then one column per KPI."""
-        info = self.experiment(experiment)
-        long = self.con.execute(
-            """SELECT p.point, p.params, k.rep, k.kpi, k.value
-               FROM points p JOIN kpis k ON k.scenario_hash = p.scenario_hash
-               WHERE p.experiment = ? AND k.seed = ? AND k.rep < ?""",
-            [experiment, info["seed"], info["replications"]],
-        ).df()
-        if long.empty:
-            cols = ["point", *info["parameters"], "rep"]
-            return pd.DataFrame(columns=cols)
-        wide = long.pivot(index=["point", "params", "rep"], columns="kpi",
-                          values="value").reset_index()
-        wide.columns.name = None
-        wide = _expand_params(wide, info["parameters"])
-        kpi_cols = [c for c in wide.columns
-                    if c not in ("point", "rep", *info["parameters"])]
-        from sim.kpi_defs import KPIS
-
-        ordered = [k for k in KPIS if k in kpi_cols] + sorted(c for c in kpi_cols
-                                                              if c not in KPIS)
-        out = wide[["point", *info["parameters"], "rep", *ordered]]
-        return out.sort_values(["point", "rep"]).reset_index(drop=True)
-
-    def summary(self, experiment: str, kpi: str | None = None) -> pd.DataFrame:
-        """Per point and KPI (or only ``kpi``): mean with its 95% t-interval across the
-        stored replications (NULL values, KPIs without observations, left out), from the same
-        :func:`sim.stats.summarise` as every other interval."""
-        from sim.stats import summarise
-
-        info = self.experiment(experiment)
-        long = self.con.execute(
-            """SELECT p.point, p.params, k.kpi, list(k.value ORDER BY k.rep) AS vals
-               FROM points p JOIN kpis k ON k.scenario_hash = p.scenario_hash
-               WHERE p.experiment = ? AND k.seed = ? AND k.rep < ?
-                 AND (?::VARCHAR IS NULL OR k.kpi = ?::VARCHAR)
-               GROUP BY p.point, p.params, k.kpi ORDER BY p.point, k.kpi""",
-            [experiment, info["seed"], info["replications"], kpi, kpi],
-        ).fetchall()
-        rows = []
-        for point, params, kpi, vals in long:
-            values = [math.nan if v is None else float(v) for v in vals]
-            mean, lo, hi, n = summarise(values, kpi)  # the KPI's own bounds
-            rows.append({"point": point, "params": params, "kpi": kpi, "mean": mean,
-                         "ci_low": lo, "ci_high": hi, "n": n, "replications": len(values)})
-        df = pd.DataFrame(rows, columns=["point", "params", "kpi", "mean", "ci_low",
-                                         "ci_high", "n", "replications"])
-        return _expand_params(df, info["parameters"])
-
-    def weekly_table(self, experiment: str) -> pd.DataFrame:
-        info = self.experiment(experiment)
-        exists = self._one(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'weekly'"
-        )
-        if not (exists and exists[0]):
-            raise StoreError(f"{self.path}: no weekly series stored (set store_weekly: true "
-                             "in the sweep spec)")
-        df = self.con.execute(
-            """SELECT p.point, p.params, w.* EXCLUDE (scenario_hash, seed)
-               FROM points p JOIN weekly w ON w.scenario_hash = p.scenario_hash
-               WHERE p.experiment = ? AND w.seed = ? AND w.rep < ?
-               ORDER BY p.point, w.rep, w.week""",
-            [experiment, info["seed"], info["replications"]],
-        ).df()
-        return _expand_params(df, info["parameters"])
-
-    def stored_keys(self) -> Iterator[tuple[str, int, int]]:
-        for h, seed, rep in self.con.execute(
-                "SELECT scenario_hash, seed, rep FROM replications ORDER BY ALL").fetchall():
-            yield str(h), int(seed), int(rep)
-
-
-def _expand_params(df: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """Replace the JSON ``params`` column by one column per swept parameter."""
-    if "params" not in df.columns:
-        return df
-    parsed = [json.loads(p) if isinstance(p, str) else {} for p in df["params"]]
-    at = list(df.columns).index("params")
-    out = df.drop(columns=["params"])
-    for offset, name in enumerate(names):
-        out.insert(at + offset, name, [p.get(name) for p in parsed])
-    return out
-
-
 def _hash_of(scenario: Any) -> str:
     from sim.scenario import scenario_hash
 
@@ -646,3 +399,7 @@ def describe_worker() -> str:
     import socket
 
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+__all__ = ["SCHEMA_VERSION", "Outcome", "Store", "StoreError", "StoreQueries", "describe_worker",
+           "sim_version", "_expand_params"]
