@@ -32,6 +32,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.batch.backends import BackendError
     from sim.batch.spec import SpecError, load_spec
     from sim.batch.store import StoreError
+    from sim.batch.store_schema import failure_message
     from sim.batch.sweep import run_sweep
 
     backend = args.backend or ("dask" if args.address else "local")
@@ -43,7 +44,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print("note: --workers is ignored with --address: the cluster's own workers run the "
               "sweep", file=sys.stderr)
     try:
-        loaded = load_spec(args.spec)
+        loaded = load_spec(args.spec, allow_large=getattr(args, "allow_large", False))
     except SpecError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_ERROR
@@ -59,12 +60,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                             address=args.address, progress=not args.quiet)
     except (StoreError, BackendError) as exc:
         return _err(str(exc))
-    except duckdb.Error as exc:
-        return _err(f"{store}: the store could not be written ({exc}); what was committed "
-                    "is kept, run the command again to resume")
-    except OSError as exc:
-        return _err(f"{exc.strerror or exc}; what was committed is kept, run the command "
-                    "again to resume")
+    except (duckdb.Error, OSError) as exc:
+        # a full disk or a damaged store is named as such, with what was kept
+        return _err(failure_message(exc, store))
     except KeyboardInterrupt:
         print("interrupted: run the same command again to resume", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -84,8 +82,27 @@ def _show(df: Any) -> str:
         return str(df.to_string(index=False))
 
 
+def _export(df: Any, out: Path, fmt: str) -> None:
+    """Write ``df`` to ``out`` through a temporary file beside it, renamed when complete; on
+    any failure (a full disk) the temporary file is removed, so no partial file is left. The
+    file is written by pandas/pyarrow, not by the store's locked-down DuckDB connection."""
+    import os
+
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        if fmt == "parquet":
+            df.to_parquet(tmp, index=False)
+        else:
+            df.to_csv(tmp, index=False)
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def cmd_results(args: argparse.Namespace) -> int:
     from sim.batch.store import Store, StoreError
+    from sim.batch.store_schema import is_no_space
 
     try:
         with Store(args.store, read_only=True) as st:
@@ -122,17 +139,15 @@ def cmd_results(args: argparse.Namespace) -> int:
                 return _err(f"--export {out}: give a .parquet or .csv file, or --format")
             if not out.parent.exists():
                 return _err(f"--export {out}: the folder {out.parent} does not exist")
-            tmp = out.with_name(out.name + ".tmp")
-            if fmt == "parquet":
-                df.to_parquet(tmp, index=False)
-            else:
-                df.to_csv(tmp, index=False)
-            tmp.replace(out)
+            _export(df, out, fmt)
             print(f"wrote {len(df)} rows ({table}) of '{args.experiment}' to {out}")
             return EXIT_OK
     except StoreError as exc:
         return _err(str(exc))
     except OSError as exc:
+        if is_no_space(exc):
+            return _err(f"no space left on the disk holding {args.export}; nothing was "
+                        "written (the store is unchanged)")
         return _err(f"cannot write {args.export}: {exc.strerror or exc}")
     except Exception as exc:  # noqa: BLE001 - duckdb, pyarrow: one line, no traceback
         return _err(f"{args.store}: {type(exc).__name__}: {exc}")
@@ -156,6 +171,8 @@ def register(subparsers: Any) -> None:
                        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies "
                        "--backend dask; without it a local Dask cluster is started)")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+    sweep.add_argument("--allow-large", action="store_true",
+                       help="run a sweep of more than 100,000 points (up to 10,000,000)")
     sweep.set_defaults(func=cmd_sweep)
 
     results = subparsers.add_parser(

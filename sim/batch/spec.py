@@ -101,7 +101,7 @@ class RangeSpec(_Strict):
         if self.stop < self.start:
             raise ValueError("stop must be at least start")
         if (self.stop - self.start) / self.step >= MAX_RANGE_VALUES:
-            raise ValueError(f"the range has {self.count_estimate():,} values, more than "
+            raise ValueError(f"the range has {self.count_estimate()} values, more than "
                              f"{MAX_RANGE_VALUES:,}; use a larger step")
         return self
 
@@ -442,9 +442,9 @@ def _size_problem(spec: SweepSpec, allow_large: bool) -> str | None:
     limit = MAX_POINTS_LARGE if allow_large else MAX_POINTS
     if n <= limit:
         return None
-    factors = [str(p.grid_count()) for p in spec.parameters if p.between is None]
+    factors = [f"{p.grid_count():,}" for p in spec.parameters if p.between is None]
     if spec.latin_hypercube is not None:
-        factors.append(f"{spec.latin_hypercube.points} Latin hypercube points")
+        factors.append(f"{spec.latin_hypercube.points:,} Latin hypercube points")
     shown = f"{n:,}" if n < 10**15 else f"about {float(n):.3g}"
     msg = f"the sweep has {shown} points ({' x '.join(factors)}), more than {limit:,}"
     if allow_large:
