@@ -134,7 +134,7 @@ class Store(StoreQueries):
         """Roll back the open transaction; a failure to do so (the transaction already gone
         with a full disk, say) must not hide the error that caused it."""
         with contextlib.suppress(duckdb.Error):
-            self._rollback()
+            self._run("ROLLBACK")
 
     def _run(self, sql: str, params: Any = None) -> None:
         """Execute a statement and consume its result (DuckDB wants that before the next)."""

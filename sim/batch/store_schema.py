@@ -116,15 +116,15 @@ def _check_header(path: Path) -> None:
     would otherwise make DuckDB look for its SQLite extension)."""
     try:
         with open(path, "rb") as f:
-            head = f.read(12)
+            head = f.read(16)
     except OSError as exc:
         raise StoreError(f"{path}: cannot read the store: {exc.strerror or exc}") from None
     if not head:
         return  # an empty file becomes a new store
     if len(head) < 12 or head[8:12] != _DUCKDB_MAGIC:
-        what = "an SQLite database" if head.startswith(b"SQLite format") else "a DuckDB file"
-        raise StoreError(f"{path}: not a pnp-sim sweep store (it is not a DuckDB file"
-                         + (f"; it is {what})" if what.startswith("an SQLite") else ")"))
+        what = "an SQLite database" if head.startswith(b"SQLite format") else \
+            "not a DuckDB file"
+        raise StoreError(f"{path}: not a pnp-sim sweep store (it is {what})")
 
 
 def connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
