@@ -150,6 +150,10 @@ def cmd_results(args: argparse.Namespace) -> int:
                         "written (the store is unchanged)")
         return _err(f"cannot write {args.export}: {exc.strerror or exc}")
     except Exception as exc:  # noqa: BLE001 - duckdb, pyarrow: one line, no traceback
+        from sim.batch.store_schema import damaged_message, looks_damaged
+
+        if looks_damaged(exc):  # a store that opened but cannot be read through
+            return _err(damaged_message(Path(args.store), str(exc)))
         return _err(f"{args.store}: {type(exc).__name__}: {exc}")
 
 

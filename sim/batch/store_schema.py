@@ -98,13 +98,18 @@ _DAMAGE_WORDS = ("could not read enough bytes", "corrupt", "checksum", "serializ
                  "not a valid duckdb", "invalid", "truncat", "malformed")
 
 
+def looks_damaged(exc: BaseException) -> bool:
+    """Whether a DuckDB error says the file itself is damaged."""
+    return isinstance(exc, duckdb.Error) and any(w in str(exc).lower() for w in _DAMAGE_WORDS)
+
+
 def failure_message(exc: BaseException, path: Path) -> str:
     """One line for an error raised while using the store at ``path``: a full disk and a
     damaged file are named as such (never a follow-on error such as a failed rollback)."""
     if is_no_space(exc):
         return no_space_message(path)
     text = str(exc)
-    if isinstance(exc, duckdb.Error) and any(w in text.lower() for w in _DAMAGE_WORDS):
+    if looks_damaged(exc):
         return damaged_message(path, text)
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
     return (f"{path}: the store could not be written ({first[:300]}); what was committed is "
