@@ -95,7 +95,7 @@ def is_no_space(exc: BaseException) -> bool:
 
 
 _DAMAGE_WORDS = ("could not read enough bytes", "corrupt", "checksum", "serialization",
-                 "not a valid duckdb", "invalid", "truncat", "malformed")
+                 "not a valid duckdb", "truncat", "malformed")
 
 
 def looks_damaged(exc: BaseException) -> bool:
