@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -29,7 +30,7 @@ from pydantic import (
 )
 
 from sim.distributions import Distribution, Fixed
-from sim.domain import Layer, PhaseKey, Role
+from sim.domain import CHILD_PHASES, Layer, PhaseKey, Role
 from sim.inputs import (
     MAX_INT,
     InputError,
@@ -354,8 +355,8 @@ class StartState(_Strict):
 class Scenario(_Strict):
     """A complete, validated scenario."""
 
-    name: str = "scenario"
-    description: str = ""
+    name: str = Field(default="scenario", max_length=200)
+    description: str = Field(default="", max_length=10_000)
     horizon_weeks: PositiveFloat = 520.0
     warmup_weeks: NonNegativeFloat = 0.0
     replications: int = Field(default=20, ge=1, le=10_000)
@@ -385,8 +386,10 @@ class Scenario(_Strict):
 #: Documented ceilings, checked for every scenario a user gives (files, the app, sweep
 #: points); they keep a run's memory and time bounded. See README "Scenario files".
 MAX_HORIZON_WEEKS = 5200.0  # 100 years of 52 weeks
-#: Every rate per year: referrals, interested families, developmental tasks, crises, leaving.
+#: Rates per year of the programme: referrals, interested families, families leaving.
 MAX_PER_YEAR = 1000.0
+#: Rates per year of one child: new developmental tasks, crises (at most one a week).
+MAX_PER_CHILD_YEAR = 52.0
 #: Children, and families, in the start state.
 MAX_START_COUNT = 10_000
 
@@ -400,17 +403,46 @@ def ceiling_problems(scenario: Scenario) -> list[tuple[str, str]]:
     rates = [(f"referrals.schedule.{i}.per_year", s.per_year)
              for i, s in enumerate(scenario.referrals.schedule)]
     rates += [("families.interested_per_year", scenario.families.interested_per_year),
-              ("families.leave_per_year", scenario.families.leave_per_year),
-              ("phases.guidance.new_task_per_year", scenario.phases.guidance.new_task_per_year),
-              ("crisis.per_placement_per_year", scenario.crisis.per_placement_per_year)]
+              ("families.leave_per_year", scenario.families.leave_per_year)]
     out += [(path, f"expected at most {MAX_PER_YEAR:g} a year (got {v:g})")
             for path, v in rates if v > MAX_PER_YEAR]
+    per_child = [
+        ("phases.guidance.new_task_per_year", scenario.phases.guidance.new_task_per_year),
+        ("crisis.per_placement_per_year", scenario.crisis.per_placement_per_year)]
+    out += [(path, f"expected at most {MAX_PER_CHILD_YEAR:g} a year per child, one a week "
+             f"(got {v:g})") for path, v in per_child if v > MAX_PER_CHILD_YEAR]
     children = sum(scenario.start_state.children.values())
     if children > MAX_START_COUNT:
         out.append(("start_state.children", f"expected at most {MAX_START_COUNT:,} children "
                     f"in all (got {children:,})"))
     if scenario.start_state.families_in_pool > MAX_START_COUNT:
         out.append(("start_state.families_in_pool", f"expected at most {MAX_START_COUNT:,}"))
+    return out
+
+
+def distribution_problems(scenario: Scenario) -> list[tuple[str, str]]:
+    """Duration distributions whose parameters, each valid alone, give durations that are not
+    finite (say a lognormal with a tiny mean and a huge sd): sampled at both tails."""
+    dists: list[tuple[str, Any]] = []
+    for phase in CHILD_PHASES:
+        spec = scenario.phases.spec(phase)
+        dists.append((f"phases.{phase}.duration", spec.duration))
+        dists += [(f"phases.{phase}.duration_by_complexity.{k}", d)
+                  for k, d in spec.duration_by_complexity.items()]
+    dists += [("phases.guidance.task_training", scenario.phases.guidance.task_training),
+              ("families.screening.duration", scenario.families.screening.duration),
+              ("crisis.work_duration", scenario.crisis.work_duration),
+              ("crisis.admission_duration", scenario.crisis.admission_duration)]
+    out = []
+    for path, dist in dists:
+        try:
+            draws = [dist.sample(u) for u in (0.0, 1e-9, 0.5, 1.0 - 1e-9, 1.0)]
+            ok = all(math.isfinite(x) and x >= 0 for x in draws)
+        except (ArithmeticError, ValueError):
+            ok = False
+        if not ok:
+            out.append((path, "expected parameters that give finite durations (these give "
+                        "infinite or undefined ones; check the mean and sd)"))
     return out
 
 
@@ -438,10 +470,11 @@ def parse_scenario(data: Any, source: str = "<scenario>", *, limits: bool = True
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(source, describe_errors(exc, Scenario)) from None
+    beyond = distribution_problems(scenario)
     if limits:
-        beyond = ceiling_problems(scenario)
-        if beyond:
-            raise ScenarioError(source, beyond)
+        beyond += ceiling_problems(scenario)
+    if beyond:
+        raise ScenarioError(source, beyond)
     return scenario
 
 
@@ -508,5 +541,6 @@ __all__ = [
     "safe_yaml",
     "MAX_HORIZON_WEEKS",
     "MAX_PER_YEAR",
+    "MAX_PER_CHILD_YEAR",
     "MAX_START_COUNT",
 ]

@@ -158,7 +158,9 @@ def test_yaml_infinity_in_a_file_names_the_field(tmp_path: Path) -> None:
     ("horizon_weeks", MAX_HORIZON_WEEKS + 1, "100 years"),
     ("referrals.schedule.0.per_year", 1e7, "at most 1000 a year"),
     ("families.interested_per_year", 5000, "at most 1000 a year"),
-    ("crisis.per_placement_per_year", 1e6, "at most 1000 a year"),
+    ("crisis.per_placement_per_year", 1e6, "at most 52 a year per child"),
+    ("phases.guidance.new_task_per_year", 53, "at most 52 a year per child"),
+    ("name", "x" * 201, "at most 200 characters"),
     ("start_state.families_in_pool", 10**8, "at most 10,000"),
     ("seed", 2**64, "2**63"),
     ("costs.residential_per_day", 1e300, "at most 1e+15"),
@@ -303,3 +305,14 @@ def test_an_uploaded_yaml_of_300000_keys_is_refused_quickly() -> None:
     with pytest.raises(ScenarioError) as info:
         parse_scenario_text(packed, "upload.yaml")
     assert "more than 20,000 values" in str(info.value) and len(str(info.value)) < 500
+
+
+@pytest.mark.parametrize("dist", [
+    {"dist": "lognormal", "mean": 1e-300, "sd": 1e15},
+    {"dist": "gamma", "mean": 1e15, "sd": 1e-300},
+])
+def test_distributions_must_give_finite_durations(dist: dict[str, Any]) -> None:
+    data = _base()
+    data["phases"]["assessment"]["duration"] = dist
+    err = _refused(data)
+    assert "phases.assessment.duration" in _fields(err) and "finite durations" in str(err)
