@@ -1,6 +1,7 @@
 """Sweep specifications: which scenario points to run, validated before anything runs.
 
-A sweep spec is a YAML file (read with ``yaml.safe_load``: nothing is evaluated as code)::
+A sweep spec is a YAML file (read by :mod:`sim.inputs`: a regular file of at most 1 MB, a bounded
+safe loader, nothing is evaluated as code)::
 
     name: staffing-2025
     base: ../baseline.yaml            # the base scenario, relative to this file
