@@ -61,6 +61,11 @@ def short_repr(value: Any) -> str:
         return f"<{type(value).__name__}>"
 
 
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters (a field path or message built from a huge key)."""
+    return text if len(text) <= limit else text[: limit - 15] + f"... ({len(text):,} chars)"
+
+
 class InputError(ValueError):
     """An input file that cannot be used, with every problem listed by field path; ``str()``
     is the message for the user (source, then one line per field, at most
@@ -73,8 +78,9 @@ class InputError(ValueError):
         #: How many problems there were in all (``problems`` keeps the first ones).
         self.total = len(problems)
         self.problems = list(problems[:MAX_PROBLEMS_SHOWN])
-        lines = [f"{source}: invalid {self.what}"]
-        lines += [f"  - {path or '(top level)'}: {msg}" for path, msg in self.problems]
+        lines = [f"{_cut(source, 300)}: invalid {self.what}"]
+        lines += [f"  - {_cut(path, 200) or '(top level)'}: {_cut(msg, 1000)}"
+                  for path, msg in self.problems]
         if self.total > len(self.problems):
             lines.append(f"  ... and {self.total - len(self.problems)} more problem(s)")
         super().__init__("\n".join(lines))

@@ -316,3 +316,11 @@ def test_distributions_must_give_finite_durations(dist: dict[str, Any]) -> None:
     data["phases"]["assessment"]["duration"] = dist
     err = _refused(data)
     assert "phases.assessment.duration" in _fields(err) and "finite durations" in str(err)
+
+
+def test_huge_keys_and_paths_are_cut_in_messages() -> None:
+    key = "k" * 200_000
+    err = _refused(_base() | {key: 1})
+    assert len(str(err)) < 2000
+    err2 = _spec_refused(_spec(parameters=[{"path": "a." + key, "values": [1]}]))
+    assert len(str(err2)) < 3000
