@@ -125,7 +125,8 @@ def _check_header(path: Path) -> None:
     except OSError as exc:
         raise StoreError(f"{path}: cannot read the store: {exc.strerror or exc}") from None
     if not head:
-        return  # an empty file becomes a new store
+        raise StoreError(f"{path}: not a pnp-sim sweep store (the file is empty; remove it, "
+                         "or give another file, and pnp-sim creates the store)")
     if len(head) < 12 or head[8:12] != _DUCKDB_MAGIC:
         what = "an SQLite database" if head.startswith(b"SQLite format") else \
             "not a DuckDB file"

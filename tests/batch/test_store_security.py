@@ -86,6 +86,13 @@ def _crafted(tmp_path: Path, kind: str) -> Path:
         con.commit()
         con.close()
         return path
+    if kind in ("empty", "fifo"):
+        path = tmp_path / "crafted.duckdb"
+        if kind == "empty":
+            path.touch()
+        else:
+            os.mkfifo(path)
+        return path
     path = _store(tmp_path, "crafted.duckdb")
     if kind == "read_text_view":
         _tamper(path, "DROP TABLE experiments",
@@ -118,6 +125,8 @@ CRAFTED = {
     "newer_version": "schema version '2'",
     "unknown_version": "schema version none",
     "other_database": "missing tables",
+    "empty": "the file is empty",
+    "fifo": "not a folder or device",
 }
 
 
