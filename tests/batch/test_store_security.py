@@ -243,6 +243,30 @@ def test_an_export_to_a_full_disk_leaves_no_partial_file(tmp_path: Path,
 
 @pytest.mark.skipif(shutil.which("mount") is None or os.geteuid() != 0,
                     reason="needs root to mount a small tmpfs")
+def test_a_real_full_disk_store(tmp_path: Path) -> None:
+    """DuckDB's own error on a real full disk (a failed commit) is named as a full disk."""
+    from sim.batch.store_schema import failure_message
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=700k", "tmpfs", str(disk)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("mounting a tmpfs is not allowed here")
+    path = disk / "s.duckdb"
+    try:
+        with pytest.raises(duckdb.Error) as info, Store(path) as st:
+            for i in range(2000):
+                st.record_many([Outcome("h" * 16, 1, i * 50 + j,
+                                        kpis={f"k{k}": 1.0 for k in range(40)})
+                                for j in range(50)])
+        assert failure_message(info.value, path).startswith(
+            f"no space left on the disk holding {path}")
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+@pytest.mark.skipif(shutil.which("mount") is None or os.geteuid() != 0,
+                    reason="needs root to mount a small tmpfs")
 def test_a_real_full_disk_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The same on a real 64 kB disk, where the machine allows mounting one."""
     store = _store(tmp_path)
@@ -265,3 +289,15 @@ def test_a_real_full_disk_export(tmp_path: Path, capsys: pytest.CaptureFixture[s
         assert sorted(p.name for p in disk.iterdir()) == ["filler"]
     finally:
         subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+def test_sweep_command_states_the_size_and_offers_allow_large(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write_spec(tmp_path, parameters=[
+        {"path": "staff.pnp_counsellor.schedule.0.hours", "between": [10, 40]}],
+        latin_hypercube={"points": 1_000_000, "seed": 1})
+    store = tmp_path / "big.duckdb"
+    code, _, err = _cli("sweep", str(spec), "--store", str(store), capsys=capsys)
+    assert code == cli.EXIT_ERROR
+    assert "1,000,000 points" in err and "--allow-large" in err
+    assert not store.exists()  # refused before the store was touched
