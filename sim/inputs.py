@@ -18,8 +18,10 @@ every step costs time in proportion to the bounded size of the file.
 from __future__ import annotations
 
 import difflib
+import json
 import math
 import os
+import re
 import reprlib
 import stat
 import types
@@ -207,11 +209,24 @@ def _at(mark: Any) -> str:
 # --------------------------------------------------------------------------- numbers
 
 
+#: JSON text that may hold a number beyond the bounds: 16 whole-number digits or more, or an
+#: exponent of two digits or more (strings can match too; they only cost the slow walk).
+_SUSPECT = re.compile(r"(?<![.\d])\d{16,}|[eE]\+?\d{2,}")
+
+
 def number_problems(data: Any, prefix: str = "") -> list[tuple[str, str]]:
     """Numbers anywhere in loaded data that no field accepts: NaN, infinities, decimals
     beyond :data:`MAX_ABS_FLOAT` and whole numbers beyond :data:`MAX_INT` (each with its
     dotted path). Checked before the schema, so every field, even one typed ``Any``, is
-    covered."""
+    covered. Plain data is first checked by the JSON encoder (C speed); only data it refuses
+    or that looks suspect is walked in Python to name the fields."""
+    try:
+        text = json.dumps(data, allow_nan=False)
+    except (ValueError, TypeError, RecursionError):
+        pass
+    else:
+        if _SUSPECT.search(text) is None:
+            return []
     problems: list[tuple[str, str]] = []
     stack: list[tuple[str, Any]] = [(prefix, data)]
     while stack:
