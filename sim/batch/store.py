@@ -32,13 +32,10 @@ by scenario hash, seed and replication index, a rerun of the same spec skips wha
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import math
-import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -47,6 +44,7 @@ import duckdb
 import pandas as pd
 
 from sim.batch.spec import LoadedSpec, Point
+from sim.outcome import Outcome, describe_worker  # noqa: F401 - moved; kept importable here
 
 SCHEMA_VERSION = "1"
 
@@ -120,25 +118,6 @@ CREATE TABLE IF NOT EXISTS failures (
 
 class StoreError(RuntimeError):
     """A store that cannot be opened or used; ``str()`` is a readable one-line message."""
-
-
-@dataclass
-class Outcome:
-    """What a worker sends back for one replication: KPIs, or the error it raised."""
-
-    scenario_hash: str
-    seed: int
-    rep: int
-    kpis: dict[str, float] | None = None
-    weekly: pd.DataFrame | None = None
-    error: str | None = None
-    elapsed_s: float = 0.0
-    worker: str = ""
-    sim_version: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
 
 
 def _now() -> datetime:
@@ -622,27 +601,3 @@ def _hash_of(scenario: Any) -> str:
     from sim.scenario import scenario_hash
 
     return scenario_hash(scenario)
-
-
-@functools.lru_cache(maxsize=1)
-def sim_version() -> str:
-    """The version of the simulation code, stored with every replication: the package version
-    and the model's code fingerprint, so a store notices when the model itself changed."""
-    import sim
-    from sim.fingerprint import model_fingerprint
-
-    v = getattr(sim, "__version__", None)
-    if v:
-        return f"{v}+{model_fingerprint()}"
-    try:
-        from importlib.metadata import version
-
-        return version("pnp-sim")
-    except Exception:  # noqa: BLE001 - not installed as a package
-        return "unknown"
-
-
-def describe_worker() -> str:
-    import socket
-
-    return f"{socket.gethostname()}:{os.getpid()}"

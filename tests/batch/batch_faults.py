@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from sim.batch.store import Outcome
+from sim.outcome import Outcome
 from sim.batch.worker import Task, run_task
 
 FAULT_HOURS = 30.0
