@@ -1,4 +1,8 @@
-"""Running scenarios for the app: the local process pool and a results cache.
+"""Running scenarios for the app: the public ``sim.runner.run_experiment`` and a results cache.
+
+The run itself goes through the one run path (``run_experiment`` on the local process pool,
+started by a fork server since the app server has threads). ``ExperimentResult`` already keeps
+its tables once built, so the cache holds results only: no second copy of their frames.
 
 Results are cached by (scenario hash, replications, seed), the three things that decide the
 numbers (``run_experiment`` is deterministic in them), so asking again for the same scenario is
@@ -74,15 +78,10 @@ def default_workers(reps: int) -> int:
     return max(1, min(os.cpu_count() or 1, reps))
 
 
-def _run_experiment(*args: Any, **kwargs: Any) -> Any:
-    # Looked up at call time so that tests can spy on what reaches the model.
-    from sim import runner
-
-    return runner.run_experiment(*args, **kwargs)
-
-
 @dataclass
 class RunOutcome:
+    """A result, how long it took to get, and whether it came from the cache."""
+
     result: Any
     seconds: float
     cached: bool
@@ -104,7 +103,11 @@ def run_cached(
         if progress is not None:
             progress(key[1], key[1])
         return RunOutcome(hit, time.perf_counter() - start, True, key)
-    run = runner or _run_experiment
+    if runner is None:
+        from sim import runner as sim_runner
+
+        runner = sim_runner.run_experiment  # the public API, looked up per call
+    run = runner
     result = run(
         scenario,
         reps=key[1],
