@@ -34,7 +34,8 @@ typecheck: install
 	$(BIN)/mypy
 
 test: install browser lint typecheck
-	$(BIN)/python -m pytest -q -p no:cacheprovider --benchmark-disable
+	$(BIN)/python -m pytest -q -p no:cacheprovider --benchmark-disable \
+	  --cov=sim --cov-report=term:skip-covered
 
 bench: install
 	$(BIN)/python -m pytest -q benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
