@@ -12,9 +12,9 @@ import pytest
 
 from sim import __version__, run_experiment, scenario_hash
 from sim import tasks as tasks_module
-from sim.kpi_defs import KPIS
 from sim.cli import main
 from sim.fingerprint import model_fingerprint
+from sim.kpi_defs import KPIS
 from tests.conftest import ROOT, SCENARIOS, edit
 
 BASELINE = str(SCENARIOS / "baseline.yaml")
