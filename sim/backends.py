@@ -315,13 +315,25 @@ class DaskBackend:
         chunk = self._chunk or 1
         timed_s = 0.0
         timed_n = 0
+        # known number of tasks (a sweep passes :class:`sim.tasks.Planned`): chunks shrink
+        # towards the end so that every worker finishes at about the same time
+        total = getattr(tasks, "total", None)
+        taken = 0
+        n_workers = max(1, self.workers)
+
+        def size() -> int:
+            if total is None or self._chunk is not None:
+                return chunk
+            left = total - taken
+            return max(1, min(chunk, left // (2 * n_workers)))
 
         def take() -> list[Task]:
-            nonlocal exhausted
+            nonlocal exhausted, taken
             if retry:
                 return [retry.pop(0)]
             out: list[Task] = []
-            while len(out) < chunk:
+            want = size()
+            while len(out) < want:
                 task = peeked.pop() if peeked else next(source, None)
                 if task is None:
                     exhausted = True
@@ -330,6 +342,7 @@ class DaskBackend:
                     peeked.append(task)
                     break
                 out.append(task)
+            taken += len(out)
             return out
 
         def submit(group: list[Task]) -> Any:

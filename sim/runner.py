@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from sim.backends import Backend
-    from sim.tasks import Task
+    from sim.tasks import Planned, Task
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -165,7 +165,7 @@ def run_experiment(
     be = backend if backend is not None else _default_backend(workers, len(todo), mp_context)
     try:
         if todo:
-            for outcome in be.run(tasks(), _task_fn()):
+            for outcome in be.run(Planned(tasks(), len(todo)), _task_fn()):
                 if outcome is None:
                     continue
                 if outcome.error is not None or outcome.result is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 import traceback
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +76,18 @@ class Task:
 
 
 TaskFn = Callable[[Task], Outcome]
+
+
+class Planned:
+    """Tasks with their number known in advance (``total``), so a backend can size its chunks
+    to end the run evenly on every worker. Iterates like the iterable it wraps."""
+
+    def __init__(self, tasks: Iterable[Task], total: int):
+        self._tasks = tasks
+        self.total = total
+
+    def __iter__(self) -> Iterator[Task]:
+        return iter(self._tasks)
 
 
 def format_error(exc: BaseException) -> str:

@@ -18,7 +18,7 @@ from sim.batch.spec import LoadedSpec, Point
 from sim.batch.store import Store
 from sim.outcome import Outcome
 from sim.stamp import code_version as sim_version
-from sim.tasks import Task, TaskFn, run_task
+from sim.tasks import Planned, Task, TaskFn, run_task
 
 #: Points are written to the store in batches of this many while the spec is expanded.
 POINT_BATCH = 500
@@ -222,7 +222,7 @@ def run_sweep(
             last_flush = time.monotonic()
 
         try:
-            for item in be.run(tasks(), task_fn):
+            for item in be.run(Planned(tasks(), todo), task_fn):
                 if item is not None:
                     buffer.append(item)
                 if item is None or len(buffer) >= FLUSH_MAX or \
