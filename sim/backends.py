@@ -45,11 +45,17 @@ class Backend(Protocol):
     name: str
 
     @property
-    def workers(self) -> int: ...
+    def workers(self) -> int:
+        """How many tasks run at once."""
+        ...
 
-    def run(self, tasks: Iterable[Task], fn: TaskFn) -> Iterator[Outcome | None]: ...
+    def run(self, tasks: Iterable[Task], fn: TaskFn) -> Iterator[Outcome | None]:
+        """Yield one outcome per task as tasks finish (any order), None when idle a moment."""
+        ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release the workers."""
+        ...
 
 
 class InProcessBackend:
@@ -157,6 +163,8 @@ class LocalBackend:
                                    initializer=worker_init, initargs=(parent,))
 
     def run(self, tasks: Iterable[Task], fn: TaskFn) -> Iterator[Outcome | None]:
+        """Keep up to ``max_in_flight`` tasks on the pool; a worker that dies is found out and
+        the suspects are rerun one by one, each in a fresh process."""
         it = iter(tasks)
         pool = self._pool = self._new_pool(self._workers)
         in_flight: dict[Future[Outcome], Task] = {}
@@ -287,6 +295,7 @@ class DaskBackend:
 
     @property
     def workers(self) -> int:
+        """Worker threads the scheduler knows of now."""
         info = self.client.scheduler_info()
         return int(sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
 
@@ -411,6 +420,7 @@ class DaskBackend:
                 fut.cancel()
 
     def close(self) -> None:
+        """Close the client, and the local cluster when this backend started one."""
         try:
             self.client.close()
         finally:

@@ -162,6 +162,7 @@ def _whole(minimum: int) -> Callable[[str], int]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``pnp-sim`` parser: run, validate, schema, and the sweep commands."""
     parser = argparse.ArgumentParser(
         prog="pnp-sim",
         description="Capacity planning for Partners in Parenting (P&P) therapeutic foster care.",
@@ -204,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (never raises for a user's mistake)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

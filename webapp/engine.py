@@ -44,6 +44,7 @@ class ResultCache:
         self._lock = threading.Lock()
 
     def get(self, key: CacheKey) -> Any | None:
+        """The cached result for ``key`` (marked as recently used), or None."""
         with self._lock:
             if key not in self._data:
                 return None
@@ -51,6 +52,7 @@ class ResultCache:
             return self._data[key]
 
     def put(self, key: CacheKey, value: Any) -> None:
+        """Keep ``value``; the least recently used entries go beyond ``max_entries``."""
         with self._lock:
             self._data[key] = value
             self._data.move_to_end(key)
@@ -66,6 +68,7 @@ class ResultCache:
             return len(self._data)
 
     def clear(self) -> None:
+        """Forget every result."""
         with self._lock:
             self._data.clear()
 

@@ -31,6 +31,8 @@ FLUSH_MAX = 200
 
 @dataclass
 class FailedReplication:
+    """A replication (or, with ``rep`` None, a whole point) that could not be stored."""
+
     point: int
     params: dict[str, Any]
     rep: int | None
@@ -38,11 +40,14 @@ class FailedReplication:
 
     @property
     def first_line(self) -> str:
+        """The error's first line, for listings."""
         return self.error.strip().splitlines()[0] if self.error.strip() else "(no message)"
 
 
 @dataclass
 class SweepSummary:
+    """What a sweep did: counts, failures, timings; ``text()`` is the printed report."""
+
     experiment: str
     store: str
     backend: str
@@ -65,9 +70,11 @@ class SweepSummary:
 
     @property
     def complete(self) -> bool:
+        """Every planned replication is stored and nothing was interrupted."""
         return not self.failed and not self.invalid_points and not self.interrupted
 
     def text(self, max_listed: int = 20) -> str:
+        """The summary as printed by ``pnp-sim sweep`` (at most ``max_listed`` failures)."""
         lines = [
             f"experiment '{self.experiment}' in {self.store} ({self.backend} backend, "
             f"{self.workers} worker{'s' if self.workers != 1 else ''})",
