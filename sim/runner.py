@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from sim.backends import Backend
-    from sim.tasks import Planned, Task
+    from sim.tasks import Task
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -143,7 +143,7 @@ def run_experiment(
     A replication that raises stops the experiment with :class:`ReplicationError`.
     """
     from sim.checkpoint import Checkpoint
-    from sim.tasks import Task
+    from sim.tasks import Planned, Task
 
     reps = scenario.replications if reps is None else reps
     seed = scenario.seed if seed is None else seed
