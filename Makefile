@@ -41,7 +41,7 @@ bench: install
 	$(BIN)/python -m pytest -q benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
 
 clean:
-	rm -rf $(VENV) test-output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) test-output .pytest_cache .mypy_cache .ruff_cache .coverage
 
 # Model against queueing theory and Little's law: the table quoted in the README.
 validate: install
