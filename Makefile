@@ -34,13 +34,14 @@ typecheck: install
 	$(BIN)/mypy
 
 test: install browser lint typecheck
-	$(BIN)/python -m pytest -q -p no:cacheprovider --benchmark-disable
+	$(BIN)/python -m pytest -q -p no:cacheprovider --benchmark-disable \
+	  --cov=sim --cov-report=term:skip-covered
 
 bench: install
 	$(BIN)/python -m pytest -q benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
 
 clean:
-	rm -rf $(VENV) test-output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) test-output .pytest_cache .mypy_cache .ruff_cache .coverage
 
 # Model against queueing theory and Little's law: the table quoted in the README.
 validate: install

@@ -11,6 +11,14 @@ horizon, KPIs only) are run five ways:
   into a fresh DuckDB store (expansion, registration, scheduling, transfer, commits:
   everything a user's sweep does).
 - ``dask-1`` / ``dask-2``: the same on a Dask LocalCluster of 1 and 2 single-threaded workers.
+- ``indep-2``: the reference for parallel efficiency: the bare loop split into W disjoint
+  shares, run at once in W independent processes (no store, no scheduling per replication).
+
+W is 2 by default; on a bigger machine set ``PNP_BENCH_WORKERS`` (for example 8 on a 16-core
+machine) and ``PNP_BENCH_REPS`` (replications per point, default 12; use about 6 x W so that
+each worker gets a few seconds of work): the ways are then ``local-W``, ``dask-W`` and
+``indep-W``, and the summary gives ``local-W`` and ``dask-W`` as a share of ``indep-W``
+(target: Dask at 8 workers within 10% of 8 independent processes).
 
 ``bare``, ``local-1`` and ``local-2`` run one after the other, ``ROUNDS`` times over, so that
 they meet the same load on the machine (this matters on a shared machine); then ``dask-1`` and
@@ -55,10 +63,12 @@ from sim.runner import run_replication
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "scenarios" / "sweeps" / "staffing.yaml"
 POINTS = 8
-REPS = 12
+REPS = int(os.environ.get("PNP_BENCH_REPS", "12"))
 N = POINTS * REPS
 ROUNDS = 3
-WAYS = ("bare", "local-1", "local-2", "dask-1", "dask-2")
+#: W, the number of workers compared with one
+W = int(os.environ.get("PNP_BENCH_WORKERS", "2"))
+WAYS = ("bare", "local-1", f"local-{W}", "dask-1", f"dask-{W}", f"indep-{W}")
 
 
 def _spec(tmp: Path, reps: int) -> LoadedSpec:
@@ -88,15 +98,27 @@ def _bare_loop(scenarios: list[Any], seed: int, reps: int) -> int:
     return n
 
 
+def _bare_share(scenarios: list[Any], seed: int, reps: int, share: int, of: int) -> int:
+    """Every ``of``-th of the bare loop's replications, starting at ``share``."""
+    n = 0
+    for i, (scenario, rep) in enumerate(itertools.product(scenarios, range(reps))):
+        if i % of == share:
+            run_replication(scenario, seed, rep, detail=False)
+            n += 1
+    return n
+
+
 def _summary(times: dict[str, list[float]], cpu: dict[str, list[float]]) -> dict[str, Any]:
     best = {w: N / min(times[w]) for w in WAYS}
     rounds = len(times["bare"])
     overhead = statistics.median(times["local-1"][r] / times["bare"][r] - 1
                                  for r in range(rounds))
     assert all(len(times[w]) == rounds for w in WAYS)
-    speedups = {k: statistics.median(times[f"{k}-1"][r] / times[f"{k}-2"][r]
+    speedups = {k: statistics.median(times[f"{k}-1"][r] / times[f"{k}-{W}"][r]
                                      for r in range(rounds)) for k in ("local", "dask")}
-    cpu_ms = {w: 1000 * min(cpu[w]) / N for w in WAYS if w != "bare"}
+    # throughput of the W-worker sweeps as a share of W independent processes (best rounds)
+    vs_indep = {k: best[f"{k}-{W}"] / best[f"indep-{W}"] for k in ("local", "dask")}
+    cpu_ms = {w: 1000 * min(cpu[w]) / N for w in WAYS if w not in ("bare", f"indep-{W}")}
     bare_ms = 1000 * min(times["bare"]) / N
     return {
         "replications": N, "rounds": rounds, "cpus": os.cpu_count(),
@@ -105,7 +127,9 @@ def _summary(times: dict[str, list[float]], cpu: dict[str, list[float]]) -> dict
         "overhead_local_1_vs_bare": overhead,
         "sweep_process_cpu_ms_per_replication": cpu_ms,
         "sweep_process_cpu_share_of_bare": cpu_ms["local-1"] / bare_ms,
-        "speedup_2_vs_1": speedups,
+        "workers": W,
+        f"speedup_{W}_vs_1": speedups,
+        f"share_of_{W}_independent_processes": vs_indep,
         "load_average_1min": os.getloadavg()[0],
     }
 
@@ -127,8 +151,10 @@ def _print(s: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     lines.append(f"  time outside the replications (wall / time inside the worker - 1): "
                  f"local-1 {s['overhead_local_1_outside_replications']:+.1%}, "
                  f"dask-1 {s['overhead_dask_1_outside_replications']:+.1%}")
-    for k, v in s["speedup_2_vs_1"].items():
-        lines.append(f"  {k}: 2 workers give {v:.2f}x the throughput of 1")
+    for k, v in s[f"speedup_{W}_vs_1"].items():
+        share = s[f"share_of_{W}_independent_processes"][k]
+        lines.append(f"  {k}: {W} workers give {v:.2f}x the throughput of 1, "
+                     f"{share:.1%} of {W} independent processes")
     with capsys.disabled():
         print("\n" + "\n".join(lines))
 
@@ -148,6 +174,15 @@ def test_sweep_throughput(benchmark: Any, tmp_path_factory: pytest.TempPathFacto
 
     def bare() -> int:
         return int(bare_pool.submit(_bare_loop, scenarios, seed, REPS).result())
+
+    # W independent processes, each with a disjoint share of the bare loop
+    indep_pool = LocalBackend(workers=W)._new_pool(W)
+    warmups = [indep_pool.submit(_bare_share, scenarios[:1], seed, 1, 0, 1) for _ in range(W)]
+    assert all(f.result() == 1 for f in warmups)
+
+    def indep() -> int:
+        futs = [indep_pool.submit(_bare_share, scenarios, seed, REPS, i, W) for i in range(W)]
+        return sum(int(f.result()) for f in futs)
 
     times: dict[str, list[float]] = {w: [] for w in WAYS}
     cpu: dict[str, list[float]] = {w: [] for w in WAYS}
@@ -186,6 +221,8 @@ def test_sweep_throughput(benchmark: Any, tmp_path_factory: pytest.TempPathFacto
                 assert run_sweep(warm, tmp / f"warm-{name}.duckdb", backend=backend).complete
             ways: dict[str, Callable[[], int]] = {"bare": bare} if "local-1" in names else {}
             ways.update({name: sweep_with(name, b) for name, b in backends.items()})
+            if "local-1" in names:
+                ways[f"indep-{W}"] = indep
             for _ in range(ROUNDS):
                 measure(ways)
         finally:
@@ -195,13 +232,14 @@ def test_sweep_throughput(benchmark: Any, tmp_path_factory: pytest.TempPathFacto
     def all_rounds() -> None:
         # the Dask clusters live only during their own phase: their schedulers run in this
         # process and would otherwise take CPU from the bare and local-pool rounds
-        phase(("local-1", "local-2"), lambda n: LocalBackend(workers=int(n[-1])))
-        phase(("dask-1", "dask-2"), lambda n: DaskBackend(workers=int(n[-1])))
+        phase(("local-1", f"local-{W}"), lambda n: LocalBackend(workers=int(n.split("-")[1])))
+        phase(("dask-1", f"dask-{W}"), lambda n: DaskBackend(workers=int(n.split("-")[1])))
 
     try:
         benchmark.pedantic(all_rounds, rounds=1, iterations=1)
     finally:
         bare_pool.shutdown()
+        indep_pool.shutdown()
 
     summary = _summary(times, cpu)
     summary["setup_s_per_sweep"] = {w: statistics.median(v) for w, v in setup.items() if v}
@@ -220,7 +258,10 @@ def test_sweep_throughput(benchmark: Any, tmp_path_factory: pytest.TempPathFacto
         "overhead_local_1_vs_bare": round(summary["overhead_local_1_vs_bare"], 4),
         "sweep_process_cpu_ms_per_replication": {
             k: round(v, 2) for k, v in summary["sweep_process_cpu_ms_per_replication"].items()},
-        "speedup_2_vs_1": {k: round(v, 2) for k, v in summary["speedup_2_vs_1"].items()},
+        f"speedup_{W}_vs_1": {k: round(v, 2)
+                              for k, v in summary[f"speedup_{W}_vs_1"].items()},
+        f"share_of_{W}_independent_processes": {
+            k: round(v, 3) for k, v in summary[f"share_of_{W}_independent_processes"].items()},
     })
     out = ROOT / ".benchmarks"
     out.mkdir(exist_ok=True)

@@ -1,17 +1,16 @@
 """pnp-sim: capacity planning for Partners in Parenting therapeutic foster care."""
 
-from importlib.metadata import PackageNotFoundError, version
+from sim.stamp import package_version
 
-try:
-    __version__ = version("pnp-sim")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
+__version__ = package_version()
 
 from sim.kpi_defs import KPIS  # noqa: E402
 from sim.runner import (  # noqa: E402
     ExperimentResult,
+    ReplicationError,
     ReplicationResult,
     compare_experiments,
+    make_stamp,
     run_experiment,
     run_replication,
 )
@@ -29,12 +28,14 @@ from sim.scenario import (  # noqa: E402
 __all__ = [
     "KPIS",
     "ExperimentResult",
+    "ReplicationError",
     "ReplicationResult",
     "Scenario",
     "ScenarioError",
     "__version__",
     "compare_experiments",
     "load_scenario",
+    "make_stamp",
     "parse_scenario",
     "parse_scenario_text",
     "run_experiment",

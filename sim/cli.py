@@ -10,88 +10,125 @@ import argparse
 import json
 import math
 import os
+import shutil
 import sys
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sim import __version__
-from sim.output import write_outputs
+from sim.kpi_defs import KPIS
+from sim.output import (
+    CSV_ALIASES,
+    CSV_DIALECTS,
+    OutputFolderError,
+    check_out_folder,
+    checkpoint_folder,
+    write_run_folder,
+)
 from sim.runner import run_experiment
 from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_hash
+
+if TYPE_CHECKING:
+    from sim.runner import ExperimentResult
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
 
-class Progress:
-    """A one-line progress bar with the time left, on stderr, only when it is a terminal."""
-
-    def __init__(self, label: str, stream: object = sys.stderr, force: bool = False):
-        self.label = label
-        self.stream = stream
-        self.enabled = force or getattr(stream, "isatty", lambda: False)()
-        self.start = time.monotonic()
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        elapsed = time.monotonic() - self.start
-        left = elapsed / done * (total - done) if done else math.nan
-        width = 30
-        filled = int(width * done / total)
-        bar = "#" * filled + "." * (width - filled)
-        end = "\n" if done == total else ""
-        print(f"\r{self.label} [{bar}] {done}/{total}  {left:5.1f} s left", end=end,
-              file=self.stream, flush=True)  # type: ignore[call-overload]
-
-
-def _fmt(value: float, unit: str) -> str:
-    if value != value:  # NaN
-        return "-"
-    if unit == "share":
-        return f"{100 * value:.1f}%"
-    return f"{value:.2f}" if abs(value) < 100 else f"{value:.0f}"
-
-
-def kpi_table(summary: object, lang: str = "en") -> str:
-    """The KPI summary as aligned text: label, mean and 95% interval."""
+def kpi_table(summary: Any, lang: str = "en") -> str:
+    """The KPI summary as aligned text: label, mean and 95% interval, each formatted by its
+    KPI definition (``KpiDef.format`` / ``format_interval``: units, money in euros, shares
+    in %)."""
     rows = []
-    for rec in summary.to_dict("records"):  # type: ignore[attr-defined]
-        unit = rec["unit"]
-        ci = f"[{_fmt(rec['ci_low'], unit)}, {_fmt(rec['ci_high'], unit)}]"
-        shown_unit = "" if unit == "share" else unit
-        rows.append((rec[lang], _fmt(rec["mean"], unit), ci, shown_unit))
+    for rec in summary.to_dict("records"):
+        d = KPIS[rec["kpi"]]
+        rows.append((d.label(lang), d.format(rec["mean"], lang),
+                     d.format_interval(rec["ci_low"], rec["ci_high"], lang)))
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows)
-    w2 = max(len(r[2]) for r in rows)
-    head = f"{'KPI':<{w0}}  {'mean':>{w1}}  {'95% CI':<{w2}}  unit"
-    lines = [head, "-" * len(head)]
-    lines += [f"{a:<{w0}}  {b:>{w1}}  {c:<{w2}}  {d}" for a, b, c, d in rows]
+    ci = "95%-BI" if lang == "nl" else "95% CI"
+    head = f"{'KPI':<{w0}}  {'gemiddelde' if lang == 'nl' else 'mean':>{w1}}  {ci}"
+    lines = [head, "-" * max(len(head), w0 + w1 + 30)]
+    lines += [f"{a:<{w0}}  {b:>{w1}}  {c}" for a, b, c in rows]
     return "\n".join(lines)
 
 
+#: The two queues whose growth is judged, with how the warning names them.
+GROWTH_QUEUES = (
+    ("waiting_staff_trend_per_year", "waiting for staff (the roles' hours)",
+     "wachten op personeel (uren van de rollen)"),
+    ("waiting_family_trend_per_year", "waiting for a family (the family pool)",
+     "wachten op een gezin (de gezinnenpool)"),
+)
+
+
+def growth_warnings(result: ExperimentResult, lang: str = "en") -> list[str]:
+    """A warning per waiting list that grows over the measured weeks
+    (:func:`sim.stationarity.growth_verdict`): its waits grow with the horizon, so they are
+    not a steady-state figure."""
+    from sim.stationarity import growth_verdict
+
+    s = result.scenario
+    years = (s.horizon_weeks - s.warmup_weeks) / 52.0
+    out = []
+    for kpi, en, nl in GROWTH_QUEUES:
+        v = growth_verdict(result.kpis[kpi].to_numpy(), years)
+        if not v.growing:
+            continue
+        d = KPIS[kpi]
+        slope = d.format(v.slope, lang)
+        band = d.format_interval(v.low, v.high, lang)
+        if lang == "nl":
+            out.append(
+                f"WAARSCHUWING: de wachtlijst groeit: kinderen {nl}, {slope} "
+                f"(95%-BI {band}; stijgend in {v.reps_rising} van {v.n} replicaties). De "
+                "wachttijden groeien met de horizon: ze zijn geen evenwichtswaarde. Meer uren "
+                "of gezinnen, of minder aanmeldingen, zijn nodig voor een stabiele wachtlijst.")
+        else:
+            out.append(
+                f"WARNING: the waiting list grows: children {en}, {slope} (95% CI {band}; "
+                f"rising in {v.reps_rising} of {v.n} replications). Its waits grow with the "
+                "horizon: they are not a steady-state figure. A stable waiting list needs more "
+                "hours or families, or fewer referrals.")
+    return out
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
+    from sim.progress import ProgressBar
+
     scenario = load_scenario(args.scenario)
     reps = args.reps if args.reps is not None else scenario.replications
     seed = args.seed if args.seed is not None else scenario.seed
     digest = scenario_hash(scenario)
     out = Path(args.out) if args.out else Path("out") / f"{scenario.name}-{digest}-s{seed}"
+    note = check_out_folder(out, digest, seed, args.replace)  # before any work
     print(f"pnp-sim {__version__}  scenario {scenario.name} ({digest})  seed {seed}  "
           f"{reps} replications  {scenario.horizon_weeks:g} weeks", file=sys.stderr)
-    progress = Progress("replications", force=args.progress)
-    result = run_experiment(
-        scenario, reps=reps, seed=seed, workers=args.workers, progress=progress,
-        checkpoint=out / ".partial",
-    )
+    show = args.progress or sys.stderr.isatty()
+    progress = ProgressBar(reps, label="replications") if show else None
+    partial = checkpoint_folder(out)
+    try:
+        result = run_experiment(
+            scenario, reps=reps, seed=seed, workers=args.workers, progress=progress,
+            checkpoint=partial, keep_checkpoint=True,
+        )
+    finally:
+        if progress is not None:
+            progress.finish()
     print(kpi_table(result.summary, args.lang))
+    for line in growth_warnings(result, args.lang):
+        print(f"\n{line}")
     little = result.little.groupby("phase", sort=False)[["L", "lamW", "rel_error"]].mean()
     gaps = little["rel_error"].replace(math.inf, math.nan)
     print(f"\nLittle's law check (L against lambda x W per state, averaged over replications): "
           f"median gap {100 * gaps.median():.1f}%, largest {100 * gaps.max():.1f}% "
           f"({gaps.idxmax()}). Stays that straddle the warm-up or the horizon make these gaps; "
           f"they shrink with longer horizons (see 'make validate').")
-    paths = write_outputs(result, out, args.format)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    paths = write_run_folder(result, out, args.format, args.csv_dialect, replace=True)
+    shutil.rmtree(partial, ignore_errors=True)  # only now: the output is complete
     print(f"\nWrote {len(paths)} files to {out}/ (scenario {digest}, seed {seed}, "
           f"version {__version__})")
     return 0
@@ -125,6 +162,7 @@ def _whole(minimum: int) -> Callable[[str], int]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``pnp-sim`` parser: run, validate, schema, and the sweep commands."""
     parser = argparse.ArgumentParser(
         prog="pnp-sim",
         description="Capacity planning for Partners in Parenting (P&P) therapeutic foster care.",
@@ -141,6 +179,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="output folder (default: out/NAME-HASH-sSEED)")
     run.add_argument("--format", choices=("csv", "parquet"), default="csv")
     run.add_argument("--lang", choices=("en", "nl"), default="en", help="label language")
+    run.add_argument("--csv-dialect", choices=(*CSV_DIALECTS, *CSV_ALIASES), default="comma",
+                     help="CSV separator and decimal mark: comma (',' and '.', default) or "
+                     "semicolon (';' and ',', for a Dutch-language Excel; 'nl' is the same)")
+    run.add_argument("--replace", action="store_true",
+                     help="overwrite an --out folder that holds another run")
     run.add_argument("--progress", action="store_true",
                      help="show the progress bar even when stderr is not a terminal")
     run.set_defaults(func=_cmd_run)
@@ -162,11 +205,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (never raises for a user's mistake)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except ScenarioError as exc:
+    except (ScenarioError, OutputFolderError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

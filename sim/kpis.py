@@ -11,7 +11,6 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from sim.domain import ROLES
 from sim.kpi_defs import FTE_HOURS, KPIS
@@ -19,6 +18,8 @@ from sim.recorder import STATES, WAITING_FAMILY, WAITING_STAFF
 from sim.stationarity import slope_per_year
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from sim.model import PnPModel
 
 WEEKLY_COLUMNS: tuple[str, ...] = (
@@ -122,22 +123,33 @@ CHILD_COLUMNS: tuple[str, ...] = (
 )
 
 
-def children_table(model: PnPModel) -> pd.DataFrame:
-    """One row per referred child: profile, referral, start of assessment, first placement,
-    weeks waited for a family, and outcome ('completed', 'left', or '' while still in P&P)."""
-    rows = [
+def child_records(model: PnPModel) -> list[tuple[object, ...]]:
+    """One tuple per referred child, in :data:`CHILD_COLUMNS` order (compact: what a worker
+    sends back; :func:`children_table` makes the DataFrame)."""
+    return [
         (c.id, c.initial, c.source, c.age, c.intensity, c.complexity, c.referred,
          c.t_assess, c.first_placement, c.family_wait, c.outcome)
         for c in model.children
     ]
-    return pd.DataFrame(rows, columns=list(CHILD_COLUMNS))
 
 
-def little_table(model: PnPModel) -> pd.DataFrame:
-    """Little's law per state over the window: L (time average) against lambda x W (from stays)."""
+def children_table(model: PnPModel) -> pd.DataFrame:
+    """One row per referred child: profile, referral, start of assessment, first placement,
+    weeks waited for a family, and outcome ('completed', 'left', or '' while still in P&P)."""
+    import pandas as pd
+
+    return pd.DataFrame(child_records(model), columns=list(CHILD_COLUMNS))
+
+
+LITTLE_COLUMNS: tuple[str, ...] = ("phase", "L", "lam", "W", "lamW", "rel_error", "entries")
+
+
+def little_records(model: PnPModel) -> list[tuple[object, ...]]:
+    """Little's law per state over the window, one tuple per state in :data:`LITTLE_COLUMNS`
+    order: L (time average) against lambda x W (from the stays)."""
     rec = model.rec
     window = model.horizon - model.warmup
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for st in STATES:
         L = (rec.area[st] - rec.window_start["area"][st]) / window
         n = rec.entries[st]
@@ -145,6 +157,12 @@ def little_table(model: PnPModel) -> pd.DataFrame:
         W = rec.sojourn_sum[st] / n if n else math.nan
         lam_w = lam * W if n else 0.0
         rel = abs(L - lam_w) / L if L > 0 else (0.0 if lam_w == 0 else math.inf)
-        rows.append({"phase": st, "L": L, "lam": lam, "W": W, "lamW": lam_w, "rel_error": rel,
-                     "entries": n})
-    return pd.DataFrame(rows)
+        rows.append((st, L, lam, W, lam_w, rel, n))
+    return rows
+
+
+def little_table(model: PnPModel) -> pd.DataFrame:
+    """Little's law per state as a DataFrame (see :func:`little_records`)."""
+    import pandas as pd
+
+    return pd.DataFrame(little_records(model), columns=list(LITTLE_COLUMNS))

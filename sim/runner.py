@@ -1,81 +1,50 @@
-"""Running replications and experiments: the one entry point for the CLI, the app and sweeps.
+"""Running experiments and comparing them: the one entry point for the CLI, the app, searches
+and sweeps.
 
-A replication is fully determined by (scenario, seed, replication index): its random streams
-are derived from exactly those, so the results are the same whether it runs here, in a worker
-process or on a cluster.
+An experiment is replications 0..reps-1 of one scenario under one seed. They run on a
+:mod:`sim.backends` backend (in this process, a local process pool or a Dask cluster), the same
+that sweeps use, and resume from a :mod:`sim.checkpoint` keyed by (scenario hash, seed,
+replication, code version). A replication is fully determined by (scenario, seed, replication
+index), so the results are the same whatever the backend and the number of workers.
 """
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
-import os
-import pickle
-import shutil
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from sim import __version__
-from sim.fingerprint import model_fingerprint
 from sim.kpi_defs import KPIS, KpiDef
-from sim.kpis import CHILD_COLUMNS, WEEKLY_COLUMNS, children_table, compute_kpis, little_table
-from sim.model import PnPModel
-from sim.processes import hide_main_script
+from sim.replication import EVENT_COLUMNS, ReplicationResult, run_replication
 from sim.scenario import Scenario, scenario_hash
+from sim.stamp import make_stamp
 from sim.stats import summarise, summarise_rows
 
-EVENT_COLUMNS = ("child", "week", "event", "phase", "detail")
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sim.backends import Backend
+    from sim.tasks import Task
+
+__all__ = [
+    "EVENT_COLUMNS",
+    "ExperimentResult",
+    "Progress",
+    "ReplicationError",
+    "ReplicationResult",
+    "compare_experiments",
+    "make_stamp",
+    "run_experiment",
+    "run_replication",
+]
+
 Progress = Callable[[int, int], None]
 
 
-@dataclass
-class ReplicationResult:
-    """Everything one replication produced."""
-
-    rep: int
-    seed: int
-    kpis: dict[str, float]
-    weekly: pd.DataFrame
-    events: pd.DataFrame
-    little: pd.DataFrame
-    #: One row per referred child: profile, key moments and outcome (see CHILD_COLUMNS).
-    children: pd.DataFrame = field(default_factory=pd.DataFrame)
-    #: Number of SimPy events processed (for the speed benchmarks).
-    sim_events: int = 0
-
-
-def run_replication(
-    scenario: Scenario, seed: int, rep: int, detail: bool = True
-) -> ReplicationResult:
-    """Simulate replication ``rep`` of ``scenario`` with base ``seed``.
-
-    ``detail=False`` leaves out the event log and the weekly series (KPIs and the
-    Little's-law table only), for large sweeps.
-    """
-    model = PnPModel(scenario, seed, rep, detail=detail).run()
-    weekly = pd.DataFrame(model.weekly_rows() if detail else None, columns=list(WEEKLY_COLUMNS))
-    events = pd.DataFrame(model.rec.events, columns=list(EVENT_COLUMNS))
-    return ReplicationResult(
-        rep=rep,
-        seed=seed,
-        kpis=compute_kpis(model),
-        weekly=weekly,
-        events=events,
-        little=little_table(model),
-        children=children_table(model) if detail else pd.DataFrame(columns=list(CHILD_COLUMNS)),
-        sim_events=next(model.env._eid),
-    )
-
-
-def _run_one(args: tuple[dict[str, Any], int, int, bool]) -> ReplicationResult:
-    data, seed, rep, detail = args
-    return run_replication(Scenario.model_validate(data), seed, rep, detail)
+class ReplicationError(RuntimeError):
+    """A replication raised inside a worker; ``str()`` holds the worker's error and where."""
 
 
 @dataclass
@@ -89,11 +58,17 @@ class ExperimentResult:
 
     @cached_property
     def kpis(self) -> pd.DataFrame:
+        """One row per replication: ``rep`` and every KPI."""
+        import pandas as pd
+
         rows = [{"rep": r.rep, **r.kpis} for r in self.replications]
         return pd.DataFrame(rows, columns=["rep", *KPIS])
 
     @cached_property
     def summary(self) -> pd.DataFrame:
+        """One row per KPI: labels, unit, mean, 95% interval (:func:`sim.stats.summarise`), n."""
+        import pandas as pd
+
         table = self.kpis
         rows = []
         for name, d in KPIS.items():
@@ -103,44 +78,41 @@ class ExperimentResult:
         return pd.DataFrame(rows)
 
     def _concat(self, attr: str) -> pd.DataFrame:
-        frames = [getattr(r, attr).assign(rep=r.rep) for r in self.replications]
+        import pandas as pd
+
+        # built per replication without caching them there: the concatenation is the one copy
+        frames = [r.frame(attr).assign(rep=r.rep) for r in self.replications]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     @cached_property
     def weekly(self) -> pd.DataFrame:
+        """The weekly series of every replication, with ``rep``."""
         return self._concat("weekly")
 
     @cached_property
     def events(self) -> pd.DataFrame:
+        """The event log of every replication, with ``rep``."""
         return self._concat("events")
 
     @cached_property
     def little(self) -> pd.DataFrame:
+        """Little's law per state and replication."""
         return self._concat("little")
 
     @cached_property
     def children(self) -> pd.DataFrame:
+        """One row per child and replication."""
         return self._concat("children")
 
     def weekly_bands(self, column: str) -> pd.DataFrame:
         """Mean and 95% interval of a weekly column across replications, week by week."""
+        import pandas as pd
+
         wide = self.weekly.pivot(index="week", columns="rep", values=column)
         # every weekly column is a count or hours: never below zero
         mean, low, high = summarise_rows(wide.to_numpy(), KpiDef(column, "", "", ""))
         return pd.DataFrame({"week": wide.index.to_numpy(), "mean": mean, "ci_low": low,
                              "ci_high": high})
-
-
-def make_stamp(scenario: Scenario, seed: int, reps: int) -> dict[str, Any]:
-    """What every output carries, so a figure can always be traced to its inputs."""
-    return {
-        "scenario_hash": scenario_hash(scenario),
-        "scenario_name": scenario.name,
-        "seed": seed,
-        "replications": reps,
-        "version": __version__,
-        "model_fingerprint": model_fingerprint(),
-    }
 
 
 def run_experiment(
@@ -152,93 +124,85 @@ def run_experiment(
     detail: bool = True,
     checkpoint: str | Path | None = None,
     mp_context: str | None = None,
+    backend: Backend | None = None,
+    keep_checkpoint: bool = False,
 ) -> ExperimentResult:
-    """Run replications 0..reps-1, on a local process pool when ``workers`` > 1.
+    """Run replications 0..reps-1 of ``scenario`` and return them with their summaries.
 
-    The results do not depend on ``workers``: each replication's streams come from
-    (seed, replication index) alone, and results are put back in replication order.
+    They run on ``backend`` when given (any :class:`sim.backends.Backend`: a local pool, Dask;
+    the caller closes it), else in this process for ``workers`` = 1 and on a local process
+    pool of ``workers`` processes otherwise. ``mp_context`` picks that pool's start method
+    ("fork", "forkserver", "spawn"; default :func:`sim.backends.default_start_method`).
+    The results do not depend on any of these: each replication's streams come from (seed,
+    replication index) alone, and results are put back in replication order.
+
     With ``checkpoint`` (a folder), each finished replication is saved there at once, and a
-    later call with the same scenario, seed and detail picks up where an interrupted one
-    stopped; the folder is removed when the experiment completes. ``mp_context`` picks the
-    multiprocessing start method of the pool ("fork", "forkserver", "spawn"; default: the
-    platform's); a multi-threaded caller such as a web server may prefer "forkserver".
+    later call with the same scenario, seed, detail and code version picks up where an
+    interrupted one stopped. The checkpoint is removed when the experiment completes, unless
+    ``keep_checkpoint`` (the caller removes it once its own output is safely written).
+    A replication that raises stops the experiment with :class:`ReplicationError`.
     """
+    from sim.checkpoint import Checkpoint
+    from sim.tasks import Planned, Task
+
     reps = scenario.replications if reps is None else reps
     seed = scenario.seed if seed is None else seed
     if reps < 1:
         raise ValueError("reps must be at least 1")
-    store = _Checkpoint(checkpoint, scenario, seed, detail) if checkpoint else None
+    digest = scenario_hash(scenario)
+    store = Checkpoint(checkpoint, digest, seed, detail) if checkpoint else None
     results = store.load(reps) if store else {}
     todo = [rep for rep in range(reps) if rep not in results]
     done = reps - len(todo)
     if progress and done:
         progress(done, reps)
 
-    def finished(res: ReplicationResult) -> None:
-        nonlocal done
-        results[res.rep] = res
-        if store:
-            store.save(res)
-        done += 1
-        if progress:
-            progress(done, reps)
-
-    workers = max(1, min(workers, len(todo) or 1, os.cpu_count() or 1))
-    if workers == 1:
+    def tasks() -> Iterator[Task]:
         for rep in todo:
-            finished(run_replication(scenario, seed, rep, detail))
-    else:
-        data = scenario.model_dump(mode="json", by_alias=True)
-        context = multiprocessing.get_context(mp_context) if mp_context else None
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            with hide_main_script(_run_one):  # workers start here; they need only ``sim``
-                futures = [pool.submit(_run_one, (data, seed, rep, detail)) for rep in todo]
-            try:
-                for fut in as_completed(futures):
-                    finished(fut.result())
-            except BaseException:
-                for fut in futures:
-                    fut.cancel()
-                raise
-    if store:
+            yield Task(scenario, digest, seed, rep, weekly=detail)
+
+    own = backend is None and bool(todo)
+    be = backend if backend is not None else _default_backend(workers, len(todo), mp_context)
+    try:
+        if todo:
+            for outcome in be.run(Planned(tasks(), len(todo)), _task_fn()):
+                if outcome is None:
+                    continue
+                if outcome.error is not None or outcome.result is None:
+                    raise ReplicationError(
+                        f"replication {outcome.rep} of scenario {digest} (seed {seed}) "
+                        f"failed: {outcome.error}")
+                results[outcome.rep] = outcome.result
+                if store:
+                    store.save(outcome.result)
+                done += 1
+                if progress:
+                    progress(done, reps)
+    finally:
+        if own:
+            be.close()
+    if store and not keep_checkpoint:
         store.clear()
     ordered = [results[rep] for rep in range(reps)]
     return ExperimentResult(scenario, seed, ordered, make_stamp(scenario, seed, reps))
 
 
-class _Checkpoint:
-    """Finished replications of one (scenario, seed, detail), one file each, written atomically."""
+def _task_fn() -> Callable[[Task], Any]:
+    """The task a worker runs (looked up at call time, so tests can count replications)."""
+    from sim import tasks
 
-    def __init__(self, root: str | Path, scenario: Scenario, seed: int, detail: bool):
-        self.dir = Path(root) / f"{scenario_hash(scenario)}-s{seed}-{'d' if detail else 'k'}"
-        self.version = __version__
+    return tasks.run_task
 
-    def load(self, reps: int) -> dict[int, ReplicationResult]:
-        found: dict[int, ReplicationResult] = {}
-        if not self.dir.is_dir():
-            return found
-        for path in self.dir.glob("rep-*.pkl"):
-            try:
-                with path.open("rb") as fh:
-                    version, res = pickle.load(fh)
-            except Exception:  # noqa: BLE001 - a damaged file is simply run again
-                continue
-            if version == self.version and isinstance(res, ReplicationResult) and res.rep < reps:
-                found[res.rep] = res
-        return found
 
-    def save(self, res: ReplicationResult) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
-        final = self.dir / f"rep-{res.rep:05d}.pkl"
-        tmp = final.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump((self.version, res), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, final)
+def _default_backend(workers: int, todo: int, mp_context: str | None) -> Backend:
+    import os
 
-    def clear(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            self.dir.parent.rmdir()
+    from sim.backends import InProcessBackend, LocalBackend, default_start_method
+
+    n = max(1, min(workers, todo or 1, os.cpu_count() or 1))
+    if n == 1:
+        return InProcessBackend()
+    return LocalBackend(n, mp_context=mp_context or default_start_method())
 
 
 def compare_experiments(base: ExperimentResult, other: ExperimentResult) -> pd.DataFrame:
@@ -250,6 +214,8 @@ def compare_experiments(base: ExperimentResult, other: ExperimentResult) -> pd.D
     a = base.kpis.set_index("rep")
     b = other.kpis.set_index("rep")
     common = a.index.intersection(b.index)
+    import pandas as pd
+
     rows = []
     for name in KPIS:
         diff = (b.loc[common, name] - a.loc[common, name]).to_numpy()

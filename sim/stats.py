@@ -22,10 +22,11 @@ from sim.kpi_defs import KPIS, UNBOUNDED, KpiDef
 
 @lru_cache(maxsize=512)
 def t_quantile(q: float, df: int) -> float:
-    """Student-t quantile (scipy is imported on first use only: it is slow to import)."""
-    from scipy.stats import t
+    """Student-t quantile. ``scipy.special.stdtrit`` is what ``scipy.stats.t.ppf`` computes
+    (the same numbers), without importing ``scipy.stats`` (about 0.6 s more)."""
+    from scipy.special import stdtrit
 
-    return float(t.ppf(q, df))
+    return float(stdtrit(df, q))
 
 
 class Summary(NamedTuple):

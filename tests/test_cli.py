@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 
 from sim import __version__, run_experiment, scenario_hash
-from sim import runner as runner_module
+from sim import tasks as tasks_module
 from sim.cli import main
 from sim.fingerprint import model_fingerprint
+from sim.kpi_defs import KPIS
 from tests.conftest import ROOT, SCENARIOS, edit
 
 BASELINE = str(SCENARIOS / "baseline.yaml")
@@ -28,8 +29,10 @@ def test_run_prints_kpis_with_intervals_and_writes_stamped_files(tmp_path, capsy
     assert "Wait to start assessment (mean)" in printed
     assert "95% CI" in printed
     expected = run_experiment(baseline, reps=3, seed=11)
-    mean = expected.summary.set_index("kpi").loc["placements_per_year", "mean"]
-    assert f"{mean:.2f}" in printed
+    row = expected.summary.set_index("kpi").loc["placements_per_year"]
+    kpi = KPIS["placements_per_year"]
+    assert kpi.format(row["mean"]) in printed
+    assert kpi.format_interval(row["ci_low"], row["ci_high"]) in printed
     digest = scenario_hash(baseline)
     for name in ("kpis", "summary", "weekly", "events", "little"):
         frame = pd.read_csv(out / f"{name}.csv")
@@ -100,15 +103,15 @@ def test_interrupted_run_resumes_where_it_stopped(tmp_path, baseline, monkeypatc
 
     with pytest.raises(KeyboardInterrupt):
         run_experiment(baseline, reps=5, seed=3, progress=stop_after_two, checkpoint=checkpoint)
-    assert len(list(checkpoint.rglob("rep-*.pkl"))) == 2
+    assert len(list(checkpoint.rglob("rep-*.json"))) == 2
     ran: list[int] = []
-    real = runner_module.run_replication
+    real = tasks_module.run_task
 
-    def counting(scenario, seed, rep, detail=True):
-        ran.append(rep)
-        return real(scenario, seed, rep, detail)
+    def counting(task):
+        ran.append(task.rep)
+        return real(task)
 
-    monkeypatch.setattr(runner_module, "run_replication", counting)
+    monkeypatch.setattr(tasks_module, "run_task", counting)
     resumed = run_experiment(baseline, reps=5, seed=3, checkpoint=checkpoint)
     assert ran == [2, 3, 4]
     fresh = run_experiment(baseline, reps=5, seed=3)

@@ -1,4 +1,8 @@
-"""Running scenarios for the app: the local process pool and a results cache.
+"""Running scenarios for the app: the public ``sim.runner.run_experiment`` and a results cache.
+
+The run itself goes through the one run path (``run_experiment`` on the local process pool,
+started by a fork server since the app server has threads). ``ExperimentResult`` already keeps
+its tables once built, so the cache holds results only: no second copy of their frames.
 
 Results are cached by (scenario hash, replications, seed), the three things that decide the
 numbers (``run_experiment`` is deterministic in them), so asking again for the same scenario is
@@ -40,6 +44,7 @@ class ResultCache:
         self._lock = threading.Lock()
 
     def get(self, key: CacheKey) -> Any | None:
+        """The cached result for ``key`` (marked as recently used), or None."""
         with self._lock:
             if key not in self._data:
                 return None
@@ -47,6 +52,7 @@ class ResultCache:
             return self._data[key]
 
     def put(self, key: CacheKey, value: Any) -> None:
+        """Keep ``value``; the least recently used entries go beyond ``max_entries``."""
         with self._lock:
             self._data[key] = value
             self._data.move_to_end(key)
@@ -62,6 +68,7 @@ class ResultCache:
             return len(self._data)
 
     def clear(self) -> None:
+        """Forget every result."""
         with self._lock:
             self._data.clear()
 
@@ -74,15 +81,10 @@ def default_workers(reps: int) -> int:
     return max(1, min(os.cpu_count() or 1, reps))
 
 
-def _run_experiment(*args: Any, **kwargs: Any) -> Any:
-    # Looked up at call time so that tests can spy on what reaches the model.
-    from sim import runner
-
-    return runner.run_experiment(*args, **kwargs)
-
-
 @dataclass
 class RunOutcome:
+    """A result, how long it took to get, and whether it came from the cache."""
+
     result: Any
     seconds: float
     cached: bool
@@ -104,7 +106,11 @@ def run_cached(
         if progress is not None:
             progress(key[1], key[1])
         return RunOutcome(hit, time.perf_counter() - start, True, key)
-    run = runner or _run_experiment
+    if runner is None:
+        from sim import runner as sim_runner
+
+        runner = sim_runner.run_experiment  # the public API, looked up per call
+    run = runner
     result = run(
         scenario,
         reps=key[1],

@@ -2,14 +2,42 @@
 stored in a DuckDB file and resumable. See docs/batch.md.
 
 This package builds on the public simulation API (``sim.scenario``, ``sim.runner``); the model
-layer knows nothing of it.
+layer knows nothing of it. Its names are imported on first use (PEP 562), so that ``pnp-sim
+run``, which registers the sweep commands, does not pay for importing DuckDB.
 """
 
-from sim.batch.backends import BackendError, DaskBackend, LocalBackend, make_backend
-from sim.batch.spec import LoadedSpec, Point, SpecError, SweepSpec, load_spec, parse_spec_text
-from sim.batch.store import Outcome, Store, StoreError
-from sim.batch.sweep import SweepSummary, run_sweep
-from sim.batch.worker import Task, run_task
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sim.batch.backends import BackendError, DaskBackend, LocalBackend, make_backend
+    from sim.batch.spec import LoadedSpec, Point, SpecError, SweepSpec, load_spec, parse_spec_text
+    from sim.batch.store import Store, StoreError
+    from sim.batch.sweep import SweepSummary, run_sweep
+    from sim.batch.worker import Task, run_task
+    from sim.outcome import Outcome
+
+_WHERE = {
+    "BackendError": "sim.backends",
+    "DaskBackend": "sim.backends",
+    "LocalBackend": "sim.backends",
+    "make_backend": "sim.backends",
+    "LoadedSpec": "sim.batch.spec",
+    "Point": "sim.batch.spec",
+    "SpecError": "sim.batch.spec",
+    "SweepSpec": "sim.batch.spec",
+    "load_spec": "sim.batch.spec",
+    "parse_spec_text": "sim.batch.spec",
+    "Outcome": "sim.outcome",
+    "Store": "sim.batch.store",
+    "StoreError": "sim.batch.store",
+    "SweepSummary": "sim.batch.sweep",
+    "run_sweep": "sim.batch.sweep",
+    "Task": "sim.tasks",
+    "run_task": "sim.tasks",
+}
 
 __all__ = [
     "BackendError",
@@ -30,3 +58,13 @@ __all__ = [
     "run_sweep",
     "run_task",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module that holds ``name`` on first use."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sim.batch' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -29,6 +29,7 @@ def _err(msg: str) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
+    """``pnp-sim sweep``: run a spec into a store, with the shared progress bar."""
     from sim.batch.backends import BackendError
     from sim.batch.spec import SpecError, load_spec
     from sim.batch.store import StoreError
@@ -101,6 +102,7 @@ def _export(df: Any, out: Path, fmt: str) -> None:
 
 
 def cmd_results(args: argparse.Namespace) -> int:
+    """``pnp-sim results``: list or export what a store holds."""
     from sim.batch.store import Store, StoreError
     from sim.batch.store_schema import is_no_space
 
@@ -204,6 +206,7 @@ def _results_entry(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``python -m sim.batch.cli``: the sweep and results commands on their own."""
     parser = argparse.ArgumentParser(prog="pnp-sim", description="pnp-sim batch runs")
     sub = parser.add_subparsers(dest="command", required=True)
     register(sub)

@@ -32,13 +32,10 @@ by scenario hash, seed and replication index, a rerun of the same spec skips wha
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import math
-import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -50,28 +47,11 @@ from sim.batch import store_schema
 from sim.batch.spec import LoadedSpec, Point
 from sim.batch.store_queries import StoreQueries, _expand_params
 from sim.batch.store_schema import SCHEMA_VERSION, StoreError
+from sim.outcome import Outcome, describe_worker  # moved; kept importable here
+from sim.stamp import code_version as sim_version  # the one version lookup
 
 #: The DDL of a new store (kept under its old name for importers).
 _SCHEMA = store_schema.SCHEMA
-
-
-@dataclass
-class Outcome:
-    """What a worker sends back for one replication: KPIs, or the error it raised."""
-
-    scenario_hash: str
-    seed: int
-    rep: int
-    kpis: dict[str, float] | None = None
-    weekly: pd.DataFrame | None = None
-    error: str | None = None
-    elapsed_s: float = 0.0
-    worker: str = ""
-    sim_version: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
 
 
 def _now() -> datetime:
@@ -375,30 +355,6 @@ def _hash_of(scenario: Any) -> str:
     from sim.scenario import scenario_hash
 
     return scenario_hash(scenario)
-
-
-@functools.lru_cache(maxsize=1)
-def sim_version() -> str:
-    """The version of the simulation code, stored with every replication: the package version
-    and the model's code fingerprint, so a store notices when the model itself changed."""
-    import sim
-    from sim.fingerprint import model_fingerprint
-
-    v = getattr(sim, "__version__", None)
-    if v:
-        return f"{v}+{model_fingerprint()}"
-    try:
-        from importlib.metadata import version
-
-        return version("pnp-sim")
-    except Exception:  # noqa: BLE001 - not installed as a package
-        return "unknown"
-
-
-def describe_worker() -> str:
-    import socket
-
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 __all__ = ["SCHEMA_VERSION", "Outcome", "Store", "StoreError", "StoreQueries", "describe_worker",

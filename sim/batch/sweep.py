@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.batch.backends import Backend, make_backend
+from sim.backends import Backend, make_backend
 from sim.batch.spec import LoadedSpec, Point
-from sim.batch.store import Outcome, Store, sim_version
-from sim.batch.worker import Task, TaskFn, run_task
+from sim.batch.store import Store
+from sim.outcome import Outcome
+from sim.stamp import code_version as sim_version
+from sim.tasks import Planned, Task, TaskFn, run_task
 
 #: Points are written to the store in batches of this many while the spec is expanded.
 POINT_BATCH = 500
@@ -29,6 +31,8 @@ FLUSH_MAX = 200
 
 @dataclass
 class FailedReplication:
+    """A replication (or, with ``rep`` None, a whole point) that could not be stored."""
+
     point: int
     params: dict[str, Any]
     rep: int | None
@@ -36,11 +40,14 @@ class FailedReplication:
 
     @property
     def first_line(self) -> str:
+        """The error's first line, for listings."""
         return self.error.strip().splitlines()[0] if self.error.strip() else "(no message)"
 
 
 @dataclass
 class SweepSummary:
+    """What a sweep did: counts, failures, timings; ``text()`` is the printed report."""
+
     experiment: str
     store: str
     backend: str
@@ -63,9 +70,11 @@ class SweepSummary:
 
     @property
     def complete(self) -> bool:
+        """Every planned replication is stored and nothing was interrupted."""
         return not self.failed and not self.invalid_points and not self.interrupted
 
     def text(self, max_listed: int = 20) -> str:
+        """The summary as printed by ``pnp-sim sweep`` (at most ``max_listed`` failures)."""
         lines = [
             f"experiment '{self.experiment}' in {self.store} ({self.backend} backend, "
             f"{self.workers} worker{'s' if self.workers != 1 else ''})",
@@ -190,7 +199,7 @@ def run_sweep(
         point_of = {h: i for h, i in unique.items()}
         bar: Any = None
         if progress is True:
-            from sim.batch.progress import ProgressBar
+            from sim.progress import ProgressBar
 
             bar = ProgressBar(todo, label=spec.name)
         elif callable(progress):
@@ -220,7 +229,7 @@ def run_sweep(
             last_flush = time.monotonic()
 
         try:
-            for item in be.run(tasks(), task_fn):
+            for item in be.run(Planned(tasks(), todo), task_fn):
                 if item is not None:
                     buffer.append(item)
                 if item is None or len(buffer) >= FLUSH_MAX or \

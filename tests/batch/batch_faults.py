@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 
-from sim.batch.store import Outcome
 from sim.batch.worker import Task, run_task
+from sim.outcome import Outcome
 
 FAULT_HOURS = 30.0
 

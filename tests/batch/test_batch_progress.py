@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from sim.batch import progress as progress_mod
+from sim import progress as progress_mod
 from sim.batch.progress import ProgressBar, format_duration
 
 
