@@ -43,7 +43,7 @@ from sim.staff import (
     PRIORITY_PLACED,
     QUEUED,
     Job,
-    StaffPool,
+    staff_pool,
 )
 
 Proc = Generator[simpy.Event, Any, Any]
@@ -124,7 +124,7 @@ class PnPModel:
         self.warmup = scenario.warmup_weeks
         self.rec = Recorder(self.env, self.warmup, detail)
         caps = {r: scenario.staff.role(r).caseload_cap for r in ROLES}
-        self.staff = StaffPool(self.env, scenario.policy, caps)
+        self.staff = staff_pool(self.env, scenario.policy, caps)
         self.families = FamilyPool(self.env, scenario, self.streams, self.staff)
         self.children: list[Child] = []
         self.counts = dict.fromkeys(
