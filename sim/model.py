@@ -17,13 +17,14 @@ which is exact for piecewise-constant hazards.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import numpy as np
 import simpy
 
 from sim import rng
+from sim.distributions import Fixed
 from sim.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES, ROLES
 from sim.families import COMPLEXITY_RANK, Family, FamilyPool
 from sim.recorder import (
@@ -50,6 +51,13 @@ Proc = Generator[simpy.Event, Any, Any]
 BREAKDOWN = "breakdown"
 COMPLETED = "completed"
 _NO_EFFECT = ComplexityEffect()
+
+
+def _first_step(fn: Callable[..., None], *args: Any) -> Proc:
+    """A process whose only step calls ``fn``: it starts a callback chain at the moment a
+    process created here would take its first step, so the events keep their order."""
+    fn(*args)
+    yield from ()
 
 
 class Child:
@@ -162,6 +170,21 @@ class PnPModel:
             }
             for phase in CHILD_PHASES
         }
+        #: Phases that never take time for a child of this complexity (a fixed zero duration):
+        #: they are skipped, passing over the draw their duration would have used.
+        self._instant = {
+            phase: {
+                cx for cx, (dist, mult) in by_cx.items()
+                if mult == 0 or (isinstance(dist, Fixed) and dist.value == 0)
+            }
+            for phase, by_cx in self._durations.items()
+        }
+        self._success = {sub: s.phases.spec(sub).success for sub in MATCHING_PHASES}
+        ref = s.referrals
+        self._sources = rng.cumulative(list(ref.sources), [v.share for v in ref.sources.values()])
+        self._intensities = rng.cumulative(list(ref.intensity), list(ref.intensity.values()))
+        self._complexities = rng.cumulative(list(ref.complexity), list(ref.complexity.values()))
+        self._listener = self._job_moved
         self._crisis_needs = total_hours(s.crisis.hours)
         self._crisis_rate = s.crisis.per_placement_per_year / 52.0
         hz = s.breakdown.weekly_hazard
@@ -171,6 +194,14 @@ class PnPModel:
         """Weeks of fully staffed progress this child needs in ``phase``."""
         dist, mult = self._durations[phase][child.complexity]
         return float(dist.sample(child.stream.uniform())) * mult
+
+    def _instant_phase(self, child: Child, phase: str) -> bool:
+        """Whether ``phase`` takes no time for this child; if so its duration draw is passed
+        over, so the child's later draws stay the same as when it was sampled."""
+        if child.complexity in self._instant[phase]:
+            child.stream.skip()
+            return True
+        return False
 
     def risk_stream(self, child: Child) -> rng.Stream:
         if child._risk is None:
@@ -183,10 +214,11 @@ class PnPModel:
         env = self.env
         env.process(self._staff_schedule())
         self.staff.reserve(total_hours(self.s.phases.sensibiliseren.hours))
-        env.process(self.families.recruit(self.streams.get(rng.FAMILY_ARRIVALS, buffer=256)))
+        env.process(_first_step(self.families.recruit,
+                                self.streams.get(rng.FAMILY_ARRIVALS, buffer=256)))
         env.process(self._referrals())
         self._start_state()
-        env.process(self._monitor())
+        env.process(_first_step(self._monitor))
         if self.warmup > 0:
             env.process(self._mark_warmup())
         else:
@@ -230,11 +262,18 @@ class PnPModel:
         }
         self.window_start["counts"] = {k: float(v) for k, v in self.counts.items()}
 
-    def _monitor(self) -> Proc:
-        """One row per week: children per state at the week's end, hours averaged over it."""
-        while len(self._snapshots) + 1 < self.horizon:
-            yield self.env.timeout(1.0)
-            self._record_week()
+    def _monitor(self) -> None:
+        """One row per week: children per state at the week's end, hours averaged over it.
+
+        A chain of one-week timeouts with a callback rather than a process: the same events in
+        the same order, without resuming a generator every week.
+        """
+        if len(self._snapshots) + 1 < self.horizon:
+            self.env.timeout(1.0).callbacks.append(self._week_end)
+
+    def _week_end(self, _event: simpy.Event) -> None:
+        self._record_week()
+        self._monitor()
 
     def _record_week(self) -> None:
         """Snapshot of counts and cumulative hour integrals; differenced in :meth:`weekly_rows`."""
@@ -286,15 +325,14 @@ class PnPModel:
         stream = self.streams.get(purpose, index, buffer=24)
         child = Child(len(self.children) + 1, stream, now, initial)
         ref = self.s.referrals
-        sources = list(ref.sources)
-        child.source = stream.choice(sources, [ref.sources[k].share for k in sources])
+        child.source = stream.pick(self._sources)
         src = ref.sources[child.source]
         child.residential = src.residential
         child.has_family = src.has_family
         child.source_needs_family = not src.has_family
         child.age = stream.integer(ref.age.min, ref.age.max)
-        child.intensity = stream.choice(list(ref.intensity), list(ref.intensity.values()))
-        child.complexity = stream.choice(list(ref.complexity), list(ref.complexity.values()))
+        child.intensity = stream.pick(self._intensities)
+        child.complexity = stream.pick(self._complexities)
         child.cx = COMPLEXITY_RANK[child.complexity]
         child.day_share = self.s.costs.day_share.get(child.intensity, 1.0)
         self.children.append(child)
@@ -322,7 +360,7 @@ class PnPModel:
     def _life(self, child: Child, start: str) -> Proc:
         """From referral (or the given start state) to leaving the programme."""
         rec = self.rec
-        if start == "assessment":
+        if start == "assessment" and not self._instant_phase(child, "assessment"):
             yield from self._phase(child, "assessment", PRIORITY_ASSESSMENT)
         first_match = MATCHING_PHASES.index(start) if start in MATCHING_PHASES else 0
         placed_from = start if start in PLACED_PHASES else PLACED_PHASES[0]
@@ -332,11 +370,13 @@ class PnPModel:
                 if child.family is None:
                     rec.move(child, WAITING_FAMILY, "family")
                     child.family = yield self.families.request(child)
-                    rec.log(child.id, "family_found", "", str(child.family.id))
+                    if rec.detail:
+                        rec.log(child.id, "family_found", "", str(child.family.id))
                 matched = True
                 for sub in MATCHING_PHASES[first_match:]:
-                    yield from self._phase(child, sub, PRIORITY_MATCHING)
-                    if not child.stream.uniform() < self.s.phases.spec(sub).success:
+                    if not self._instant_phase(child, sub):
+                        yield from self._phase(child, sub, PRIORITY_MATCHING)
+                    if not child.stream.uniform() < self._success[sub]:
                         matched = False
                         rec.log(child.id, "match_failed", sub, str(child.family.id))
                         child.excluded.add(child.family.id)
@@ -385,6 +425,8 @@ class PnPModel:
         for phase in PLACED_PHASES[PLACED_PHASES.index(start):]:
             if phase == "guidance":
                 outcome = yield from self._guidance(child)
+            elif self._instant_phase(child, phase):
+                continue
             else:
                 outcome = yield from self._phase(child, phase, PRIORITY_PLACED)
             if outcome == BREAKDOWN:
@@ -419,23 +461,24 @@ class PnPModel:
             work = self.work(child, phase)
         if work <= 0:
             return COMPLETED
-        rec = self.rec
-
-        def listener(job: Job, running: bool) -> None:
-            if running:
-                if child.t_assess is None and phase == "assessment":
-                    child.t_assess = self.env.now
-                rec.move(child, phase)
-            else:
-                rec.move(child, WAITING_STAFF, phase)
-
-        job = self.staff.serve(self._needs[phase][child.complexity], work, priority, listener)
+        job = self.staff.serve(self._needs[phase][child.complexity], work, priority,
+                               self._listener, child, phase)
         if job.state == QUEUED:  # a job that starts at once moved the child into the phase
-            rec.move(child, WAITING_STAFF, phase)
+            self.rec.move(child, WAITING_STAFF, phase)
         if not child.placed:
             yield job.done
             return COMPLETED
         return (yield from self._race(child, phase, job))
+
+    def _job_moved(self, job: Job, running: bool) -> None:
+        """A child's job started (the child is in the phase) or stopped (it waits for staff)."""
+        child = job.owner
+        if running:
+            if child.t_assess is None and job.phase == "assessment":
+                child.t_assess = self.env.now
+            self.rec.move(child, job.phase)
+        else:
+            self.rec.move(child, WAITING_STAFF, job.phase)
 
     def _race(self, child: Child, phase: str, job: Job) -> Proc:
         """Wait for the job while breakdown and crisis compete with it."""

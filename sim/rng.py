@@ -238,9 +238,27 @@ class Stream:
                 return key
         return keys[-1]
 
+    def pick(self, table: Sequence[tuple[float, K]]) -> K:
+        """The same key as :meth:`choice`, from its running totals (see :func:`cumulative`)."""
+        u = self.uniform()
+        for acc, key in table:
+            if u < acc:
+                return key
+        return table[-1][1]
+
     def integer(self, low: int, high: int) -> int:
         """Whole number in [low, high], equally likely."""
         return low + min(int(self.uniform() * (high - low + 1)), high - low)
+
+
+def cumulative(keys: Sequence[K], weights: Sequence[float]) -> list[tuple[float, K]]:
+    """(running total, key) pairs for :meth:`Stream.pick`, summed as :meth:`Stream.choice` does."""
+    acc = 0.0
+    out = []
+    for key, w in zip(keys, weights, strict=True):
+        acc += w
+        out.append((acc, key))
+    return out
 
 
 class Streams:

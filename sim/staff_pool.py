@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import simpy
 
@@ -55,6 +55,7 @@ class Job:
         "phase",
         "group",
         "target",
+        "on_done",
     )
 
     def __init__(
@@ -63,17 +64,19 @@ class Job:
         work: float,
         priority: int,
         seq: int,
-        done: simpy.Event,
+        done: simpy.Event | None,
         listener: Listener | None,
         owner: Any = None,
         phase: str = "",
+        on_done: Callable[[], None] | None = None,
     ):
         self.needs = needs
         self.priority = priority
         self.seq = seq
         self.remaining = work
         self.state = QUEUED
-        self.done = done
+        #: Fires when the work is done (``None`` for a job with ``on_done`` instead).
+        self.done = cast(simpy.Event, done)
         self.rate = 0.0
         self.token = 0
         self.run_start = 0.0
@@ -91,6 +94,10 @@ class Job:
         #: ``share`` only: the rate group it runs in, and the group's progress at which it ends.
         self.group: Any = None
         self.target = 0.0
+        #: Called when the work is done, in place of a ``done`` event (for jobs no process
+        #: waits on); it runs after the freed hours have gone to the queue, where the event's
+        #: callbacks would have run.
+        self.on_done = on_done
 
 
 class StaffPool:
@@ -202,13 +209,16 @@ class StaffPool:
         listener: Listener | None = None,
         owner: Any = None,
         phase: str = "",
+        on_done: Callable[[], None] | None = None,
     ) -> Job:
         """Start (or queue) a job; ``job.done`` fires when ``work`` weeks of progress are done.
 
-        A job that needs no hours is never queued.
+        With ``on_done`` the job has no ``done`` event: ``on_done()`` is called instead. A job
+        that needs no hours is never queued.
         """
         self._seq += 1
-        job = Job(needs, work, priority, self._seq, self.env.event(), listener, owner, phase)
+        done = None if on_done else self.env.event()
+        job = Job(needs, work, priority, self._seq, done, listener, owner, phase, on_done)
         if needs:
             self._enter(job)
         else:
@@ -230,7 +240,7 @@ class StaffPool:
         if job.token == token and job.state == RUNNING:
             job.state = DONE
             job.remaining = 0.0
-            job.done.succeed()
+            _signal_done(job)
 
     def suspend(self, job: Job) -> None:
         """Pause a job (crisis admission): its hours go back, its remaining work is kept."""
@@ -300,9 +310,15 @@ class StaffPool:
         per set of roles: a lane's jobs share their roles, so once a lane's first job is blocked
         the whole lane is, and the scan only ever looks at the lanes' first jobs.
         """
+        lanes = self._lanes
+        waiting = [lane for lane in lanes.values() if lane]
+        if len(waiting) == 1:  # one lane (always so with one role): its jobs in order
+            lane = waiting[0]
+            while lane and try_start(lane[0]):
+                lane.pop(0)
+            return
         blocked: set[str] = set()
         closed: set[frozenset[str]] = set()
-        lanes = self._lanes
         n_roles = len(ROLES)
         while len(blocked) < n_roles:
             best: list[Job] | None = None
@@ -353,7 +369,8 @@ class StaffPool:
             cases[r] -= 1
         job.remaining = 0.0
         job.state = DONE
-        job.done.succeed()
+        if job.on_done is None:
+            job.done.succeed()
 
     # ------------------------------------------------------------------ inspection
 
@@ -382,6 +399,13 @@ class _Timer:
 
     def __call__(self, _event: simpy.Event) -> None:
         self.fn(self.job, self.token)
+
+
+def _signal_done(job: Job) -> None:
+    if job.on_done is None:
+        job.done.succeed()
+    else:
+        job.on_done()
 
 
 def _order(job: Job) -> tuple[int, int]:

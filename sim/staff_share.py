@@ -232,10 +232,14 @@ class SharePool(StaffPool):
                 cases[r] -= 1
             job.remaining = 0.0
             job.state = DONE
-            job.done.succeed()
+            if job.on_done is None:
+                job.done.succeed()
         if finished:
             self._admit()
         self._reshare()
+        for _, job in finished:
+            if job.on_done is not None:
+                job.on_done()
 
 
 class _Tick:

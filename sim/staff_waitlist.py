@@ -97,6 +97,8 @@ class WaitlistPool(StaffPool):
         self.account()
         self._finish(job)
         self._dispatch()
+        if job.on_done is not None:
+            job.on_done()
 
     def _preempt_overflow(self) -> None:
         for r in ROLES:
