@@ -60,6 +60,20 @@ def _first_step(fn: Callable[..., None], *args: Any) -> Proc:
     yield from ()
 
 
+def _first_of(env: simpy.Environment, *events: simpy.Event) -> simpy.Event:
+    """An event that fires when the first of ``events`` is processed: SimPy's ``any_of``
+    without building its condition value, which the race never reads (same event order)."""
+    first = env.event()
+
+    def fire(_event: simpy.Event) -> None:
+        if not first.triggered:
+            first.succeed()
+
+    for ev in events:
+        ev.callbacks.append(fire)
+    return first
+
+
 class Child:
     """A referred child and what happened to it so far."""
 
@@ -495,10 +509,10 @@ class PnPModel:
                 yield job.done
                 break
             clock = env.timeout(risk.exponential(total))
-            events = [job.done, clock]
             if job.needs:
-                events.append(staff.changed(job))
-            yield env.any_of(events)
+                yield _first_of(env, job.done, clock, staff.changed(job))
+            else:
+                yield _first_of(env, job.done, clock)
             if job.state == DONE or not clock.processed:
                 continue  # finished, or the hours changed: draw the clock afresh
             if risk.uniform() * total < hazard:
