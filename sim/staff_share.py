@@ -21,22 +21,26 @@ from sim.domain import ROLES
 from sim.staff_pool import DONE, PRIORITY_CRISIS, QUEUED, RUNNING, Job, StaffPool
 
 _UNDERSERVED = 1.0 - 1e-9
+_INDEX = {r: i for i, r in enumerate(ROLES)}
+_N = len(ROLES)
 
 
 class _Group:
     """Running jobs of one tier that need the same roles: they share one rate."""
 
-    __slots__ = ("crisis", "lane", "rate", "progress", "since", "need", "jobs", "heap")
+    __slots__ = ("crisis", "lane", "roles", "rate", "progress", "since", "need", "jobs", "heap")
 
     def __init__(self, crisis: bool, lane: frozenset[str]):
         self.crisis = crisis
         self.lane = lane
+        #: Indices (in ROLES) of the roles the group needs.
+        self.roles = tuple(sorted(_INDEX[r] for r in lane))
         self.rate = 0.0
         #: Weeks of progress a job of this group has made since the group was created.
         self.progress = 0.0
         self.since = 0.0
-        #: Hours per week the members need, per role.
-        self.need = dict.fromkeys(lane, 0.0)
+        #: Hours per week the members need, per role (indexed as ROLES; zero for the others).
+        self.need = [0.0] * _N
         self.jobs: dict[Job, None] = {}
         #: (target, admission number, job, token): the next job to finish on top.
         self.heap: list[tuple[float, int, Job, int]] = []
@@ -69,6 +73,7 @@ class SharePool(StaffPool):
         super().__init__(env, caseload_caps)
         self._groups: dict[tuple[bool, frozenset[str]], _Group] = {}
         self._version = 0
+        self._timer_at = -1.0  # when the live timer fires (-1: none)
         self._admitted = 0
         self._new: list[Job] = []  # admitted since the last reshare: not yet flagged
 
@@ -114,7 +119,7 @@ class SharePool(StaffPool):
         group.jobs[job] = None
         need = group.need
         for r, h in job.needs.items():
-            need[r] += h
+            need[_INDEX[r]] += h
         self._running[job] = None
         for r in job.needs:
             self.cases[r] += 1
@@ -130,9 +135,9 @@ class SharePool(StaffPool):
         if group.jobs:
             need = group.need
             for r, h in job.needs.items():
-                need[r] -= h
+                need[_INDEX[r]] -= h
         else:
-            group.need = dict.fromkeys(group.lane, 0.0)  # exactly zero, no rounding left over
+            group.need = [0.0] * _N  # exactly zero, no rounding left over
         job.group = None
         del self._running[job]
 
@@ -162,29 +167,35 @@ class SharePool(StaffPool):
                 g.since = now
                 tiers[0 if g.crisis else 1].append(g)
         cap, res = self.capacity, self.reserved
-        free = {r: max(0.0, cap[r] - res[r]) for r in ROLES}
-        used = dict.fromkeys(ROLES, 0.0)
+        free = [max(0.0, cap[r] - res[r]) for r in ROLES]
+        used = [0.0] * _N
         flip: list[_Group] = []
         for tier_groups in tiers:
             if not tier_groups:
                 continue
-            need = dict.fromkeys(ROLES, 0.0)
+            need = [0.0] * _N
             for g in tier_groups:
-                for r, h in g.need.items():
-                    need[r] += h
-            factor = {r: (min(1.0, free[r] / n) if n > 0 else 1.0) for r, n in need.items()}
-            tier_used = dict.fromkeys(ROLES, 0.0)
+                gn = g.need
+                for i in g.roles:
+                    need[i] += gn[i]
+            factor = [min(1.0, f / n) if n > 0 else 1.0 for f, n in zip(free, need, strict=True)]
+            tier_used = [0.0] * _N
             for g in tier_groups:
-                rate = min([factor[r] for r in g.lane])
+                roles = g.roles
+                rate = factor[roles[0]]
+                for i in roles[1:]:
+                    if factor[i] < rate:
+                        rate = factor[i]
                 if (rate < _UNDERSERVED) != (g.rate < _UNDERSERVED):
                     flip.append(g)
                 g.rate = rate
-                for r, h in g.need.items():
-                    tier_used[r] += h * rate
-            for r, u in tier_used.items():
-                used[r] += u
-                free[r] = max(0.0, free[r] - u)
-        self.used_jobs = used
+                gn = g.need
+                for i in roles:
+                    tier_used[i] += gn[i] * rate
+            for i in range(_N):
+                used[i] += tier_used[i]
+                free[i] = max(0.0, free[i] - tier_used[i])
+        self.used_jobs = dict(zip(ROLES, used, strict=True))
         for g in flip:
             underserved = g.rate < _UNDERSERVED
             for j in g.jobs:
@@ -196,7 +207,6 @@ class SharePool(StaffPool):
                     j.rate = j.group.rate
                     self._flag(j, j.group.rate < _UNDERSERVED)
             self._new.clear()
-        self._version += 1
         soonest = -1.0
         for tier_groups in tiers:
             for g in tier_groups:
@@ -206,13 +216,22 @@ class SharePool(StaffPool):
                         wait = max(0.0, top[0] - g.progress) / g.rate
                         if soonest < 0 or wait < soonest:
                             soonest = wait
-        if soonest >= 0:
-            timer = self.env.timeout(soonest)
-            timer.callbacks.append(_Tick(self, self._version))
+        if soonest < 0:
+            self._version += 1  # nothing runs: any pending timer is stale
+            self._timer_at = -1.0
+            return
+        when = now + soonest
+        if abs(self._timer_at - when) <= 1e-12 * max(1.0, when):
+            return  # the pending timer already fires then: no need for another event
+        self._version += 1
+        self._timer_at = when
+        timer = self.env.timeout(soonest)
+        timer.callbacks.append(_Tick(self, self._version))
 
     def _tick(self, version: int) -> None:
         if version != self._version:
             return
+        self._timer_at = -1.0
         self.account()
         now = self.env.now
         finished: list[tuple[int, Job]] = []
