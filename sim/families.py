@@ -111,6 +111,7 @@ class FamilyPool:
         self._kind_offer: dict[str, frozenset[str]] = {
             k: frozenset(v.intensities) for k, v in spec.kinds.items()}
         self._max_cx = _cumulative({k: float(v) for k, v in spec.max_complexity.items()})
+        self._sorted_offer: dict[frozenset[str], tuple[str, ...]] = {}
         self._rate = spec.interested_per_year / 52.0
         self._arrivals: Stream | None = None
 
@@ -161,9 +162,10 @@ class FamilyPool:
 
     def _screen(self, draws: list[float]) -> None:
         fam = self.new_family(draws)
-        self.candidates.append(
-            (self.env.now, tuple(sorted(fam.intensities)), fam.age_lo, fam.age_hi, fam.max_cx)
-        )
+        offer = self._sorted_offer.get(fam.intensities)
+        if offer is None:
+            offer = self._sorted_offer[fam.intensities] = tuple(sorted(fam.intensities))
+        self.candidates.append((self.env.now, offer, fam.age_lo, fam.age_hi, fam.max_cx))
         screening = self.spec.screening
         work = screening.duration.sample(fam.uniform(self.streams))
         passed = fam.uniform(self.streams) < screening.pass_rate

@@ -29,6 +29,8 @@ PRIORITY_ASSESSMENT = 3
 
 QUEUED, RUNNING, SUSPENDED, DONE, CANCELLED = range(5)
 
+_NO_LANE: frozenset[str] = frozenset()
+
 #: Called with (job, running) when a job starts or stops running.
 Listener = Callable[["Job", bool], None]
 
@@ -86,8 +88,8 @@ class Job:
         self.underserved = True
         #: Queue position: priority class first, then arrival.
         self.order = (priority, seq)
-        #: The roles it needs: the queue lane it waits in.
-        self.lane = frozenset(needs)
+        #: The roles it needs: the queue lane it waits in (set when it first queues).
+        self.lane: frozenset[str] = _NO_LANE
         #: Whose work it is (a child) and which phase, for the listener.
         self.owner = owner
         self.phase = phase
@@ -346,6 +348,8 @@ class StaffPool:
         return any(r in caps and cases[r] >= caps[r] for r in job.needs)
 
     def _enqueue(self, job: Job) -> None:
+        if not job.lane:
+            job.lane = frozenset(job.needs)
         lane = self._lanes.get(job.lane)
         if lane is None:
             lane = self._lanes[job.lane] = []
