@@ -3,6 +3,7 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+BENCH_STAMP := $(VENV)/.bench-stamp
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: install run app test lint typecheck bench browser clean validate
@@ -14,6 +15,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Benchmark-only extras (Ciw for the M/M/3 same-work comparison).
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,dask,bench]'
+	touch $(BENCH_STAMP)
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 browser:
@@ -36,7 +42,7 @@ typecheck: install
 test: install browser lint typecheck
 	$(BIN)/python -m pytest -q -p no:cacheprovider --benchmark-disable
 
-bench: install
+bench: install $(BENCH_STAMP)
 	$(BIN)/python -m pytest -q benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
 
 clean:
