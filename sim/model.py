@@ -232,14 +232,13 @@ class PnPModel:
                                 self.streams.get(rng.FAMILY_ARRIVALS, buffer=256)))
         env.process(self._referrals())
         self._start_state()
-        env.process(_first_step(self._monitor))
         if self.warmup > 0:
             env.process(self._mark_warmup())
         else:
             self._window_start()
-        env.run(until=self.horizon)
+        self._run_weeks()
         if len(self._snapshots) < int(self.horizon):
-            self._record_week()  # the last full week ends at the horizon itself
+            self._record_week(self.horizon)  # the last full week ends at the horizon itself
         self.rec.settle()
         self.staff.account()
         self.rec.open_stays(self.children)
@@ -276,23 +275,29 @@ class PnPModel:
         }
         self.window_start["counts"] = {k: float(v) for k, v in self.counts.items()}
 
-    def _monitor(self) -> None:
-        """One row per week: children per state at the week's end, hours averaged over it.
+    def _run_weeks(self) -> None:
+        """Run to the horizon, writing one row per week (children per state at the week's end,
+        hours averaged over it).
 
-        A chain of one-week timeouts with a callback rather than a process: the same events in
-        the same order, without resuming a generator every week.
+        The row of week k is written once every event due at or before k has been processed,
+        so it sees a schedule step or a family leaving at k, as a monitor process's one-week
+        timeouts did; it costs no event of its own. (A monitor timeout came before events at
+        exactly k that were created after week k-1's row: only durations that add up to whole
+        weeks from within a week could tell the difference.)
         """
-        if len(self._snapshots) + 1 < self.horizon:
-            self.env.timeout(1.0).callbacks.append(self._week_end)
+        env = self.env
+        week = 1.0
+        while week < self.horizon:
+            while env.peek() <= week:
+                env.step()
+            self._record_week(week)
+            week += 1.0
+        env.run(until=self.horizon)
 
-    def _week_end(self, _event: simpy.Event) -> None:
-        self._record_week()
-        self._monitor()
-
-    def _record_week(self) -> None:
+    def _record_week(self, week: float) -> None:
         """Snapshot of counts and cumulative hour integrals; differenced in :meth:`weekly_rows`."""
         st, rec, fam = self.staff, self.rec, self.families
-        st.account()
+        st.account_until(week)
         self._snapshots.append((
             *rec.count.values(), fam.size, fam.in_screening, rec.referred, rec.exited,
             *st.int_available.values(), *st.int_needed.values(), *st.int_used.values(),

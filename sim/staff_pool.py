@@ -136,7 +136,10 @@ class StaffPool:
 
     def account(self) -> None:
         """Bring the time integrals up to now; called before any change of state."""
-        now = self.env.now
+        self.account_until(self.env.now)
+
+    def account_until(self, now: float) -> None:
+        """Bring the time integrals up to ``now`` (not before the last change of state)."""
         dt = now - self._last
         if dt <= 0:
             return
