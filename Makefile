@@ -16,9 +16,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Benchmark-only extras (Ciw for the M/M/3 same-work comparison).
+# Benchmark-only extras (Ciw for the M/M/3 same-work comparison). Ciw's wheel also installs
+# its own top-level `tests` package, which would hide this project's `tests` (the back test
+# imports `tests.backtest_data`), so that stray package is removed again.
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[dev,dask,bench]'
+	$(BIN)/python -c "import ciw, pathlib, shutil; t = pathlib.Path(ciw.__file__).parents[1] / 'tests'; \
+	  (t / 'test_network.py').exists() and shutil.rmtree(t)"
 	touch $(BENCH_STAMP)
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
