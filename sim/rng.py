@@ -118,26 +118,45 @@ _STATE_HC = _hash_constants(_INIT_B, _MULT_B, 8)
 
 
 def _pcg_state(pool: Sequence[int]) -> tuple[int, int]:
-    """PCG64's (state, increment) seeded from a pool (generate_state(4, uint64) + srandom)."""
+    """PCG64's (state, increment) seeded from a pool (generate_state(4, uint64) + srandom).
+
+    Written out word by word: this runs once per child, and loops cost more than the work.
+    """
     p0, p1, p2, p3 = pool
-    w = []
-    for p, (x, m) in zip((p0, p1, p2, p3, p0, p1, p2, p3), _STATE_HC, strict=True):
-        v = ((p ^ x) * m) & _M32
-        w.append(v ^ (v >> 16))
-    seed = (w[0] | w[1] << 32) << 64 | (w[2] | w[3] << 32)
-    inc = (((w[4] | w[5] << 32) << 64 | (w[6] | w[7] << 32)) << 1 | 1) & _M128
+    (x0, m0), (x1, m1), (x2, m2), (x3, m3), (x4, m4), (x5, m5), (x6, m6), (x7, m7) = _STATE_HC
+    v0 = ((p0 ^ x0) * m0) & _M32
+    v1 = ((p1 ^ x1) * m1) & _M32
+    v2 = ((p2 ^ x2) * m2) & _M32
+    v3 = ((p3 ^ x3) * m3) & _M32
+    v4 = ((p0 ^ x4) * m4) & _M32
+    v5 = ((p1 ^ x5) * m5) & _M32
+    v6 = ((p2 ^ x6) * m6) & _M32
+    v7 = ((p3 ^ x7) * m7) & _M32
+    seed = ((v0 ^ (v0 >> 16)) | (v1 ^ (v1 >> 16)) << 32) << 64 | (
+        (v2 ^ (v2 >> 16)) | (v3 ^ (v3 >> 16)) << 32)
+    inc = ((((v4 ^ (v4 >> 16)) | (v5 ^ (v5 >> 16)) << 32) << 64 | (
+        (v6 ^ (v6 >> 16)) | (v7 ^ (v7 >> 16)) << 32)) << 1 | 1) & _M128
     state = (((inc + seed) & _M128) * _PCG_MULT + inc) & _M128
     return state, inc
 
 
 def _mix_word(mixed: _Mixed, hcs: tuple[tuple[int, int], ...], w: int) -> tuple[int, ...]:
     """The pool after one more entropy word, with its hash constants precomputed."""
-    out = []
-    for p, (x, m) in zip(mixed[0], hcs, strict=True):
-        v = ((w ^ x) * m) & _M32
-        r = (_MIX_L * p - _MIX_R * (v ^ (v >> 16))) & _M32
-        out.append(r ^ (r >> 16))
-    return tuple(out)
+    p0, p1, p2, p3 = mixed[0]
+    (x0, m0), (x1, m1), (x2, m2), (x3, m3) = hcs
+    v = ((w ^ x0) * m0) & _M32
+    r = (_MIX_L * p0 - _MIX_R * (v ^ (v >> 16))) & _M32
+    p0 = r ^ (r >> 16)
+    v = ((w ^ x1) * m1) & _M32
+    r = (_MIX_L * p1 - _MIX_R * (v ^ (v >> 16))) & _M32
+    p1 = r ^ (r >> 16)
+    v = ((w ^ x2) * m2) & _M32
+    r = (_MIX_L * p2 - _MIX_R * (v ^ (v >> 16))) & _M32
+    p2 = r ^ (r >> 16)
+    v = ((w ^ x3) * m3) & _M32
+    r = (_MIX_L * p3 - _MIX_R * (v ^ (v >> 16))) & _M32
+    p3 = r ^ (r >> 16)
+    return p0, p1, p2, p3
 
 
 def _jump(n: int) -> tuple[int, int]:
