@@ -7,7 +7,7 @@ One :class:`PnPModel` is one replication. Its processes are
   for new developmental tasks) and anchoring, until handover to regular foster care;
 - family recruitment and screening (``sim.families``);
 - the staff schedule, which changes the hours per role over time (``sim.staff``);
-- a weekly monitor that writes the weekly series.
+- the run loop, which writes one row of the weekly series at the end of every week.
 
 While placed (fitting to anchoring), a child faces two competing risks: breakdown and crisis.
 Both are Poisson with a rate that depends on the phase, the child and whether the case gets
