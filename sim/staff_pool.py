@@ -79,6 +79,8 @@ class Job:
         self.state = QUEUED
         #: Fires when the work is done (``None`` for a job with ``on_done`` instead).
         self.done = cast(simpy.Event, done)
+        #: Share of full speed: 1 while running under ``waitlist``; under ``share`` the rate of
+        #: its group when its hours were last flagged (``job.group.rate`` is the current one).
         self.rate = 0.0
         self.token = 0
         self.run_start = 0.0
