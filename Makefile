@@ -3,6 +3,7 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+BENCH_STAMP := $(VENV)/.bench-stamp
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: install run app test lint typecheck bench browser clean validate
@@ -14,6 +15,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Benchmark-only extras (Ciw for the M/M/3 same-work comparison). Ciw's wheel also installs
+# its own top-level `tests` package, which would hide this project's `tests` (the back test
+# imports `tests.backtest_data`), so that stray package is removed again.
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,dask,bench]'
+	$(BIN)/python -c "import ciw, pathlib, shutil; t = pathlib.Path(ciw.__file__).parents[1] / 'tests'; \
+	  (t / 'test_network.py').exists() and shutil.rmtree(t)"
+	touch $(BENCH_STAMP)
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 browser:
@@ -37,7 +47,7 @@ test: install browser lint typecheck
 	$(BIN)/python -m pytest -q -p no:cacheprovider --benchmark-disable \
 	  --cov=sim --cov-report=term:skip-covered
 
-bench: install
+bench: install $(BENCH_STAMP)
 	$(BIN)/python -m pytest -q benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
 
 clean:

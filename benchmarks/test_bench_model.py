@@ -86,3 +86,32 @@ def test_scaled_replication(benchmark, factor: int) -> None:
                              rounds=3, iterations=1)
     benchmark.extra_info.update(children=int(res.kpis["referrals_per_year"] * 9),
                                 sim_events=res.sim_events)
+
+
+def _with_policy(scenario: Scenario, policy: str) -> Scenario:
+    data = scenario_to_dict(scenario)
+    data["policy"] = policy
+    return parse_scenario(data, f"<{scenario.name} {policy}>")
+
+
+def test_scaling_of_both_policies(benchmark) -> None:
+    """Cost of 20x the baseline (referrals, staff, families) against 1x, per service policy,
+    timed in turns within one run (issue 7: ``share`` at most 25x, linear like ``waitlist``)."""
+    import os
+
+    cases = {(pol, f): _with_policy(scaled(BASELINE, f), pol)
+             for pol in ("waitlist", "share") for f in (1, 20)}
+    best: dict[tuple[str, int], float] = {}
+
+    def one_round() -> None:
+        for key, scen in cases.items():
+            start = time.process_time()
+            run_replication(scen, 1, 0, detail=False)
+            best[key] = min(best.get(key, float("inf")), time.process_time() - start)
+
+    load = os.getloadavg()[0]
+    benchmark.pedantic(one_round, rounds=2, iterations=1)
+    ratios = {pol: best[(pol, 20)] / best[(pol, 1)] for pol in ("waitlist", "share")}
+    benchmark.extra_info.update({f"{p}_20x_over_1x": r for p, r in ratios.items()})
+    benchmark.extra_info["loadavg_1min"] = load
+    print(f"\n20x / 1x cost: {ratios} (load average {load:.1f})")

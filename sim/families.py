@@ -9,7 +9,7 @@ comparison, whatever the staffing does with them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -55,15 +55,22 @@ class Family:
         )
 
 
-def _pick(spec: dict[str, Any], u: float) -> str:
+def _cumulative(shares: dict[str, float]) -> list[tuple[float, str]]:
+    """(running total, key) pairs: the key of the first total above u is the pick."""
     acc = 0.0
-    keys = list(spec)
-    for key in keys:
-        share = spec[key] if isinstance(spec[key], float | int) else spec[key].share
+    out = []
+    for key, share in shares.items():
         acc += share
+        out.append((acc, key))
+    return out
+
+
+def _pick_cumulative(table: list[tuple[float, str]], u: float) -> str:
+    """The key whose share interval holds ``u`` (the last key if rounding leaves a gap)."""
+    for acc, key in table:
         if u < acc:
             return key
-    return keys[-1]
+    return table[-1][1]
 
 
 def _whole(bounds: tuple[int, int], u: float) -> int:
@@ -98,6 +105,15 @@ class FamilyPool:
         self.left = 0
         #: (week, intensities, youngest, oldest, max complexity) of every screened candidate
         self.candidates: list[tuple[float, tuple[str, ...], int, int, int]] = []
+        # cumulative shares of the kinds and of the maximum complexity, for one-draw picks
+        spec = self.spec
+        self._kinds = _cumulative({k: v.share for k, v in spec.kinds.items()})
+        self._kind_offer: dict[str, frozenset[str]] = {
+            k: frozenset(v.intensities) for k, v in spec.kinds.items()}
+        self._max_cx = _cumulative({k: float(v) for k, v in spec.max_complexity.items()})
+        self._sorted_offer: dict[frozenset[str], tuple[str, ...]] = {}
+        self._rate = spec.interested_per_year / 52.0
+        self._arrivals: Stream | None = None
 
     # --------------------------------------------------------------- creating families
 
@@ -105,13 +121,13 @@ class FamilyPool:
         self._next_id += 1
         fam = Family(self._next_id, draws)
         spec = self.spec
-        kind = _pick(spec.kinds, fam.uniform(self.streams))  # type: ignore[arg-type]
-        fam.intensities = frozenset(spec.kinds[kind].intensities)  # type: ignore[index]
+        kind = _pick_cumulative(self._kinds, fam.uniform(self.streams))
+        fam.intensities = self._kind_offer[kind]
         lo = spec.age_range.youngest
         hi = spec.age_range.oldest
         fam.age_lo = _whole(lo, fam.uniform(self.streams))
         fam.age_hi = max(_whole(hi, fam.uniform(self.streams)), fam.age_lo)
-        cx = _pick(spec.max_complexity, fam.uniform(self.streams))  # type: ignore[arg-type]
+        cx = _pick_cumulative(self._max_cx, fam.uniform(self.streams))
         fam.max_cx = COMPLEXITY_RANK[cx]
         return fam
 
@@ -124,31 +140,40 @@ class FamilyPool:
         fam.max_cx = child.cx
         return fam
 
-    def recruit(self, arrivals: Stream) -> Generator[simpy.Event, Any, None]:
-        """Interested families arrive; each is screened, and those who pass join the pool."""
-        rate = self.spec.interested_per_year / 52.0
-        if rate <= 0:
+    def recruit(self, arrivals: Stream) -> None:
+        """Interested families arrive; each is screened, and those who pass join the pool.
+
+        A chain of timeouts with a callback, not a process: the same events in the same order,
+        without resuming a generator per candidate.
+        """
+        if self._rate <= 0:
             return
-        while True:
-            yield self.env.timeout(arrivals.exponential(rate))
-            accept_u = arrivals.uniform()
-            draws = arrivals.take(_DRAWS_PER_FAMILY)
-            if accept_u < self.staff.recruitment_intensity:
-                self._screen(draws)
+        self._arrivals = arrivals
+        self.env.timeout(arrivals.exponential(self._rate)).callbacks.append(self._arrive)
+
+    def _arrive(self, _event: simpy.Event) -> None:
+        arrivals = self._arrivals
+        assert arrivals is not None
+        accept_u = arrivals.uniform()
+        draws = arrivals.take(_DRAWS_PER_FAMILY)
+        if accept_u < self.staff.recruitment_intensity:
+            self._screen(draws)
+        self.env.timeout(arrivals.exponential(self._rate)).callbacks.append(self._arrive)
 
     def _screen(self, draws: list[float]) -> None:
         fam = self.new_family(draws)
-        self.candidates.append(
-            (self.env.now, tuple(sorted(fam.intensities)), fam.age_lo, fam.age_hi, fam.max_cx)
-        )
+        offer = self._sorted_offer.get(fam.intensities)
+        if offer is None:
+            offer = self._sorted_offer[fam.intensities] = tuple(sorted(fam.intensities))
+        self.candidates.append((self.env.now, offer, fam.age_lo, fam.age_hi, fam.max_cx))
         screening = self.spec.screening
         work = screening.duration.sample(fam.uniform(self.streams))
         passed = fam.uniform(self.streams) < screening.pass_rate
         self.in_screening += 1
-        job = self.staff.serve(self._screen_hours, work, PRIORITY_MATCHING)
-        job.done.callbacks.append(partial(self._screened, fam, passed))
+        self.staff.serve(self._screen_hours, work, PRIORITY_MATCHING,
+                         on_done=partial(self._screened, fam, passed))
 
-    def _screened(self, fam: Family, passed: bool, _event: simpy.Event) -> None:
+    def _screened(self, fam: Family, passed: bool) -> None:
         self.in_screening -= 1
         if passed:
             self.approved += 1

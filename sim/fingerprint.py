@@ -13,7 +13,9 @@ from pathlib import Path
 #: Modules whose code decides the simulated numbers (not the CLI, outputs or batch layer).
 MODEL_MODULES = (
     "distributions.py", "domain.py", "families.py", "kpi_defs.py", "kpis.py", "model.py",
-    "recorder.py", "rng.py", "runner.py", "scenario.py", "staff.py", "stats.py",
+    "recorder.py", "replication.py", "rng.py", "runner.py", "scenario.py", "staff.py",
+    "staff_pool.py", "stationarity.py",
+    "staff_share.py", "staff_waitlist.py", "stats.py",
 )
 
 

@@ -7,7 +7,7 @@ One :class:`PnPModel` is one replication. Its processes are
   for new developmental tasks) and anchoring, until handover to regular foster care;
 - family recruitment and screening (``sim.families``);
 - the staff schedule, which changes the hours per role over time (``sim.staff``);
-- a weekly monitor that writes the weekly series.
+- the run loop, which writes one row of the weekly series at the end of every week.
 
 While placed (fitting to anchoring), a child faces two competing risks: breakdown and crisis.
 Both are Poisson with a rate that depends on the phase, the child and whether the case gets
@@ -17,13 +17,14 @@ which is exact for piecewise-constant hazards.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import numpy as np
 import simpy
 
 from sim import rng
+from sim.distributions import Fixed
 from sim.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES, ROLES
 from sim.families import COMPLEXITY_RANK, Family, FamilyPool
 from sim.recorder import (
@@ -43,13 +44,34 @@ from sim.staff import (
     PRIORITY_PLACED,
     QUEUED,
     Job,
-    StaffPool,
+    staff_pool,
 )
 
 Proc = Generator[simpy.Event, Any, Any]
 BREAKDOWN = "breakdown"
 COMPLETED = "completed"
 _NO_EFFECT = ComplexityEffect()
+
+
+def _first_step(fn: Callable[..., None], *args: Any) -> Proc:
+    """A process whose only step calls ``fn``: it starts a callback chain at the moment a
+    process created here would take its first step, so the events keep their order."""
+    fn(*args)
+    yield from ()
+
+
+def _first_of(env: simpy.Environment, *events: simpy.Event) -> simpy.Event:
+    """An event that fires when the first of ``events`` is processed: SimPy's ``any_of``
+    without building its condition value, which the race never reads (same event order)."""
+    first = env.event()
+
+    def fire(_event: simpy.Event) -> None:
+        if not first.triggered:
+            first.succeed()
+
+    for ev in events:
+        ev.callbacks.append(fire)
+    return first
 
 
 class Child:
@@ -124,7 +146,7 @@ class PnPModel:
         self.warmup = scenario.warmup_weeks
         self.rec = Recorder(self.env, self.warmup, detail)
         caps = {r: scenario.staff.role(r).caseload_cap for r in ROLES}
-        self.staff = StaffPool(self.env, scenario.policy, caps)
+        self.staff = staff_pool(self.env, scenario.policy, caps)
         self.families = FamilyPool(self.env, scenario, self.streams, self.staff)
         self.children: list[Child] = []
         self.counts = dict.fromkeys(
@@ -162,6 +184,21 @@ class PnPModel:
             }
             for phase in CHILD_PHASES
         }
+        #: Phases that never take time for a child of this complexity (a fixed zero duration):
+        #: they are skipped, passing over the draw their duration would have used.
+        self._instant = {
+            phase: {
+                cx for cx, (dist, mult) in by_cx.items()
+                if mult == 0 or (isinstance(dist, Fixed) and dist.value == 0)
+            }
+            for phase, by_cx in self._durations.items()
+        }
+        self._success = {sub: s.phases.spec(sub).success for sub in MATCHING_PHASES}
+        ref = s.referrals
+        self._sources = rng.cumulative(list(ref.sources), [v.share for v in ref.sources.values()])
+        self._intensities = rng.cumulative(list(ref.intensity), list(ref.intensity.values()))
+        self._complexities = rng.cumulative(list(ref.complexity), list(ref.complexity.values()))
+        self._listener = self._job_moved
         self._crisis_needs = total_hours(s.crisis.hours)
         self._crisis_rate = s.crisis.per_placement_per_year / 52.0
         hz = s.breakdown.weekly_hazard
@@ -171,6 +208,14 @@ class PnPModel:
         """Weeks of fully staffed progress this child needs in ``phase``."""
         dist, mult = self._durations[phase][child.complexity]
         return float(dist.sample(child.stream.uniform())) * mult
+
+    def _instant_phase(self, child: Child, phase: str) -> bool:
+        """Whether ``phase`` takes no time for this child; if so its duration draw is passed
+        over, so the child's later draws stay the same as when it was sampled."""
+        if child.complexity in self._instant[phase]:
+            child.stream.skip()
+            return True
+        return False
 
     def risk_stream(self, child: Child) -> rng.Stream:
         if child._risk is None:
@@ -183,17 +228,17 @@ class PnPModel:
         env = self.env
         env.process(self._staff_schedule())
         self.staff.reserve(total_hours(self.s.phases.sensibiliseren.hours))
-        env.process(self.families.recruit(self.streams.get(rng.FAMILY_ARRIVALS, buffer=256)))
+        env.process(_first_step(self.families.recruit,
+                                self.streams.get(rng.FAMILY_ARRIVALS, buffer=256)))
         env.process(self._referrals())
         self._start_state()
-        env.process(self._monitor())
         if self.warmup > 0:
             env.process(self._mark_warmup())
         else:
             self._window_start()
-        env.run(until=self.horizon)
+        self._run_weeks()
         if len(self._snapshots) < int(self.horizon):
-            self._record_week()  # the last full week ends at the horizon itself
+            self._record_week(self.horizon)  # the last full week ends at the horizon itself
         self.rec.settle()
         self.staff.account()
         self.rec.open_stays(self.children)
@@ -230,16 +275,29 @@ class PnPModel:
         }
         self.window_start["counts"] = {k: float(v) for k, v in self.counts.items()}
 
-    def _monitor(self) -> Proc:
-        """One row per week: children per state at the week's end, hours averaged over it."""
-        while len(self._snapshots) + 1 < self.horizon:
-            yield self.env.timeout(1.0)
-            self._record_week()
+    def _run_weeks(self) -> None:
+        """Run to the horizon, writing one row per week (children per state at the week's end,
+        hours averaged over it).
 
-    def _record_week(self) -> None:
+        The row of week k is written once every event due at or before k has been processed,
+        so it sees a schedule step or a family leaving at k, as a monitor process's one-week
+        timeouts did; it costs no event of its own. (A monitor timeout came before events at
+        exactly k that were created after week k-1's row: only durations that add up to whole
+        weeks from within a week could tell the difference.)
+        """
+        env = self.env
+        week = 1.0
+        while week < self.horizon:
+            while env.peek() <= week:
+                env.step()
+            self._record_week(week)
+            week += 1.0
+        env.run(until=self.horizon)
+
+    def _record_week(self, week: float) -> None:
         """Snapshot of counts and cumulative hour integrals; differenced in :meth:`weekly_rows`."""
         st, rec, fam = self.staff, self.rec, self.families
-        st.account()
+        st.account_until(week)
         self._snapshots.append((
             *rec.count.values(), fam.size, fam.in_screening, rec.referred, rec.exited,
             *st.int_available.values(), *st.int_needed.values(), *st.int_used.values(),
@@ -286,15 +344,14 @@ class PnPModel:
         stream = self.streams.get(purpose, index, buffer=24)
         child = Child(len(self.children) + 1, stream, now, initial)
         ref = self.s.referrals
-        sources = list(ref.sources)
-        child.source = stream.choice(sources, [ref.sources[k].share for k in sources])
+        child.source = stream.pick(self._sources)
         src = ref.sources[child.source]
         child.residential = src.residential
         child.has_family = src.has_family
         child.source_needs_family = not src.has_family
         child.age = stream.integer(ref.age.min, ref.age.max)
-        child.intensity = stream.choice(list(ref.intensity), list(ref.intensity.values()))
-        child.complexity = stream.choice(list(ref.complexity), list(ref.complexity.values()))
+        child.intensity = stream.pick(self._intensities)
+        child.complexity = stream.pick(self._complexities)
         child.cx = COMPLEXITY_RANK[child.complexity]
         child.day_share = self.s.costs.day_share.get(child.intensity, 1.0)
         self.children.append(child)
@@ -322,7 +379,7 @@ class PnPModel:
     def _life(self, child: Child, start: str) -> Proc:
         """From referral (or the given start state) to leaving the programme."""
         rec = self.rec
-        if start == "assessment":
+        if start == "assessment" and not self._instant_phase(child, "assessment"):
             yield from self._phase(child, "assessment", PRIORITY_ASSESSMENT)
         first_match = MATCHING_PHASES.index(start) if start in MATCHING_PHASES else 0
         placed_from = start if start in PLACED_PHASES else PLACED_PHASES[0]
@@ -332,11 +389,13 @@ class PnPModel:
                 if child.family is None:
                     rec.move(child, WAITING_FAMILY, "family")
                     child.family = yield self.families.request(child)
-                    rec.log(child.id, "family_found", "", str(child.family.id))
+                    if rec.detail:
+                        rec.log(child.id, "family_found", "", str(child.family.id))
                 matched = True
                 for sub in MATCHING_PHASES[first_match:]:
-                    yield from self._phase(child, sub, PRIORITY_MATCHING)
-                    if not child.stream.uniform() < self.s.phases.spec(sub).success:
+                    if not self._instant_phase(child, sub):
+                        yield from self._phase(child, sub, PRIORITY_MATCHING)
+                    if not child.stream.uniform() < self._success[sub]:
                         matched = False
                         rec.log(child.id, "match_failed", sub, str(child.family.id))
                         child.excluded.add(child.family.id)
@@ -385,6 +444,8 @@ class PnPModel:
         for phase in PLACED_PHASES[PLACED_PHASES.index(start):]:
             if phase == "guidance":
                 outcome = yield from self._guidance(child)
+            elif self._instant_phase(child, phase):
+                continue
             else:
                 outcome = yield from self._phase(child, phase, PRIORITY_PLACED)
             if outcome == BREAKDOWN:
@@ -419,23 +480,24 @@ class PnPModel:
             work = self.work(child, phase)
         if work <= 0:
             return COMPLETED
-        rec = self.rec
-
-        def listener(job: Job, running: bool) -> None:
-            if running:
-                if child.t_assess is None and phase == "assessment":
-                    child.t_assess = self.env.now
-                rec.move(child, phase)
-            else:
-                rec.move(child, WAITING_STAFF, phase)
-
-        job = self.staff.serve(self._needs[phase][child.complexity], work, priority, listener)
+        job = self.staff.serve(self._needs[phase][child.complexity], work, priority,
+                               self._listener, child, phase)
         if job.state == QUEUED:  # a job that starts at once moved the child into the phase
-            rec.move(child, WAITING_STAFF, phase)
+            self.rec.move(child, WAITING_STAFF, phase)
         if not child.placed:
             yield job.done
             return COMPLETED
         return (yield from self._race(child, phase, job))
+
+    def _job_moved(self, job: Job, running: bool) -> None:
+        """A child's job started (the child is in the phase) or stopped (it waits for staff)."""
+        child = job.owner
+        if running:
+            if child.t_assess is None and job.phase == "assessment":
+                child.t_assess = self.env.now
+            self.rec.move(child, job.phase)
+        else:
+            self.rec.move(child, WAITING_STAFF, job.phase)
 
     def _race(self, child: Child, phase: str, job: Job) -> Proc:
         """Wait for the job while breakdown and crisis compete with it."""
@@ -452,10 +514,10 @@ class PnPModel:
                 yield job.done
                 break
             clock = env.timeout(risk.exponential(total))
-            events = [job.done, clock]
             if job.needs:
-                events.append(staff.changed(job))
-            yield env.any_of(events)
+                yield _first_of(env, job.done, clock, staff.changed(job))
+            else:
+                yield _first_of(env, job.done, clock)
             if job.state == DONE or not clock.processed:
                 continue  # finished, or the hours changed: draw the clock afresh
             if risk.uniform() * total < hazard:

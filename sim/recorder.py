@@ -61,9 +61,11 @@ class Recorder:
         old = child.state
         if old == new:
             return
+        count, area, last = self.count, self.area, self._last
         if old is not None:
-            self._touch(old, now)
-            self.count[old] -= 1
+            area[old] += count[old] * (now - last[old])  # the integral up to now (inlined _touch)
+            last[old] = now
+            count[old] -= 1
             if child.state_since >= self.warmup:
                 self.sojourn_sum[old] += now - child.state_since
             if old == WAITING_FAMILY and child.first_placement is None:
@@ -71,17 +73,17 @@ class Recorder:
         if new == EXITED:
             self.exited += 1
             child.state = None
+            resid = in_family = False
         else:
-            self._touch(new, now)
-            self.count[new] += 1
+            area[new] += count[new] * (now - last[new])
+            last[new] = now
+            count[new] += 1
             if now >= self.warmup:
                 self.entries[new] += 1
             child.state = new
+            resid = new == CRISIS_ADMISSION or (child.residential and not child.placed)
+            in_family = child.placed and new != CRISIS_ADMISSION
         child.state_since = now
-        resid = child.state is not None and (
-            new == CRISIS_ADMISSION or (child.residential and not child.placed)
-        )
-        in_family = child.state is not None and child.placed and new != CRISIS_ADMISSION
         if resid != child.in_residential or in_family != child.in_family:
             self._touch_resid(now)
             if resid != child.in_residential:
