@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,7 @@ PERSIST = ("ui:view_run", "ui:dl_run", "ui:cmp_runs", "ui:cmp_base", "ui:cmp_aut
 
 def init_state() -> None:
     state = ss()
+    normalise_options()
     for key in PERSIST:
         if key in state:
             state[key] = state[key]
@@ -211,9 +213,49 @@ def _on_apply_yaml() -> None:
 # --------------------------------------------------------------------------- sidebar
 
 
+#: Keyed option widgets whose shown labels depend on the language: key -> (options, label).
+#: Streamlit's browser side keeps the *label* of the selected option and sends it back on every
+#: rerun; after a language switch that old label is no option of the redrawn widget any more,
+#: and Streamlit hands the raw label to the script ("Wachtlijst: ..." instead of "waitlist") or
+#: silently resets the widget to its first option. So on a switch every such widget is given its
+#: key again, which makes Streamlit send the browser the new label, and every value read is
+#: mapped back to its key first. A tab with such a widget adds it here.
+LANG_OPTIONS: dict[str, tuple[tuple[Any, ...], Callable[[Any, str], str]]] = {
+    inp.TIME_UNIT_KEY: (inp.TIME_UNITS, lambda u, lg: t(f"in.unit.{u}", lg)),
+    inp.K_POLICY: (inp.POLICIES, lambda p, lg: t(f"in.policy.{p}", lg)),
+}
+
+
+def option_key(key: str, value: Any) -> Any:
+    """``value`` of widget ``key`` as an option key, mapping a label in any language back."""
+    spec = LANG_OPTIONS.get(key)
+    if spec is None or value in spec[0]:
+        return value
+    options, label = spec
+    for option in options:
+        if any(value == label(option, code) for code in LANGS):
+            return option
+    return value
+
+
+def normalise_options(force: bool = False) -> None:
+    """Give every language-dependent option widget its key (see :data:`LANG_OPTIONS`);
+    ``force`` re-assigns even a key, so that Streamlit sends the browser the new label."""
+    state = ss()
+    for key in LANG_OPTIONS:
+        if key in state:
+            value = option_key(key, state[key])
+            if force or value != state[key]:
+                state[key] = value
+
+
+def _on_lang_change() -> None:
+    normalise_options(force=True)
+
+
 def sidebar_language() -> str:
     st.radio(t("lang.label", lang()), list(LANGS), key="ui:lang", horizontal=True,
-             format_func=lambda code: t(f"lang.{code}", code))
+             format_func=lambda code: t(f"lang.{code}", code), on_change=_on_lang_change)
     return lang()
 
 

@@ -108,10 +108,13 @@ def metric_value(page: Any, label: str) -> str:
 
 
 def set_number(page: Any, key: str, value: float) -> None:
+    """Type a number into a number input and wait for the page to take it."""
+    wait_idle(page)  # a rerun in flight would redraw the box and drop what was typed
     box = page.locator(f".st-key-{key} input")
     box.fill(str(value))
     box.press("Enter")
     page.wait_for_timeout(400)
+    wait_idle(page)
 
 
 def wait_idle(page: Any) -> None:
@@ -120,11 +123,11 @@ def wait_idle(page: Any) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
 
 
-def run_and_time(page: Any, run_name: str) -> tuple[float, float]:
+def run_and_time(page: Any, run_name: str, lang: str = "nl") -> tuple[float, float]:
     """Click run; seconds until the run's KPI cards, and until its charts, are on screen."""
     wait_idle(page)  # the click is timed from an idle page, not behind an earlier rerun
     start = time.perf_counter()
-    page.get_by_role("button", name=t("run.button", "nl")).click()
+    page.get_by_role("button", name=t("run.button", lang)).click()
     page.wait_for_function(
         "name => document.querySelector('.st-key-ui-view_run input')?.value === name",
         arg=run_name, timeout=120_000)
@@ -237,6 +240,22 @@ def _walk_through(server: str, page: Any) -> None:
     wait_idle(page)
     assert not no_raw_keys(page.locator("body").inner_text())
     page.screenshot(path=str(OUT / "07-english.png"))
+
+    # Issue 11, defect 1: after a language switch the next edit and run still work (the option
+    # widgets used to send their Dutch label back, and every input was refused).
+    for lang, name in (("en", "Run 5"), ("nl", "Run 6")):
+        if lang == "nl":
+            page.get_by_text("Nederlands", exact=True).click()
+            page.get_by_role("button", name=t("run.button", "nl")).wait_for()
+            wait_idle(page)
+        if not page.locator(".st-key-in-seed input").is_visible():
+            page.get_by_text(t("in.run", lang), exact=True).click()
+        set_number(page, "in-seed", 100 + len(name))
+        wait_idle(page)
+        body = page.locator("body").inner_text()
+        assert t("run.invalid", lang) not in body, body[:2000]
+        run_and_time(page, name, lang)
+        assert t("run.invalid", lang) not in page.locator("body").inner_text()
 
     # Nothing but the app itself was contacted.
     assert hosts <= {server.split("/")[2]}, hosts
