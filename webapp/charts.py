@@ -2,8 +2,9 @@
 
 Every builder takes an ``ExperimentResult`` (or several, for comparisons) and a language and
 returns an Altair chart; the page and the HTML report use the same builders. Texts come from
-``webapp.i18n``. Bands are t-intervals across replications, the same formula as
-``sim.stats.mean_ci`` (mean +/- t(0.975, n-1) * sd / sqrt(n)), computed for all weeks at once.
+``webapp.i18n``. Bands come from ``sim.stats.summarise_rows`` (the one interval function),
+clipped at zero for counts and hours; utilisation is not clipped at 100% (hours used can exceed
+hours available when a role works over).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from typing import Any
 import altair as alt
 import numpy as np
 import pandas as pd
-from scipy import stats as st
 
 from sim.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES, ROLES
+from sim.kpi_defs import NON_NEGATIVE, KpiDef
+from sim.stats import summarise_rows
 from webapp.i18n import t, term
 
 ROLE_COLORS = {
@@ -29,6 +31,8 @@ ROLE_COLORS = {
 AnyChart = alt.Chart | alt.LayerChart | alt.FacetChart | alt.VConcatChart
 WIDTH = 640
 HEIGHT = 260
+#: Counts of children and hours: the bands stop at zero.
+COUNT = KpiDef("count", "", "", "", bounds=NON_NEGATIVE)
 
 
 # --------------------------------------------------------------------------- frames
@@ -61,21 +65,24 @@ def events(result: Any) -> pd.DataFrame:
 # --------------------------------------------------------------------------- statistics
 
 
-def t_bands(df: pd.DataFrame, value: str, by: Sequence[str] = ("week",)) -> pd.DataFrame:
-    """Mean and 95% t-interval of ``value`` across replications, per ``by`` group.
+def t_bands(df: pd.DataFrame, value: str, by: Sequence[str] = ("week",),
+            kpi: str | KpiDef | None = None) -> pd.DataFrame:
+    """Mean and 95% interval of ``value`` across replications, per ``by`` group, from
+    ``sim.stats.summarise_rows`` (clipped to the bounds of ``kpi``, or at zero for counts).
 
     ``df`` has one row per (replication, group). NaNs are left out; a group with one value gets
     that value as both bounds.
     """
-    g = df.groupby(list(by), sort=True)[value]
-    out = g.agg(mean="mean", sd="std", n="count").reset_index()
-    n = out["n"].to_numpy(dtype=float)
-    sd = out["sd"].fillna(0.0).to_numpy(dtype=float)
-    tq = np.where(n > 1, st.t.ppf(0.975, np.maximum(n - 1, 1)), 0.0)
-    half = tq * sd / np.sqrt(np.maximum(n, 1))
-    out["ci_low"] = out["mean"] - half
-    out["ci_high"] = out["mean"] + half
-    return out.drop(columns=["sd"])
+    wide = df.pivot_table(index=list(by), columns="rep", values=value, aggfunc="first",
+                          dropna=False).sort_index()
+    matrix = wide.to_numpy(dtype=float)
+    mean, low, high = summarise_rows(matrix, kpi if kpi is not None else COUNT)
+    out = wide.index.to_frame(index=False)
+    out["mean"] = mean
+    out["n"] = (~np.isnan(matrix)).sum(axis=1)
+    out["ci_low"] = low
+    out["ci_high"] = high
+    return out
 
 
 def _line_band(data: pd.DataFrame, x: str, color: str, x_title: str, y_title: str,
@@ -152,7 +159,7 @@ def utilisation_frame(result: Any, lang: str) -> pd.DataFrame:
         used = frame_w[f"used_{role}"].to_numpy(dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
             util = np.where(avail > 0, used / np.where(avail > 0, avail, 1.0), np.nan)
-        frame = pd.DataFrame({"week": frame_w["week"], "util": util})
+        frame = pd.DataFrame({"week": frame_w["week"], "rep": frame_w["rep"], "util": util})
         b = t_bands(frame, "util")
         b["series"] = term(role, lang)
         parts.append(b)
@@ -221,13 +228,10 @@ def _bin_step(weeks: pd.Series) -> float:
 
 
 def _t_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Mean, 95% t-interval and n of each row of ``matrix`` (rows: series, columns: reps)."""
-    n = np.full(matrix.shape[0], float(matrix.shape[1]))
-    mean = matrix.mean(axis=1)
-    sd = matrix.std(axis=1, ddof=1) if matrix.shape[1] > 1 else np.zeros(matrix.shape[0])
-    tq = st.t.ppf(0.975, max(matrix.shape[1] - 1, 1)) if matrix.shape[1] > 1 else 0.0
-    half = tq * sd / np.sqrt(n)
-    return mean, mean - half, mean + half, n
+    """Mean, 95% interval (at least zero: these are counts) and n of each row of ``matrix``
+    (rows: series, columns: replications), from ``sim.stats.summarise_rows``."""
+    mean, low, high = summarise_rows(matrix, COUNT)
+    return mean, low, high, np.full(matrix.shape[0], float(matrix.shape[1]))
 
 
 def flow_frame(result: Any, lang: str) -> pd.DataFrame:
