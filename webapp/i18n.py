@@ -661,4 +661,44 @@ _add("rep.sources_intro",
      "Every default names its source: [method X] the P&P method document, [domain] a public "
      "figure, [assume] our assumption.")
 _add("rep.appendix", "Bijlage: de volledige scenario's", "Appendix: the full scenarios")
+# sweeps started from the app
+_add("sw.intro",
+     "Laat een reeks scenario's doorrekenen rond het huidige scenario: kies tot drie "
+     "parameters en hun waarden. De reeks loopt op de achtergrond verder, ook als je de pagina "
+     "verlaat, en schrijft een resultatenbank in {folder}.",
+     "Run a series of scenarios around the current one: pick up to three parameters and their "
+     "values. The sweep runs in the background, also when you leave the page, and writes a "
+     "results store into {folder}.")
+_add("sw.start_header", "Nieuwe reeks", "New sweep")
+_add("sw.param", "Parameter {n}", "Parameter {n}")
+_add("sw.none", "(geen)", "(none)")
+_add("sw.hours", "Uren per week: {role}", "Hours per week: {role}")
+_add("sw.param.referrals", "Aanmeldingen per jaar", "Referrals per year")
+_add("sw.param.interested", "Geïnteresseerde gezinnen per jaar", "Interested families per year")
+_add("sw.param.pass_rate", "Slaagkans screening", "Screening pass rate")
+_add("sw.values", "Waarden", "Values")
+_add("sw.values_help", "Gescheiden door ';', bijvoorbeeld 12; 19; 24 of 0,3; 0,4.",
+     "Separated by commas or spaces, for example 12, 19, 24 or 0.3, 0.4.")
+_add("sw.bad_value", "'{value}' is geen getal.", "'{value}' is not a number.")
+_add("sw.twice", "Kies elke parameter maar één keer.", "Pick each parameter only once.")
+_add("sw.reps", "Replicaties per punt", "Replications per point")
+_add("sw.workers", "Processen", "Worker processes")
+_add("sw.name", "Naam van de reeks", "Name of the sweep")
+_add("sw.default_name", "reeks", "sweep")
+_add("sw.size", "{points} punten × {reps} replicaties = {total} replicaties.",
+     "{points} points × {reps} replications = {total} replications.")
+_add("sw.start", "Start de reeks", "Start the sweep")
+_add("sw.started", "Gestart; de resultaten komen in {store}.",
+     "Started; the results go to {store}.")
+_add("sw.jobs", "Reeksen vanuit de app", "Sweeps started from the app")
+_add("sw.running", "{name}: {done} van {total} replicaties ({store})",
+     "{name}: {done} of {total} replications ({store})")
+_add("sw.finished", "{name}: klaar ({store}, gestart {started}).",
+     "{name}: finished ({store}, started {started}).")
+_add("sw.failed", "{name}: gestopt met code {code}; zie {log} in de resultatenmap.",
+     "{name}: stopped with code {code}; see {log} in the results folder.")
+_add("sw.open_header", "Resultaten bekijken", "Look at results")
+_add("sw.upload", "Of laad een resultatenbank op (.duckdb)", "Or upload a results store (.duckdb)")
+_add("sw.store", "Resultatenbank", "Results store")
+_add("sw.no_stores", "Nog geen resultatenbanken in {folder}.", "No results stores in {folder} yet.")
 # fmt: on
