@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 import numpy as np
@@ -85,9 +85,39 @@ def t_bands(df: pd.DataFrame, value: str, by: Sequence[str] = ("week",),
     return out
 
 
+#: Number formats of Vega's axes and tooltips per language (Dutch: 1.234,5).
+LOCALES: dict[str, dict[str, Any]] = {
+    "nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
+}
+
+
+def localise(chart: Any, lang: str) -> Any:
+    """``chart`` with the reader's decimal mark on its axes and tooltips."""
+    return chart.configure(locale={"number": LOCALES.get(lang, LOCALES["en"])})
+
+
+YEAR_AXIS = alt.Axis(format="d", tickMinStep=1)
+
+
+def _warmup_rect(warmup_weeks: float, lang: str) -> AnyChart:
+    """The warm-up, shaded: weeks left out of the statistics."""
+    frame = pd.DataFrame({"x": [0.0], "x2": [warmup_weeks / 52.0],
+                          "label": [t("chart.warmup", lang)]})
+    return alt.Chart(frame).mark_rect(color="#9ca3af", opacity=0.18).encode(
+        x="x:Q", x2="x2:Q", tooltip=[alt.Tooltip("label:N", title=" ")])
+
+
 def _line_band(data: pd.DataFrame, x: str, color: str, x_title: str, y_title: str,
                color_title: str, y_format: str | None = None,
-               domain: list[str] | None = None, range_: list[str] | None = None) -> AnyChart:
+               domain: list[str] | None = None, range_: list[str] | None = None,
+               lang: str | None = None, warmup_weeks: float = 0.0,
+               legend: Literal["right", "bottom"] = "right", width: int = WIDTH) -> AnyChart:
+    """Mean lines with their 95% bands. With ``lang``, a weekly x axis is shown in years
+    (week / 52) and the warm-up is shaded."""
+    if lang is not None and x == "week":
+        data = data.assign(year=data["week"] / 52.0)
+        x, x_title = "year", t("col.year", lang)
     if domain is None:
         # Legend in the order the series come (phase order), not alphabetical.
         domain = list(dict.fromkeys(data[color]))
@@ -95,9 +125,11 @@ def _line_band(data: pd.DataFrame, x: str, color: str, x_title: str, y_title: st
              else alt.Scale(domain=domain, scheme="tableau10"))
     y_axis = alt.Axis(format=y_format) if y_format else alt.Undefined
     base = alt.Chart(data).encode(
-        x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(nice=False, zero=True)),
+        x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(nice=False, zero=True),
+                axis=YEAR_AXIS if x == "year" else alt.Undefined),
         color=alt.Color(f"{color}:N", title=color_title, scale=scale,
-                        legend=alt.Legend(orient="right", labelLimit=220)),
+                        legend=alt.Legend(orient=legend, labelLimit=260, columns=(
+                            1 if legend == "right" else 3))),
     )
     band = base.mark_area(opacity=0.22).encode(
         y=alt.Y("ci_low:Q", title=y_title, axis=y_axis), y2="ci_high:Q"
@@ -105,12 +137,15 @@ def _line_band(data: pd.DataFrame, x: str, color: str, x_title: str, y_title: st
     line = base.mark_line(strokeWidth=1.8).encode(
         y=alt.Y("mean:Q", title=y_title, axis=y_axis),
         tooltip=[alt.Tooltip(f"{color}:N", title=color_title),
-                 alt.Tooltip(f"{x}:Q", title=x_title),
+                 alt.Tooltip(f"{x}:Q", title=x_title, format=".1f"),
                  alt.Tooltip("mean:Q", format=".2f"),
                  alt.Tooltip("ci_low:Q", format=".2f"),
                  alt.Tooltip("ci_high:Q", format=".2f")],
     )
-    return (band + line).properties(width=WIDTH, height=HEIGHT)
+    layers: list[Any] = [band, line]
+    if lang is not None and warmup_weeks > 0:
+        layers.insert(0, _warmup_rect(warmup_weeks, lang))
+    return alt.layer(*layers).properties(width=width, height=HEIGHT)
 
 
 # --------------------------------------------------------------------------- single run
@@ -133,7 +168,9 @@ def waiting_frame(result: Any, lang: str) -> pd.DataFrame:
 def waiting_chart(result: Any, lang: str) -> AnyChart:
     data = waiting_frame(result, lang)
     return _line_band(data, "week", "series", t("col.week", lang), t("col.children", lang),
-                      t("col.series", lang)).properties(title=t("chart.waiting.title", lang))
+                      t("col.series", lang), lang=lang,
+                      warmup_weeks=float(result.scenario.warmup_weeks)).properties(
+        title=t("chart.waiting.title", lang))
 
 
 def phases_frame(result: Any, lang: str) -> pd.DataFrame:
@@ -144,10 +181,25 @@ def phases_frame(result: Any, lang: str) -> pd.DataFrame:
 
 
 def phases_chart(result: Any, lang: str) -> AnyChart:
-    data = phases_frame(result, lang)
-    return _line_band(data, "week", "series", t("col.week", lang), t("col.children", lang),
-                      t("col.phase", lang)).properties(title=t("chart.phases.title", lang),
-                                                      height=HEIGHT + 80)
+    """Small multiples: one panel per phase (a shared y axis, so panels compare), each with
+    its mean line and 95% band, the x axis in years."""
+    data = phases_frame(result, lang).assign(year=lambda d: d["week"] / 52.0)
+    order = list(dict.fromkeys(data["series"]))
+    x = alt.X("year:Q", title=t("col.year", lang), scale=alt.Scale(nice=False, zero=True),
+              axis=YEAR_AXIS)
+    base = alt.Chart().encode(x=x)
+    band = base.mark_area(opacity=0.3, color="#4c78a8").encode(
+        y=alt.Y("ci_low:Q", title=t("col.children", lang)), y2="ci_high:Q")
+    line = base.mark_line(strokeWidth=1.4, color="#1f4e79").encode(
+        y="mean:Q", tooltip=[alt.Tooltip("series:N", title=t("col.phase", lang)),
+                             alt.Tooltip("year:Q", format=".1f", title=t("col.year", lang)),
+                             alt.Tooltip("mean:Q", format=".2f"),
+                             alt.Tooltip("ci_low:Q", format=".2f"),
+                             alt.Tooltip("ci_high:Q", format=".2f")])
+    return alt.layer(band, line, data=data).properties(width=190, height=110).facet(
+        facet=alt.Facet("series:N", sort=order, title=None,
+                        header=alt.Header(labelFontSize=12, labelLimit=200)),
+        columns=4).properties(title=t("chart.phases.title", lang))
 
 
 def utilisation_frame(result: Any, lang: str) -> pd.DataFrame:
@@ -177,7 +229,8 @@ def utilisation_chart(result: Any, lang: str) -> AnyChart:
     roles = [term(r, lang) for r in ROLES]
     lines = _line_band(data, "week", "series", t("col.week", lang), t("col.utilisation", lang),
                        t("col.role", lang), y_format="%", domain=roles,
-                       range_=[ROLE_COLORS[r] for r in ROLES])
+                       range_=[ROLE_COLORS[r] for r in ROLES], lang=lang,
+                       warmup_weeks=float(result.scenario.warmup_weeks))
     return alt.layer(lines, _hundred_rule(lang)).properties(
         title=t("chart.util.title", lang), width=WIDTH, height=HEIGHT
     )
@@ -276,7 +329,10 @@ def flow_frame(result: Any, lang: str) -> pd.DataFrame:
 def flow_chart(result: Any, lang: str) -> AnyChart:
     data = flow_frame(result, lang)
     order = list(data.sort_values("order")["stage"])
-    y = alt.Y("stage:N", sort=order, title=None)
+    # Every label shown (no overlap pruning), whiskers at the centre of each bar's band.
+    axis = alt.Axis(labelOverlap=False, labelLimit=260)
+    y = alt.Y("stage:N", sort=order, title=None, axis=axis)
+    y_mid = alt.Y("stage:N", sort=order, title=None, axis=axis, bandPosition=0.5)
     bars = alt.Chart(data).mark_bar(opacity=0.85).encode(
         y=y,
         x=alt.X("mean:Q", title=t("col.count", lang)),
@@ -285,9 +341,10 @@ def flow_chart(result: Any, lang: str) -> AnyChart:
                  alt.Tooltip("mean:Q", format=".1f"),
                  alt.Tooltip("ci_low:Q", format=".1f"), alt.Tooltip("ci_high:Q", format=".1f")],
     )
-    whiskers = alt.Chart(data).mark_rule(color="black").encode(y=y, x="ci_low:Q", x2="ci_high:Q")
+    whiskers = alt.Chart(data).mark_rule(color="black", strokeWidth=1.5).encode(
+        y=y_mid, x="ci_low:Q", x2="ci_high:Q")
     return alt.layer(bars, whiskers).properties(
-        title=t("chart.flow.title", lang), width=WIDTH, height=HEIGHT + 60
+        title=t("chart.flow.title", lang), width=WIDTH, height=22 * len(data)
     )
 
 
@@ -303,8 +360,10 @@ def compare_waiting_chart(results: dict[str, Any], lang: str) -> AnyChart:
         b["run"] = name
         parts.append(b)
     data = pd.concat(parts, ignore_index=True)
+    warmup = float(next(iter(results.values())).scenario.warmup_weeks)
     return _line_band(data, "week", "run", t("col.week", lang), t("col.children", lang),
-                      t("col.run", lang)).properties(title=t("cmp.waiting.title", lang))
+                      t("col.run", lang), lang=lang, warmup_weeks=warmup,
+                      legend="bottom").properties(title=t("cmp.waiting.title", lang))
 
 
 def compare_utilisation_chart(results: dict[str, Any], lang: str) -> AnyChart:
@@ -318,10 +377,13 @@ def compare_utilisation_chart(results: dict[str, Any], lang: str) -> AnyChart:
     for role in ROLES:
         sub = data[data["series"] == term(role, lang)]
         c = _line_band(sub, "week", "run", t("col.week", lang), t("col.utilisation", lang),
-                       t("col.run", lang), y_format="%")
+                       t("col.run", lang), y_format="%", lang=lang, legend="bottom",
+                       width=WIDTH - 60)
         charts.append(alt.layer(c, _hundred_rule(lang)).properties(
-            title=term(role, lang), width=WIDTH, height=180))
-    return alt.vconcat(*charts).properties(title=t("cmp.util.title", lang))
+            title=term(role, lang), width=WIDTH - 60, height=160))
+    # One legend under the three panels (the run names), so nothing is cut at the right.
+    return alt.vconcat(*charts).resolve_scale(color="shared").properties(
+        title=t("cmp.util.title", lang))
 
 
 def schedule_frame(data: dict[str, Any], lang: str) -> pd.DataFrame:

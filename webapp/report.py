@@ -258,7 +258,8 @@ def build_report(results: Any, lang: str, now: dt.datetime | None = None,
     for key, make in charts:
         try:
             chart = make()
-            body = chart_svg(chart) if chart is not None else esc(t("chart.dist.none", lang))
+            body = (chart_svg(ch.localise(chart, lang)) if chart is not None
+                    else esc(t("chart.dist.none", lang)))
         except Exception as exc:  # a chart that fails must not cost the whole report
             body = esc(t("rep.chart_missing", lang, error=exc))
         out.append(f"<figure>{body}<figcaption>{esc(t(f'{key}.help', lang))}"

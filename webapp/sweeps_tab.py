@@ -305,16 +305,16 @@ def render_sweeps_tab(lang: str, path: Path | None = None) -> None:
         st.caption(tr("spread", lg, params=", ".join(spread)))
 
     plot = view.dropna(subset=["mean"])
-    kpi_title = kpi_fmt(kpi)
+    kpi_heading = kpi_fmt(kpi)
     if plot.empty:
         st.info(tr("na", lg))
     elif y is None:
         one_per_x = not plot[x].duplicated().any()
-        st.altair_chart(line_chart(plot.sort_values(x, key=_sort_series), x, x, kpi_title,
+        st.altair_chart(line_chart(plot.sort_values(x, key=_sort_series), x, x, kpi_heading,
                                    one_per_x), width="stretch")
         st.caption(tr("chart_line", lg, kpi=kpi_name(kpi, lg), x=x))
     else:
-        st.altair_chart(heat_map(plot, x, y, x, y, kpi_title), width="stretch")
+        st.altair_chart(heat_map(plot, x, y, x, y, kpi_heading), width="stretch")
         st.caption(tr("chart_heat", lg, kpi=kpi_name(kpi, lg), x=x, y=y))
 
     st.markdown(f"**{tr('table', lg)}**")

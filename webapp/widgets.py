@@ -38,6 +38,8 @@ def integer(label: str, key: str, *, min_value: int = 0, max_value: int | None =
     st.number_input(label, key=key, min_value=low, max_value=high, step=1, help=help)
 
 
-def show_chart(chart: Any, help_text: str) -> None:
-    st.altair_chart(chart, width="stretch")
+def show_chart(chart: Any, help_text: str, lang: str = "nl") -> None:
+    from webapp.charts import localise
+
+    st.altair_chart(localise(chart, lang), width="stretch")
     st.caption(help_text)

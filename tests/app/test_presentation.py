@@ -143,3 +143,27 @@ def test_csv_for_belgian_spreadsheets(steady: Any) -> None:
     frame = pd.read_csv(io.StringIO(raw), sep=";", decimal=",")
     assert frame["placements_per_year"].tolist() == pytest.approx(
         steady.kpis["placements_per_year"].tolist())
+
+
+def test_charts_in_years_with_warm_up_small_multiples_and_centred_whiskers(steady: Any) -> None:
+    """Issue 11, defect 5."""
+    from webapp import charts as ch
+
+    spec = ch.waiting_chart(steady, "nl").to_dict()
+    layers = spec["layer"]
+    assert layers[0]["mark"]["type"] == "rect"  # the warm-up, shaded
+    warm = next(iter(spec["datasets"].values()))
+    assert any(row.get("x2") == pytest.approx(52 / 52) for row in warm if "x2" in row)
+    assert layers[1]["encoding"]["x"]["field"] == "year"
+    assert layers[1]["encoding"]["x"]["title"] == "Jaar"
+    phases = ch.phases_chart(steady, "nl").to_dict()
+    assert "facet" in phases and phases["columns"] == 4
+    flow = ch.flow_chart(steady, "nl").to_dict()
+    bars, whiskers = flow["layer"]
+    assert bars["encoding"]["y"]["axis"]["labelOverlap"] is False
+    assert whiskers["encoding"]["y"]["bandPosition"] == 0.5
+    # Dutch decimal commas on the axes and in the tooltips.
+    assert ch.localise(ch.waiting_chart(steady, "nl"), "nl").to_dict()["config"]["locale"][
+        "number"]["decimal"] == ","
+    # Bands never go below zero children.
+    assert (ch.waiting_frame(steady, "nl")["ci_low"] >= 0).all()

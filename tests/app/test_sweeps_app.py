@@ -81,7 +81,8 @@ def test_sweep_started_from_the_app_runs_in_the_background(results: Path, spy: A
     at.run()
     assert at.selectbox(key="ui:sw_store").value == job.store
     assert at.selectbox(key="sweeps_experiment").value == "test-sweep"
-    assert not at.exception
+    assert not at.exception and [e.value for e in at.error] == []
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
 
 
 def test_base_of_the_sweep_is_the_current_scenario(results: Path) -> None:

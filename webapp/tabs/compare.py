@@ -51,5 +51,5 @@ def render(lg: str) -> None:
         st.caption(t("cmp.diff_help", lg, n=n))
         st.dataframe(table, hide_index=True, width="stretch")
     selected = {n: all_runs[n].result for n in [base, *others]}
-    show_chart(ch.compare_waiting_chart(selected, lg), t("cmp.waiting.help", lg))
-    show_chart(ch.compare_utilisation_chart(selected, lg), t("cmp.util.help", lg))
+    show_chart(ch.compare_waiting_chart(selected, lg), t("cmp.waiting.help", lg), lg)
+    show_chart(ch.compare_utilisation_chart(selected, lg), t("cmp.util.help", lg), lg)

@@ -104,7 +104,7 @@ def render(lg: str, scenario: Scenario | None) -> None:
         if chart is None:
             st.info(t("chart.dist.none", lg))
             continue
-        show_chart(chart, t(f"chart.{key}.help", lg))
+        show_chart(chart, t(f"chart.{key}.help", lg), lg)
 
 
 #: Cards whose figure grows with the horizon when the waiting list grows.

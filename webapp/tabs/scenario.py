@@ -19,7 +19,8 @@ def render(lg: str, scenario: Scenario | None) -> None:
         st.error(t("yaml.invalid_now", lg))
         return
     # What will be simulated: the staffing schedule entered, then the whole file.
-    show_chart(ch.schedule_chart(scenario_to_dict(scenario), lg), t("chart.schedule.help", lg))
+    show_chart(ch.schedule_chart(scenario_to_dict(scenario), lg), t("chart.schedule.help", lg),
+               lg)
     text = scenario_to_yaml(scenario)
     h = scenario_hash(scenario)
     # Refill the editor when the inputs change, unless the user is editing it.
