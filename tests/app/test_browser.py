@@ -38,8 +38,9 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 # On CI (`make test` installs Chromium first) a missing browser is a failure, not a skip.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists() and os.environ.get("CI") != "true",
-                       reason="Chromium missing: run `make browser`"),
+    pytest.mark.skipif((not CHROMIUM.exists() or shutil.which("pdftoppm") is None)
+                       and os.environ.get("CI") != "true",
+                       reason="Chromium or pdftoppm missing: run `make browser`"),
     pytest.mark.timeout(300),
 ]
 
@@ -243,7 +244,10 @@ def _walk_through(server: str, page: Any) -> None:
     sim3_s = reported_seconds(page)
     after = metric_value(page, util)
     assert before != after, (before, after)
-    page.get_by_text("De wachtlijst groeit").first.wait_for()
+    warning = page.get_by_text("De wachtlijst groeit").first
+    warning.wait_for()
+    page.mouse.wheel(0, -3000)
+    warning.scroll_into_view_if_needed()
     shot(page, "04-growing", docs=True)
 
     # Compare the baseline with the 12 h run.
