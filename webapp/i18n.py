@@ -268,7 +268,7 @@ _add("col.base_mean", "Basis: gemiddelde", "Base: mean")
 _add("col.other_mean", "Variant: gemiddelde", "Variant: mean")
 _add("col.diff", "Verschil", "Difference")
 _add("col.diff_ci", "95%-BI van het verschil", "95% CI of the difference")
-_add("col.significant", "Duidelijk verschil?", "Clear difference?")
+_add("col.significant", "Beter of slechter?", "Better or worse?")
 _add("col.variant", "Variant", "Variant")
 _add("col.target", "Doel", "Target")
 _add("col.result", "Resultaat", "Result")
@@ -362,10 +362,12 @@ _add("cmp.pick_two", "Kies minstens twee runs.", "Pick at least two runs.")
 _add("cmp.side_by_side", "Kerncijfers naast elkaar", "Key figures side by side")
 _add("cmp.diff_header", "Verschil: {other} min {base}", "Difference: {other} minus {base}")
 _add("cmp.diff_help",
-     "Een verschil is 'duidelijk' als het 95%-interval nul niet bevat. Gepaard per replicatie "
-     "({n} paren).",
-     "A difference is 'clear' when its 95% interval does not contain zero. Paired by "
-     "replication ({n} pairs).")
+     "Verschil = deze run min de basis, gepaard per replicatie ({n} paren). 'Beter' of "
+     "'slechter' (volgens de richting van het kerncijfer) als het hele 95%-interval van het "
+     "verschil aan één kant van nul ligt; anders 'geen duidelijk verschil'.",
+     "Difference = this run minus the base, paired by replication ({n} pairs). 'Better' or "
+     "'worse' (by the key figure's direction) when the whole 95% interval of the difference "
+     "lies on one side of zero; otherwise 'no clear difference'.")
 _add("cmp.seed_differs",
      "{other} heeft een andere seed dan {base}: de paren delen geen toevalsgetallen. Het "
      "interval blijft geldig maar is breder.",

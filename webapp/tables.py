@@ -53,20 +53,17 @@ def difference_table(df: pd.DataFrame, lg: str, kpis: list[str] | None = None) -
     if kpis is not None:
         df = df.set_index("kpi").loc[kpis].reset_index()
     names = list(df["kpi"])
+    # The means of both runs are in the side-by-side table above; four columns fit the page.
     return pd.DataFrame({
         t("col.kpi", lg): [kpi_label(k, lg) for k in names],
-        t("col.base_mean", lg): [fmt_kpi(k, v, lg) for k, v in zip(names, df["base_mean"],
-                                                                    strict=True)],
-        t("col.other_mean", lg): [fmt_kpi(k, v, lg) for k, v in zip(names, df["other_mean"],
-                                                                     strict=True)],
+        t("col.significant", lg): [
+            verdict_mark(k, lo, hi, lg)
+            for k, lo, hi in zip(names, df["diff_ci_low"], df["diff_ci_high"], strict=True)
+        ],
         t("col.diff", lg): [fmt_diff(k, v, lg) for k, v in zip(names, df["diff_mean"],
                                                                strict=True)],
         t("col.diff_ci", lg): [
             f"{fmt_diff(k, lo, lg)} … {fmt_diff(k, hi, lg)}"
-            for k, lo, hi in zip(names, df["diff_ci_low"], df["diff_ci_high"], strict=True)
-        ],
-        t("col.significant", lg): [
-            verdict_mark(k, lo, hi, lg)
             for k, lo, hi in zip(names, df["diff_ci_low"], df["diff_ci_high"], strict=True)
         ],
     })

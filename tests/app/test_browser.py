@@ -113,12 +113,21 @@ def metric_value(page: Any, label: str) -> str:
 
 def set_number(page: Any, key: str, value: float) -> None:
     """Type a number into a number input and wait for the page to take it."""
-    wait_idle(page)  # a rerun in flight would redraw the box and drop what was typed
     box = page.locator(f".st-key-{key} input")
-    box.fill(str(value))
-    box.press("Enter")
-    page.wait_for_timeout(400)
-    wait_idle(page)
+    for _ in range(4):
+        # A rerun in flight redraws the box and drops what was typed: type again until the
+        # page shows the value after it went idle.
+        wait_idle(page)
+        box.fill(str(value))
+        box.press("Enter")
+        page.wait_for_timeout(600)
+        wait_idle(page)
+        page.wait_for_timeout(300)
+        wait_idle(page)
+        shown = box.input_value().replace(",", ".")
+        if shown and float(shown) == float(value):
+            return
+    raise AssertionError(f"{key}: the page did not take {value}")
 
 
 def wait_idle(page: Any) -> None:
@@ -298,7 +307,9 @@ def _walk_through(server: str, page: Any) -> None:
     page.get_by_role("button", name=t("run.button", "nl")).wait_for(timeout=60_000)
     wait_idle(page)
     open_tab(page, "sweeps", "nl")
-    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=60_000)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.wait_for(timeout=60_000)
+    chart.scroll_into_view_if_needed()
     shot(page, "08-sweep", docs=True)
 
     # English: switch between runs, run, compare, and download the report as PDF.
@@ -308,8 +319,9 @@ def _walk_through(server: str, page: Any) -> None:
     for seed in (101, 102):
         edit_seed(page, "en", seed)
         assert t("run.invalid", "en") not in page.locator("body").inner_text()
-        _, _, name = run_and_time(page, "en")
-        assert name.startswith("seed ")
+        name = page.locator(".st-key-ui-run_name input").input_value()
+        assert name == f"seed {seed}", name  # only the seed changed
+        run_and_time(page, "en")
     shot(page, "09-english", docs=True)
     open_tab(page, "compare", "en")
     page.get_by_text(t("cmp.side_by_side", "en")).wait_for()
