@@ -251,7 +251,10 @@ def _walk_through(server: str, page: Any) -> None:
     kpi3_s, chart3_s, run3 = run_and_time(page)
     assert run3 == "P&P-begeleider 12 u"
     sim3_s = reported_seconds(page)
-    after = metric_value(page, util)
+    # The cards of the previous run stay on screen until the new ones replace them.
+    deadline = time.time() + 60
+    while (after := metric_value(page, util)) == before and time.time() < deadline:
+        page.wait_for_timeout(250)
     assert before != after, (before, after)
     warning = page.get_by_text("De wachtlijst groeit").first
     warning.wait_for()

@@ -289,6 +289,8 @@ def test_minimum_requirements_panel(spy: Any, p90: float, expect: str) -> None:
     assert simulated.staff.coordinator.schedule[0].hours == 8.0
     assert simulated.staff.parent_counsellor.schedule[0].hours == 8.0
     assert simulated.referrals.schedule[0].per_year == 9.0
+    # The tab restates the referral rate it took from the sidebar (issue 11, defect 8).
+    assert any(c.startswith("Gebruikte aanmeldingen") and "9,0" in c for c in texts(at.caption))
     if expect == "met":
         assert t("min.verdict_met", "nl") in texts(at.success)
         # The start of the trajectories is an input too.
@@ -343,3 +345,14 @@ def test_downloads_tab_offers_the_latest_run(spy: Any) -> None:
     open_tab(at, "results")
     open_tab(at, "downloads")
     assert at.selectbox(key="ui:dl_run").value == "baseline"
+
+
+def test_number_inputs_show_no_trailing_point_zero(spy: Any) -> None:
+    """Issue 11, defect 3: the Dutch interface showed '19.0' in the number inputs. Streamlit
+    cannot show a decimal comma there, so whole values show without decimals ("%g")."""
+    at = new_app()
+    floats = [w for w in at.number_input if w.key and w.key.startswith(inp.PREFIX)
+              and isinstance(w.value, float)]
+    assert floats
+    for w in floats:
+        assert w.proto.format == "%g", (w.key, w.proto.format)

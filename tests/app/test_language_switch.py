@@ -97,3 +97,25 @@ def test_switch_then_run_in_both_directions(spy: Any) -> None:
         assert [e.value for e in at.error] == []
         click_run(at)
         assert spy.last.scenario.policy == "share"
+
+
+def test_switch_keeps_the_choices_in_the_tabs(spy: Any, tmp_path: Any,
+                                             monkeypatch: Any) -> None:
+    """The same for the option widgets of the tabs (CSV format, sweep parameters)."""
+    from app_helpers import open_tab
+
+    monkeypatch.setenv("PNP_RESULTS_DIR", str(tmp_path))
+    at = new_app()
+    click_run(at)
+    open_tab(at, "downloads")
+    assert at.radio(key="ui:csv_dialect").value == "nl"  # Dutch interface: ';' and ','
+    at.radio(key="ui:csv_dialect").set_value("en").run()
+    open_tab(at, "sweeps")
+    at.selectbox(key="ui:sw_param_1").set_value("referrals").run()
+    switch_language(at, "en")
+    at.run()
+    assert [e.value for e in at.error] == []
+    assert at.session_state["ui:sw_param_1"] == "referrals"
+    assert at.selectbox(key="ui:sw_param_1").value == "referrals"
+    open_tab(at, "downloads", "en")
+    assert at.radio(key="ui:csv_dialect").value == "en"
