@@ -628,6 +628,9 @@ _add("dl.report_runs", "Runs in het rapport", "Runs in the report")
 _add("dl.pdf", "Rapport (PDF)", "Report (PDF)")
 _add("dl.pdf_help", "Hetzelfde rapport als PDF, met paginanummers en de stempel onderaan.",
      "The same report as PDF, with page numbers and the stamp at the foot of every page.")
+_add("dl.pdf_missing",
+     "De PDF vraagt Chromium op de server (make browser); het HTML-rapport kan je afdrukken.",
+     "The PDF needs Chromium on the server (make browser); the HTML report can be printed.")
 _add("dl.files_header", "Bestanden van één run", "Files of one run")
 _add("dl.csv_dialect", "CSV-formaat", "CSV format")
 _add("dl.csv_dialect.nl", "puntkomma en decimale komma (Excel in het Nederlands)",

@@ -3,6 +3,8 @@ as YAML, and the result tables as CSV (separator and decimal mark of choice) or 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from webapp.downloads import CSV_DIALECTS, results_zip, safe_name, scenario_yaml
@@ -11,7 +13,7 @@ from webapp.state import runs, ss
 
 
 def render(lg: str) -> None:
-    from webapp.report import build_report, report_pdf
+    from webapp.report import CHROMIUM, build_report, report_pdf
 
     state = ss()
     all_runs = runs()
@@ -38,9 +40,12 @@ def render(lg: str) -> None:
                            file_name=f"{stem}-{lg}.html", mime="text/html",
                            help=t("dl.report_help", lg), key="ui:dl_report", on_click="ignore")
     with c2:
-        st.download_button(t("dl.pdf", lg), lambda: report_pdf(build_report(selected, lg)),
-                           file_name=f"{stem}-{lg}.pdf", mime="application/pdf",
-                           help=t("dl.pdf_help", lg), key="ui:dl_pdf", on_click="ignore")
+        if Path(CHROMIUM).exists():
+            st.download_button(t("dl.pdf", lg), lambda: report_pdf(build_report(selected, lg)),
+                               file_name=f"{stem}-{lg}.pdf", mime="application/pdf",
+                               help=t("dl.pdf_help", lg), key="ui:dl_pdf", on_click="ignore")
+        else:  # the PDF is printed by Debian's Chromium (`make browser`)
+            st.caption(t("dl.pdf_missing", lg))
 
     # Files of one run.
     st.subheader(t("dl.files_header", lg))
