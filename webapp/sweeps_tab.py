@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from sim.kpi_defs import KPIS
+from webapp.charts import localise
 
 LANGS = ("nl", "en")
 DEFAULT_LANG = "nl"
@@ -310,11 +311,11 @@ def render_sweeps_tab(lang: str, path: Path | None = None) -> None:
         st.info(tr("na", lg))
     elif y is None:
         one_per_x = not plot[x].duplicated().any()
-        st.altair_chart(line_chart(plot.sort_values(x, key=_sort_series), x, x, kpi_heading,
-                                   one_per_x), width="stretch")
+        st.altair_chart(localise(line_chart(plot.sort_values(x, key=_sort_series), x, x,
+                                            kpi_heading, one_per_x), lg), width="stretch")
         st.caption(tr("chart_line", lg, kpi=kpi_name(kpi, lg), x=x))
     else:
-        st.altair_chart(heat_map(plot, x, y, x, y, kpi_heading), width="stretch")
+        st.altair_chart(localise(heat_map(plot, x, y, x, y, kpi_heading), lg), width="stretch")
         st.caption(tr("chart_heat", lg, kpi=kpi_name(kpi, lg), x=x, y=y))
 
     st.markdown(f"**{tr('table', lg)}**")

@@ -302,7 +302,7 @@ def _walk_through(server: str, page: Any) -> None:
     box.fill("12; 19")
     box.press("Enter")
     wait_idle(page)
-    set_number(page, "ui-sw_reps", 2)
+    set_number(page, "ui-sw_reps", 3)
     set_number(page, "ui-sw_workers", 2)
     page.locator(".st-key-ui-sw_start button").click()
     page.get_by_text(re.compile(r"klaar \(")).first.wait_for(timeout=180_000)
