@@ -167,3 +167,23 @@ def test_charts_in_years_with_warm_up_small_multiples_and_centred_whiskers(stead
         "number"]["decimal"] == ","
     # Bands never go below zero children.
     assert (ch.waiting_frame(steady, "nl")["ci_low"] >= 0).all()
+
+
+def test_same_interval_on_the_cards_and_in_the_report(steady: Any) -> None:
+    """Issue 7: one interval per KPI wherever it appears (cards and report use the run's
+    summary, from sim.stats.summarise, formatted by the KPI's definition)."""
+    import html
+
+    from sim.kpi_defs import HEADLINE_KPIS
+    from sim.stats import summarise
+    from webapp.report import build_report
+
+    report = build_report({"a": steady}, "nl")
+    summary = steady.summary.set_index("kpi")
+    for kpi in HEADLINE_KPIS:
+        s = summarise(steady.kpis[kpi].to_numpy(dtype=float), kpi)
+        assert (summary.loc[kpi, "ci_low"], summary.loc[kpi, "ci_high"]) == pytest.approx(
+            (s.low, s.high), nan_ok=True)
+        ci = fmt_ci(kpi, float(summary.loc[kpi, "ci_low"]), float(summary.loc[kpi, "ci_high"]),
+                    "nl")
+        assert html.escape(ci) in report, (kpi, ci)
