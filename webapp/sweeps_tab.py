@@ -68,6 +68,7 @@ LABELS: dict[str, dict[str, str]] = {
         "unit.cases/FTE": "dossiers per VTE",
         "unit.days/year": "dagen per jaar",
         "unit.EUR/year": "euro per jaar",
+        "unit.children/year": "kinderen per jaar",
     },
     "en": {
         "title": "Scenario sweeps",
@@ -114,6 +115,7 @@ LABELS: dict[str, dict[str, str]] = {
         "unit.cases/FTE": "cases per FTE",
         "unit.days/year": "days per year",
         "unit.EUR/year": "euro per year",
+        "unit.children/year": "children per year",
     },
 }
 
@@ -242,7 +244,8 @@ def render_sweeps_tab(lang: str, path: Path | None = None) -> None:
 
     try:
         data = _load(str(path), _store_mtime(path), None, None)
-    except StoreError:
+    except (StoreError, OSError):
+        # The same message whatever the reason: it must not tell whether a file exists.
         st.error(tr("store_bad", lg))
         return
     exps: pd.DataFrame = data["experiments"]

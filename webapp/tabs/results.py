@@ -83,7 +83,7 @@ def render(lg: str, scenario: Scenario | None) -> None:
     cols = st.columns(3)
     for i, kpi in enumerate(CARD_KPIS):
         with cols[i % 3]:
-            kpi_card(summary, kpi, lg, warn=bool(warning) and KPI_GROWS.get(kpi, False))
+            kpi_card(summary, kpi, lg, warn=bool(warning) and grows_with(kpi, growth))
     cols = st.columns(3)
     for i, role in enumerate(ROLES):
         with cols[i]:
@@ -107,6 +107,15 @@ def render(lg: str, scenario: Scenario | None) -> None:
         show_chart(chart, t(f"chart.{key}.help", lg), lg)
 
 
-#: Cards whose figure grows with the horizon when the waiting list grows.
-KPI_GROWS = {k: True for k in ("wait_assessment_mean", "wait_family_mean",
-                               "referral_to_placement_mean", "referral_to_placement_p90")}
+#: Cards whose figure grows with the horizon when a queue grows: the wait for staff shows in
+#: the wait to assessment, the wait for a family in its own card; both in referral to placement.
+GROWS_WITH = {
+    "staff": ("wait_assessment_mean", "referral_to_placement_mean", "referral_to_placement_p90"),
+    "family": ("wait_family_mean", "referral_to_placement_mean", "referral_to_placement_p90"),
+    "all": ("wait_assessment_mean", "wait_family_mean", "referral_to_placement_mean",
+            "referral_to_placement_p90"),
+}
+
+
+def grows_with(kpi: str, growth: gr.Growth) -> bool:
+    return any(kpi in GROWS_WITH[q] for q in growth.queues)
