@@ -26,9 +26,10 @@ $(BENCH_STAMP): $(STAMP)
 	touch $(BENCH_STAMP)
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+# pdftoppm (poppler-utils) turns the app's PDF report into page images in the browser test.
 browser:
-	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); }
+	@{ test -x $(CHROMIUM) && command -v pdftoppm >/dev/null; } || { command -v apt-get >/dev/null && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null); }
 
 run: install
 	$(BIN)/pnp-sim run scenarios/baseline.yaml --reps 20

@@ -2,22 +2,24 @@
 
 Every builder takes an ``ExperimentResult`` (or several, for comparisons) and a language and
 returns an Altair chart; the page and the HTML report use the same builders. Texts come from
-``webapp.i18n``. Bands are t-intervals across replications, the same formula as
-``sim.stats.mean_ci`` (mean +/- t(0.975, n-1) * sd / sqrt(n)), computed for all weeks at once.
+``webapp.i18n``. Bands come from ``sim.stats.summarise_rows`` (the one interval function),
+clipped at zero for counts and hours; utilisation is not clipped at 100% (hours used can exceed
+hours available when a role works over).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 import numpy as np
 import pandas as pd
-from scipy import stats as st
 
 from sim.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES, ROLES
+from sim.kpi_defs import NON_NEGATIVE, KpiDef
+from sim.stats import summarise_rows
 from webapp.i18n import t, term
 
 ROLE_COLORS = {
@@ -29,6 +31,8 @@ ROLE_COLORS = {
 AnyChart = alt.Chart | alt.LayerChart | alt.FacetChart | alt.VConcatChart
 WIDTH = 640
 HEIGHT = 260
+#: Counts of children and hours: the bands stop at zero.
+COUNT = KpiDef("count", "", "", "", bounds=NON_NEGATIVE)
 
 
 # --------------------------------------------------------------------------- frames
@@ -61,26 +65,59 @@ def events(result: Any) -> pd.DataFrame:
 # --------------------------------------------------------------------------- statistics
 
 
-def t_bands(df: pd.DataFrame, value: str, by: Sequence[str] = ("week",)) -> pd.DataFrame:
-    """Mean and 95% t-interval of ``value`` across replications, per ``by`` group.
+def t_bands(df: pd.DataFrame, value: str, by: Sequence[str] = ("week",),
+            kpi: str | KpiDef | None = None) -> pd.DataFrame:
+    """Mean and 95% interval of ``value`` across replications, per ``by`` group, from
+    ``sim.stats.summarise_rows`` (clipped to the bounds of ``kpi``, or at zero for counts).
 
     ``df`` has one row per (replication, group). NaNs are left out; a group with one value gets
     that value as both bounds.
     """
-    g = df.groupby(list(by), sort=True)[value]
-    out = g.agg(mean="mean", sd="std", n="count").reset_index()
-    n = out["n"].to_numpy(dtype=float)
-    sd = out["sd"].fillna(0.0).to_numpy(dtype=float)
-    tq = np.where(n > 1, st.t.ppf(0.975, np.maximum(n - 1, 1)), 0.0)
-    half = tq * sd / np.sqrt(np.maximum(n, 1))
-    out["ci_low"] = out["mean"] - half
-    out["ci_high"] = out["mean"] + half
-    return out.drop(columns=["sd"])
+    wide = df.pivot_table(index=list(by), columns="rep", values=value, aggfunc="first",
+                          dropna=False).sort_index()
+    matrix = wide.to_numpy(dtype=float)
+    mean, low, high = summarise_rows(matrix, kpi if kpi is not None else COUNT)
+    out = wide.index.to_frame(index=False)
+    out["mean"] = mean
+    out["n"] = (~np.isnan(matrix)).sum(axis=1)
+    out["ci_low"] = low
+    out["ci_high"] = high
+    return out
+
+
+#: Number formats of Vega's axes and tooltips per language (Dutch: 1.234,5).
+LOCALES: dict[str, dict[str, Any]] = {
+    "nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
+}
+
+
+def localise(chart: Any, lang: str) -> Any:
+    """``chart`` with the reader's decimal mark on its axes and tooltips."""
+    return chart.configure(locale={"number": LOCALES.get(lang, LOCALES["en"])})
+
+
+YEAR_AXIS = alt.Axis(format="d", tickMinStep=1)
+
+
+def _warmup_rect(warmup_weeks: float, lang: str) -> AnyChart:
+    """The warm-up, shaded: weeks left out of the statistics."""
+    frame = pd.DataFrame({"x": [0.0], "x2": [warmup_weeks / 52.0],
+                          "label": [t("chart.warmup", lang)]})
+    return alt.Chart(frame).mark_rect(color="#9ca3af", opacity=0.18).encode(
+        x="x:Q", x2="x2:Q", tooltip=[alt.Tooltip("label:N", title=" ")])
 
 
 def _line_band(data: pd.DataFrame, x: str, color: str, x_title: str, y_title: str,
                color_title: str, y_format: str | None = None,
-               domain: list[str] | None = None, range_: list[str] | None = None) -> AnyChart:
+               domain: list[str] | None = None, range_: list[str] | None = None,
+               lang: str | None = None, warmup_weeks: float = 0.0,
+               legend: Literal["right", "bottom"] = "right", width: int = WIDTH) -> AnyChart:
+    """Mean lines with their 95% bands. With ``lang``, a weekly x axis is shown in years
+    (week / 52) and the warm-up is shaded."""
+    if lang is not None and x == "week":
+        data = data.assign(year=data["week"] / 52.0)
+        x, x_title = "year", t("col.year", lang)
     if domain is None:
         # Legend in the order the series come (phase order), not alphabetical.
         domain = list(dict.fromkeys(data[color]))
@@ -88,9 +125,11 @@ def _line_band(data: pd.DataFrame, x: str, color: str, x_title: str, y_title: st
              else alt.Scale(domain=domain, scheme="tableau10"))
     y_axis = alt.Axis(format=y_format) if y_format else alt.Undefined
     base = alt.Chart(data).encode(
-        x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(nice=False, zero=True)),
+        x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(nice=False, zero=True),
+                axis=YEAR_AXIS if x == "year" else alt.Undefined),
         color=alt.Color(f"{color}:N", title=color_title, scale=scale,
-                        legend=alt.Legend(orient="right", labelLimit=220)),
+                        legend=alt.Legend(orient=legend, labelLimit=260, columns=(
+                            1 if legend == "right" else 3))),
     )
     band = base.mark_area(opacity=0.22).encode(
         y=alt.Y("ci_low:Q", title=y_title, axis=y_axis), y2="ci_high:Q"
@@ -98,12 +137,15 @@ def _line_band(data: pd.DataFrame, x: str, color: str, x_title: str, y_title: st
     line = base.mark_line(strokeWidth=1.8).encode(
         y=alt.Y("mean:Q", title=y_title, axis=y_axis),
         tooltip=[alt.Tooltip(f"{color}:N", title=color_title),
-                 alt.Tooltip(f"{x}:Q", title=x_title),
+                 alt.Tooltip(f"{x}:Q", title=x_title, format=".1f"),
                  alt.Tooltip("mean:Q", format=".2f"),
                  alt.Tooltip("ci_low:Q", format=".2f"),
                  alt.Tooltip("ci_high:Q", format=".2f")],
     )
-    return (band + line).properties(width=WIDTH, height=HEIGHT)
+    layers: list[Any] = [band, line]
+    if lang is not None and warmup_weeks > 0:
+        layers.insert(0, _warmup_rect(warmup_weeks, lang))
+    return alt.layer(*layers).properties(width=width, height=HEIGHT)
 
 
 # --------------------------------------------------------------------------- single run
@@ -126,7 +168,9 @@ def waiting_frame(result: Any, lang: str) -> pd.DataFrame:
 def waiting_chart(result: Any, lang: str) -> AnyChart:
     data = waiting_frame(result, lang)
     return _line_band(data, "week", "series", t("col.week", lang), t("col.children", lang),
-                      t("col.series", lang)).properties(title=t("chart.waiting.title", lang))
+                      t("col.series", lang), lang=lang,
+                      warmup_weeks=float(result.scenario.warmup_weeks)).properties(
+        title=t("chart.waiting.title", lang))
 
 
 def phases_frame(result: Any, lang: str) -> pd.DataFrame:
@@ -137,10 +181,25 @@ def phases_frame(result: Any, lang: str) -> pd.DataFrame:
 
 
 def phases_chart(result: Any, lang: str) -> AnyChart:
-    data = phases_frame(result, lang)
-    return _line_band(data, "week", "series", t("col.week", lang), t("col.children", lang),
-                      t("col.phase", lang)).properties(title=t("chart.phases.title", lang),
-                                                      height=HEIGHT + 80)
+    """Small multiples: one panel per phase (a shared y axis, so panels compare), each with
+    its mean line and 95% band, the x axis in years."""
+    data = phases_frame(result, lang).assign(year=lambda d: d["week"] / 52.0)
+    order = list(dict.fromkeys(data["series"]))
+    x = alt.X("year:Q", title=t("col.year", lang), scale=alt.Scale(nice=False, zero=True),
+              axis=YEAR_AXIS)
+    base = alt.Chart().encode(x=x)
+    band = base.mark_area(opacity=0.3, color="#4c78a8").encode(
+        y=alt.Y("ci_low:Q", title=t("col.children", lang)), y2="ci_high:Q")
+    line = base.mark_line(strokeWidth=1.4, color="#1f4e79").encode(
+        y="mean:Q", tooltip=[alt.Tooltip("series:N", title=t("col.phase", lang)),
+                             alt.Tooltip("year:Q", format=".1f", title=t("col.year", lang)),
+                             alt.Tooltip("mean:Q", format=".2f"),
+                             alt.Tooltip("ci_low:Q", format=".2f"),
+                             alt.Tooltip("ci_high:Q", format=".2f")])
+    return alt.layer(band, line, data=data).properties(width=190, height=110).facet(
+        facet=alt.Facet("series:N", sort=order, title=None,
+                        header=alt.Header(labelFontSize=12, labelLimit=200)),
+        columns=4).properties(title=t("chart.phases.title", lang))
 
 
 def utilisation_frame(result: Any, lang: str) -> pd.DataFrame:
@@ -152,7 +211,7 @@ def utilisation_frame(result: Any, lang: str) -> pd.DataFrame:
         used = frame_w[f"used_{role}"].to_numpy(dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
             util = np.where(avail > 0, used / np.where(avail > 0, avail, 1.0), np.nan)
-        frame = pd.DataFrame({"week": frame_w["week"], "util": util})
+        frame = pd.DataFrame({"week": frame_w["week"], "rep": frame_w["rep"], "util": util})
         b = t_bands(frame, "util")
         b["series"] = term(role, lang)
         parts.append(b)
@@ -170,7 +229,8 @@ def utilisation_chart(result: Any, lang: str) -> AnyChart:
     roles = [term(r, lang) for r in ROLES]
     lines = _line_band(data, "week", "series", t("col.week", lang), t("col.utilisation", lang),
                        t("col.role", lang), y_format="%", domain=roles,
-                       range_=[ROLE_COLORS[r] for r in ROLES])
+                       range_=[ROLE_COLORS[r] for r in ROLES], lang=lang,
+                       warmup_weeks=float(result.scenario.warmup_weeks))
     return alt.layer(lines, _hundred_rule(lang)).properties(
         title=t("chart.util.title", lang), width=WIDTH, height=HEIGHT
     )
@@ -221,13 +281,10 @@ def _bin_step(weeks: pd.Series) -> float:
 
 
 def _t_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Mean, 95% t-interval and n of each row of ``matrix`` (rows: series, columns: reps)."""
-    n = np.full(matrix.shape[0], float(matrix.shape[1]))
-    mean = matrix.mean(axis=1)
-    sd = matrix.std(axis=1, ddof=1) if matrix.shape[1] > 1 else np.zeros(matrix.shape[0])
-    tq = st.t.ppf(0.975, max(matrix.shape[1] - 1, 1)) if matrix.shape[1] > 1 else 0.0
-    half = tq * sd / np.sqrt(n)
-    return mean, mean - half, mean + half, n
+    """Mean, 95% interval (at least zero: these are counts) and n of each row of ``matrix``
+    (rows: series, columns: replications), from ``sim.stats.summarise_rows``."""
+    mean, low, high = summarise_rows(matrix, COUNT)
+    return mean, low, high, np.full(matrix.shape[0], float(matrix.shape[1]))
 
 
 def flow_frame(result: Any, lang: str) -> pd.DataFrame:
@@ -272,7 +329,10 @@ def flow_frame(result: Any, lang: str) -> pd.DataFrame:
 def flow_chart(result: Any, lang: str) -> AnyChart:
     data = flow_frame(result, lang)
     order = list(data.sort_values("order")["stage"])
-    y = alt.Y("stage:N", sort=order, title=None)
+    # Every label shown (no overlap pruning), whiskers at the centre of each bar's band.
+    axis = alt.Axis(labelOverlap=False, labelLimit=260)
+    y = alt.Y("stage:N", sort=order, title=None, axis=axis)
+    y_mid = alt.Y("stage:N", sort=order, title=None, axis=axis, bandPosition=0.5)
     bars = alt.Chart(data).mark_bar(opacity=0.85).encode(
         y=y,
         x=alt.X("mean:Q", title=t("col.count", lang)),
@@ -281,9 +341,10 @@ def flow_chart(result: Any, lang: str) -> AnyChart:
                  alt.Tooltip("mean:Q", format=".1f"),
                  alt.Tooltip("ci_low:Q", format=".1f"), alt.Tooltip("ci_high:Q", format=".1f")],
     )
-    whiskers = alt.Chart(data).mark_rule(color="black").encode(y=y, x="ci_low:Q", x2="ci_high:Q")
+    whiskers = alt.Chart(data).mark_rule(color="black", strokeWidth=1.5).encode(
+        y=y_mid, x="ci_low:Q", x2="ci_high:Q")
     return alt.layer(bars, whiskers).properties(
-        title=t("chart.flow.title", lang), width=WIDTH, height=HEIGHT + 60
+        title=t("chart.flow.title", lang), width=WIDTH, height=22 * len(data)
     )
 
 
@@ -299,8 +360,10 @@ def compare_waiting_chart(results: dict[str, Any], lang: str) -> AnyChart:
         b["run"] = name
         parts.append(b)
     data = pd.concat(parts, ignore_index=True)
+    warmup = float(next(iter(results.values())).scenario.warmup_weeks)
     return _line_band(data, "week", "run", t("col.week", lang), t("col.children", lang),
-                      t("col.run", lang)).properties(title=t("cmp.waiting.title", lang))
+                      t("col.run", lang), lang=lang, warmup_weeks=warmup,
+                      legend="bottom").properties(title=t("cmp.waiting.title", lang))
 
 
 def compare_utilisation_chart(results: dict[str, Any], lang: str) -> AnyChart:
@@ -314,10 +377,13 @@ def compare_utilisation_chart(results: dict[str, Any], lang: str) -> AnyChart:
     for role in ROLES:
         sub = data[data["series"] == term(role, lang)]
         c = _line_band(sub, "week", "run", t("col.week", lang), t("col.utilisation", lang),
-                       t("col.run", lang), y_format="%")
+                       t("col.run", lang), y_format="%", lang=lang, legend="bottom",
+                       width=WIDTH - 60)
         charts.append(alt.layer(c, _hundred_rule(lang)).properties(
-            title=term(role, lang), width=WIDTH, height=180))
-    return alt.vconcat(*charts).properties(title=t("cmp.util.title", lang))
+            title=term(role, lang), width=WIDTH - 60, height=160))
+    # One legend under the three panels (the run names), so nothing is cut at the right.
+    return alt.vconcat(*charts).resolve_scale(color="shared").properties(
+        title=t("cmp.util.title", lang))
 
 
 def schedule_frame(data: dict[str, Any], lang: str) -> pd.DataFrame:

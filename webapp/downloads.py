@@ -32,12 +32,39 @@ def scenario_yaml(result: Any, name: str | None = None) -> bytes:
     return scenario_to_yaml(scenario).encode("utf-8")
 
 
-def results_zip(result: Any, fmt: str) -> bytes:
-    """Every table ``sim.write_outputs`` writes (``fmt`` "csv" or "parquet"), zipped."""
+#: CSV dialects offered: (separator, decimal mark). "nl" opens in columns in a Dutch-language
+#: spreadsheet (Belgium, the Netherlands), where the comma is the decimal mark.
+CSV_DIALECTS: dict[str, tuple[str, str]] = {"nl": (";", ","), "en": (",", ".")}
+
+
+def to_dialect(text: str, dialect: str) -> str:
+    """CSV text written with ',' and '.' rewritten in ``dialect`` (see :data:`CSV_DIALECTS`):
+    numbers get the dialect's decimal mark, text cells are left as they are."""
+    import pandas as pd
+
+    sep, dec = CSV_DIALECTS[dialect]
+    if (sep, dec) == (",", "."):
+        return text
+    frame = pd.read_csv(io.StringIO(text), keep_default_na=False, dtype=str)
+    numeric = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+    for col in frame.columns:
+        frame[col] = [v.replace(".", dec) if numeric.match(v) else v for v in frame[col]]
+    out: str = frame.to_csv(index=False, sep=sep)
+    return out
+
+
+def results_zip(result: Any, fmt: str, dialect: str = "en") -> bytes:
+    """Every table ``sim.write_outputs`` writes (``fmt`` "csv" or "parquet"), zipped; CSV files
+    in ``dialect`` (separator and decimal mark, :data:`CSV_DIALECTS`)."""
     from sim.output import write_outputs
 
     with tempfile.TemporaryDirectory(prefix="pnp-app-") as tmp:
         paths = write_outputs(result, Path(tmp), fmt=fmt)
+        if fmt == "csv" and dialect != "en":
+            for p in paths:
+                if Path(p).suffix == ".csv":
+                    Path(p).write_text(to_dialect(Path(p).read_text(encoding="utf-8"), dialect),
+                                       encoding="utf-8")
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for p in sorted(Path(x) for x in paths):

@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from sim.domain import label as domain_label
-from sim.kpi_defs import KPIS
+from sim.kpi_defs import KPIS, format_number
 
 LANGS = ("nl", "en")
 DEFAULT_LANG = "nl"
@@ -59,51 +59,24 @@ def kpi_label(name: str, lang: str) -> str:
 
 def fmt_num(x: float | None, lang: str, digits: int = 1) -> str:
     """A number the way readers of ``lang`` write it (Dutch: 1.234,5); NaN as a dash."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    s = f"{x:,.{digits}f}"
-    if lang == "nl":
-        s = s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return s
-
-
-UNIT_KEYS = {
-    "weeks": "unit.weeks",
-    "per year": "unit.per_year",
-    "weeks/year": "unit.weeks_per_year",
-    "share": "unit.percent",
-    "children": "unit.children",
-    "families": "unit.families",
-    "cases": "unit.cases",
-    "cases/FTE": "unit.cases_per_fte",
-}
+    return format_number(x, lang, digits)
 
 
 def fmt_kpi(name: str, value: float, lang: str) -> str:
-    """A KPI value with its unit (shares as percentages)."""
-    unit = KPIS[name].unit
-    if unit == "share":
-        return "–" if math.isnan(value) else f"{fmt_num(100 * value, lang, 0)}%"
-    key = UNIT_KEYS.get(unit)
-    return f"{fmt_num(value, lang, 1)} {t(key, lang)}" if key else fmt_num(value, lang, 1)
+    """A KPI value with its unit, as its definition formats it (``KpiDef.format``)."""
+    return KPIS[name].format(value, lang)
 
 
 def fmt_diff(name: str, value: float, lang: str) -> str:
-    """A difference of a KPI: shares in percentage points, everything else in its unit."""
-    if KPIS[name].unit == "share":
-        return f"{fmt_num(100 * value, lang, 1)} {t('unit.pp', lang)}"
-    return fmt_num(value, lang, 2)
+    """A difference of a KPI with its sign and unit (``KpiDef.format_diff``)."""
+    return KPIS[name].format_diff(value, lang)
 
 
 def fmt_ci(name: str, low: float, high: float, lang: str) -> str:
-    """'95%-BI 3,1 – 4,0' / '95% CI 3.1 – 4.0' in the KPI's unit."""
+    """'95%-BI 3,1 – 4,0 weken' / '95% CI 3.1 – 4.0 weeks' (``KpiDef.format_interval``)."""
     if math.isnan(low) or math.isnan(high):
         return t("kpi.no_ci", lang)
-    if KPIS[name].unit == "share":
-        lo, hi = fmt_num(100 * low, lang, 0) + "%", fmt_num(100 * high, lang, 0) + "%"
-    else:
-        lo, hi = fmt_num(low, lang, 1), fmt_num(high, lang, 1)
-    return t("kpi.ci", lang, low=lo, high=hi)
+    return t("kpi.ci", lang, interval=KPIS[name].format_interval(low, high, lang))
 
 
 # ----------------------------------------------------------------------------- the table
@@ -232,7 +205,7 @@ _add("in.invalid", "Het scenario is ongeldig. Details:", "The scenario is not va
 _add("tab.results", "Resultaten", "Results")
 _add("tab.compare", "Vergelijken", "Compare")
 _add("tab.minimum", "Minimumvereisten", "Minimum requirements")
-_add("tab.downloads", "Downloads", "Downloads")
+_add("tab.downloads", "Rapport en downloads", "Report and downloads")
 _add("tab.scenario", "Scenariobestand", "Scenario file")
 _add("tab.sweeps", "Parameterreeksen", "Parameter sweeps")
 _add("res.none", "Nog geen resultaten. Stel links de invoer in en klik op **Start simulatie**.",
@@ -251,15 +224,26 @@ _add("res.stale", "Let op: de invoer is gewijzigd sinds deze run. Klik op **Star
      "Note: the inputs changed since this run. Click **Run simulation** to compute the new "
      "inputs.")
 _add("res.in_short",
-     "In het kort: van aanmelding tot plaatsing duurt het gemiddeld {mean} weken (95%-BI "
-     "{low} – {high}); 9 op de 10 geplaatste kinderen zijn binnen {p90} weken geplaatst. Er "
-     "worden {placements} kinderen per jaar geplaatst. De drukst bezette rol is {role} ({util}).",
-     "In short: referral to placement takes {mean} weeks on average (95% CI {low} – {high}); "
-     "9 in 10 placed children are placed within {p90} weeks. {placements} children a year are "
-     "placed. The busiest role is {role} ({util}).")
+     "In het kort: van aanmelding tot plaatsing duurt het gemiddeld {mean} ({ci}); 9 op de 10 "
+     "geplaatste kinderen zijn binnen {p90} geplaatst. Er worden {placements} kinderen per jaar "
+     "geplaatst, de netto besparing is {saving}. De drukst bezette rol is {role} ({util}).",
+     "In short: referral to placement takes {mean} on average ({ci}); 9 in 10 placed children "
+     "are placed within {p90}. {placements} children a year are placed, the net saving is "
+     "{saving}. The busiest role is {role} ({util}).")
+_add("res.in_short_growing",
+     "In het kort: de wachtlijst groeit, dus de wachttijden hieronder hangen af van de horizon "
+     "en zijn geen vast cijfer: over deze horizon duurt het van aanmelding tot plaatsing "
+     "gemiddeld {mean} ({ci}) en 9 op de 10 geplaatste kinderen wachtten minder dan {p90}; met "
+     "een langere horizon worden ze langer. Er worden {placements} kinderen per jaar geplaatst, "
+     "de netto besparing is {saving}. De drukst bezette rol is {role} ({util}).",
+     "In short: the waiting list grows, so the waits below depend on the horizon and are no "
+     "steady figure: over this horizon referral to placement takes {mean} on average ({ci}) and "
+     "9 in 10 placed children waited less than {p90}; over a longer horizon they get longer. "
+     "{placements} children a year are placed, the net saving is {saving}. The busiest role is "
+     "{role} ({util}).")
 _add("res.all_kpis", "Alle kerncijfers", "All key figures")
 _add("res.charts", "Grafieken", "Charts")
-_add("kpi.ci", "95%-BI {low} – {high}", "95% CI {low} – {high}")
+_add("kpi.ci", "95%-BI {interval}", "95% CI {interval}")
 _add("kpi.no_ci", "geen waarnemingen", "no observations")
 _add("col.kpi", "Kerncijfer", "Key figure")
 _add("col.mean", "Gemiddelde", "Mean")
@@ -268,6 +252,8 @@ _add("col.ci_high", "95%-BI boven", "95% CI high")
 _add("col.unit", "Eenheid", "Unit")
 _add("col.n", "Replicaties", "Replications")
 _add("col.week", "Week", "Week")
+_add("col.year", "Jaar", "Year")
+_add("chart.warmup", "Opwarmperiode (niet in de cijfers)", "Warm-up (not in the figures)")
 _add("col.value", "Waarde", "Value")
 _add("col.series", "Reeks", "Series")
 _add("col.run", "Run", "Run")
@@ -282,7 +268,7 @@ _add("col.base_mean", "Basis: gemiddelde", "Base: mean")
 _add("col.other_mean", "Variant: gemiddelde", "Variant: mean")
 _add("col.diff", "Verschil", "Difference")
 _add("col.diff_ci", "95%-BI van het verschil", "95% CI of the difference")
-_add("col.significant", "Duidelijk verschil?", "Clear difference?")
+_add("col.significant", "Beter of slechter?", "Better or worse?")
 _add("col.variant", "Variant", "Variant")
 _add("col.target", "Doel", "Target")
 _add("col.result", "Resultaat", "Result")
@@ -324,9 +310,15 @@ _add("chart.phases.help",
 _add("chart.util.title", "Bezetting per rol in de tijd", "Utilisation per role over time")
 _add("chart.util.help",
      "Gebruikte uren gedeeld door de beschikbare uren (na verlof), per week. De stippellijn is "
-     "100%: een rol die er lang tegenaan zit, is de bottleneck.",
-     "Hours used divided by hours available (after leave), per week. The dashed line is 100%: "
-     "a role that stays close to it for long is the bottleneck.")
+     "100%. Onder de werkwijze 'wachtlijst' start een fase pas als alle rollen die ze nodig "
+     "heeft tegelijk uren vrij hebben: dan wachten kinderen terwijl elke rol onder 100% blijft. "
+     "Een rol onder 100% is dus geen bewijs van ruimte; kijk naar de wachtlijst en naar de "
+     "regel 'uren ongebruikt terwijl kinderen wachtten' bij de kerncijfers.",
+     "Hours used divided by hours available (after leave), per week. The dashed line is 100%. "
+     "Under the 'waiting list' policy a phase starts only when every role it needs has the "
+     "hours free at once, so children wait while every role stays below 100%. A role below "
+     "100% is no proof of spare capacity; look at the waiting list and at the line 'hours "
+     "unused while children waited' with the key figures.")
 _add("chart.dist.title", "Verdeling van de tijd van aanmelding tot plaatsing",
      "Distribution of the time from referral to placement")
 _add("chart.dist.help",
@@ -370,10 +362,12 @@ _add("cmp.pick_two", "Kies minstens twee runs.", "Pick at least two runs.")
 _add("cmp.side_by_side", "Kerncijfers naast elkaar", "Key figures side by side")
 _add("cmp.diff_header", "Verschil: {other} min {base}", "Difference: {other} minus {base}")
 _add("cmp.diff_help",
-     "Een verschil is 'duidelijk' als het 95%-interval nul niet bevat. Gepaard per replicatie "
-     "({n} paren).",
-     "A difference is 'clear' when its 95% interval does not contain zero. Paired by "
-     "replication ({n} pairs).")
+     "Verschil = deze run min de basis, gepaard per replicatie ({n} paren). 'Beter' of "
+     "'slechter' (volgens de richting van het kerncijfer) als het hele 95%-interval van het "
+     "verschil aan één kant van nul ligt; anders 'geen duidelijk verschil'.",
+     "Difference = this run minus the base, paired by replication ({n} pairs). 'Better' or "
+     "'worse' (by the key figure's direction) when the whole 95% interval of the difference "
+     "lies on one side of zero; otherwise 'no clear difference'.")
 _add("cmp.seed_differs",
      "{other} heeft een andere seed dan {base}: de paren delen geen toevalsgetallen. Het "
      "interval blijft geldig maar is breder.",
@@ -387,10 +381,10 @@ _add("cmp.waiting.help",
      "lower line is better.")
 _add("cmp.util.title", "Bezetting per rol, per run", "Utilisation per role, per run")
 _add("cmp.util.help",
-     "De bezetting van elke rol per run. Boven de stippellijn (100%) kan niet: daar wachten "
-     "kinderen.",
-     "Utilisation of each role per run. Above the dashed line (100%) is impossible: that is "
-     "where children wait.")
+     "De bezetting van elke rol per run, tegenover de stippellijn van 100%. Kinderen kunnen ook "
+     "wachten terwijl elke rol onder 100% blijft (zie de uitleg bij de resultaten).",
+     "Utilisation of each role per run, against the dashed 100% line. Children can wait while "
+     "every role stays below 100% (see the note with the results).")
 
 # minimum requirements
 _add("min.intro",
@@ -531,4 +525,187 @@ _add("rep.footer",
      "aannames.",
      "Results of a simulation model with assumptions (see the scenario file for the source of "
      "every figure). Intervals show the simulation's uncertainty, not that of the assumptions.")
+# errors
+_add("err.top", "Het bestand", "The file")
+_add("err.step", "stap {n}", "step {n}")
+_add("err.utf8", "- verwacht een tekstbestand (YAML, UTF-8)",
+     "- expected a text (YAML, UTF-8) file")
+
+# run names
+_add("name.base", "Basisscenario", "Base scenario")
+_add("name.leave", "verlof", "leave")
+_add("name.referrals", "{rate} aanmeldingen/jaar", "{rate} referrals/year")
+_add("name.policy", "werkwijze", "policy")
+_add("name.families", "gezinnen gewijzigd", "families changed")
+_add("name.breakdown", "breukrisico gewijzigd", "breakdown risk changed")
+_add("name.start", "beginsituatie gewijzigd", "start state changed")
+_add("name.horizon", "andere horizon", "other horizon")
+_add("name.seed", "seed", "seed")
+_add("name.sources", "herkomst gewijzigd", "sources changed")
+
+# first screen
+_add("first.what",
+     "### Wat deze planner beantwoordt\n"
+     "Hoeveel uren per rol heeft P&P nodig zodat kinderen niet te lang wachten op een "
+     "traject en een P&P-gezin? De planner simuleert tien jaar van het programma, vele keren "
+     "(replicaties), en toont wachttijden, plaatsingen, bezetting per rol en de besparing, elk "
+     "met een 95%-interval.",
+     "### What this planner answers\n"
+     "How many hours per role does P&P need so that children do not wait too long for a "
+     "trajectory and a P&P family? The planner simulates ten years of the programme many times "
+     "(replications) and shows waiting times, placements, utilisation per role and the saving, "
+     "each with a 95% interval.")
+_add("first.default",
+     "**Het standaardscenario** (`scenarios/baseline.yaml`): 3 aanmeldingen per jaar; "
+     "inhoudelijk coördinator 8 u, P&P-begeleider 19 u, ouder-/gezinsbegeleider 8 u per week "
+     "(het minimum van het methodedocument); met de kinderen en gezinnen die al in het "
+     "programma zitten als beginsituatie.",
+     "**The default scenario** (`scenarios/baseline.yaml`): 3 referrals a year; content "
+     "coordinator 8 h, P&P counsellor 19 h, parent/family counsellor 8 h a week (the method "
+     "document's minimum); starting with the children and families already in the programme.")
+_add("first.todo",
+     "**Wat eerst doen:** klik links op **Start simulatie** om het standaardscenario door te "
+     "rekenen. Verander daarna één ding (bijvoorbeeld de uren van de P&P-begeleider), simuleer "
+     "opnieuw, en vergelijk de twee runs in *Vergelijken*. Het rapport voor een raad van "
+     "bestuur staat onder *Rapport en downloads*.",
+     "**What to do first:** click **Run simulation** on the left to compute the default "
+     "scenario. Then change one thing (the P&P counsellor's hours, for example), run again, and "
+     "compare the two runs under *Compare*. The report for a board is under *Report and "
+     "downloads*.")
+
+# growth of the waiting list
+_add("growth.warning",
+     "De wachtlijst groeit: {queues}. Gemiddeld wachtten {start} kinderen aan het begin van de "
+     "meetperiode en {end} aan het einde ({years} jaar gemeten). De wachttijden groeien mee met "
+     "de horizon: ze zijn geen vast cijfer (geen evenwicht) en worden langer als je langer "
+     "simuleert.",
+     "The waiting list grows: {queues}. On average {start} children waited at the start of the "
+     "measured period and {end} at its end ({years} years measured). The waits grow with the "
+     "horizon: they are no steady-state figure and get longer the longer you simulate.")
+_add("growth.queue_line",
+     "{who} groeit met {slope} kinderen per jaar (95%-BI {low} – {high}; stijgend in {rising} "
+     "van {n} replicaties)",
+     "{who} grows by {slope} children a year (95% CI {low} – {high}; rising in {rising} of {n} "
+     "replications)")
+_add("growth.queue.staff", "de wachtrij voor personeel", "the queue for staff")
+_add("growth.queue.family", "de wachtrij voor een P&P-gezin (de gezinnenpool is te klein)",
+     "the queue for a P&P family (the family pool is too small)")
+_add("growth.queue.all", "het totaal aantal wachtende kinderen", "the total of children waiting")
+_add("growth.role", "(vooral {role}: die rol heeft het grootste tekort aan uren)",
+     "(mainly {role}: the role with the largest shortfall of hours)")
+_add("growth.card", "groeit met de horizon: geen vast cijfer",
+     "grows with the horizon: no steady figure")
+_add("growth.idle",
+     "Waarom blijft een rol onder 100% terwijl kinderen wachten? Onder de werkwijze "
+     "'wachtlijst' start een fase pas als alle rollen tegelijk de uren vrij hebben; zolang een "
+     "andere rol ontbreekt, blijven uren ongebruikt. Uren ongebruikt in de weken dat kinderen "
+     "op personeel wachtten: {shares}. Grootste tekort: {short}.",
+     "Why does a role stay below 100% while children wait? Under the 'waiting list' policy a "
+     "phase starts only when every role has the hours free at once; while another role is "
+     "missing, hours stay unused. Hours unused in the weeks children waited for staff: "
+     "{shares}. Largest shortfall: {short}.")
+_add("growth.no_short", "geen rol komt structureel uren tekort",
+     "no role is short of hours throughout")
+
+# compare marks
+_add("cmp.mark.better", "beter", "better")
+_add("cmp.mark.worse", "slechter", "worse")
+_add("cmp.mark.none", "geen duidelijk verschil", "no clear difference")
+_add("cmp.mark.changed", "duidelijk verschil", "clear difference")
+
+# minimum: the referrals used
+_add("min.referrals", "Gebruikte aanmeldingen (uit de invoer links): {rates}.",
+     "Referrals used (from the inputs on the left): {rates}.")
+
+# report and downloads
+_add("dl.report_header", "Rapport voor een beslissing", "Report for a decision")
+_add("dl.report_intro",
+     "Vink de runs aan die de raad moet vergelijken (bijvoorbeeld het minimum, het "
+     "basisscenario en een voorstel). De eerste is de vergelijkingsbasis.",
+     "Tick the runs the board should compare (for example the minimum, the baseline and a "
+     "proposal). The first is the basis of comparison.")
+_add("dl.report_runs", "Runs in het rapport", "Runs in the report")
+_add("dl.pdf", "Rapport (PDF)", "Report (PDF)")
+_add("dl.pdf_help", "Hetzelfde rapport als PDF, met paginanummers en de stempel onderaan.",
+     "The same report as PDF, with page numbers and the stamp at the foot of every page.")
+_add("dl.pdf_missing",
+     "De PDF vraagt Chromium op de server (make browser); het HTML-rapport kan je afdrukken.",
+     "The PDF needs Chromium on the server (make browser); the HTML report can be printed.")
+_add("dl.files_header", "Bestanden van één run", "Files of one run")
+_add("dl.csv_dialect", "CSV-formaat", "CSV format")
+_add("dl.csv_dialect.nl", "puntkomma en decimale komma (Excel in het Nederlands)",
+     "semicolon and decimal comma (Dutch-language Excel)")
+_add("dl.csv_dialect.en", "komma en decimale punt", "comma and decimal point")
+_add("rep.question",
+     "Vraag: welke van deze opties ({options}) houdt de wachttijden van kinderen het best "
+     "onder controle?",
+     "Question: which of these options ({options}) keeps children's waiting times best under "
+     "control?")
+_add("rep.answer",
+     "Antwoord: {name} plaatst 9 op de 10 geplaatste kinderen het snelst, binnen {p90}.",
+     "Answer: {name} places 9 in 10 placed children soonest, within {p90}.")
+_add("rep.answer_one", "Antwoord: met {name} is 9 op de 10 geplaatste kinderen binnen {p90} "
+     "geplaatst.", "Answer: with {name}, 9 in 10 placed children are placed within {p90}.")
+_add("rep.answer_growing",
+     "Let op: bij {names} groeit de wachtlijst; hun wachttijden hangen af van de horizon.",
+     "Note: under {names} the waiting list grows; their waits depend on the horizon.")
+_add("rep.options", "De opties naast elkaar", "The options side by side")
+_add("rep.marks",
+     "Gemiddelde, 95%-interval eronder, en voor elke andere optie het verschil met {base} "
+     "(gepaard per replicatie): beter of slechter als het hele interval van het verschil aan "
+     "één kant van nul ligt.",
+     "Mean, 95% interval below it, and for every other option the difference from {base} "
+     "(paired by replication): better or worse when the whole interval of the difference lies "
+     "on one side of zero.")
+_add("rep.growth", "Groeiende wachtlijsten", "Growing waiting lists")
+_add("rep.no_growth",
+     "Bij geen enkele optie groeit de wachtlijst over de gemeten jaren.",
+     "The waiting list grows under none of the options over the measured years.")
+_add("rep.assumptions", "Invoer en aannames met hun bron", "Inputs and assumptions with sources")
+_add("rep.sources_intro",
+     "Elke standaardwaarde noemt haar bron: [method X] het P&P-methodedocument, [domain] een "
+     "publiek cijfer, [assume] onze aanname.",
+     "Every default names its source: [method X] the P&P method document, [domain] a public "
+     "figure, [assume] our assumption.")
+_add("rep.appendix", "Bijlage: de volledige scenario's", "Appendix: the full scenarios")
+# sweeps started from the app
+_add("sw.intro",
+     "Laat een reeks scenario's doorrekenen rond het huidige scenario: kies tot drie "
+     "parameters en hun waarden. De reeks loopt op de achtergrond verder, ook als je de pagina "
+     "verlaat, en schrijft een resultatenbank in {folder}.",
+     "Run a series of scenarios around the current one: pick up to three parameters and their "
+     "values. The sweep runs in the background, also when you leave the page, and writes a "
+     "results store into {folder}.")
+_add("sw.start_header", "Nieuwe reeks", "New sweep")
+_add("sw.param", "Parameter {n}", "Parameter {n}")
+_add("sw.none", "(geen)", "(none)")
+_add("sw.hours", "Uren per week: {role}", "Hours per week: {role}")
+_add("sw.param.referrals", "Aanmeldingen per jaar", "Referrals per year")
+_add("sw.param.interested", "Geïnteresseerde gezinnen per jaar", "Interested families per year")
+_add("sw.param.pass_rate", "Slaagkans screening", "Screening pass rate")
+_add("sw.values", "Waarden", "Values")
+_add("sw.values_help", "Gescheiden door ';', bijvoorbeeld 12; 19; 24 of 0,3; 0,4.",
+     "Separated by commas or spaces, for example 12, 19, 24 or 0.3, 0.4.")
+_add("sw.bad_value", "'{value}' is geen getal.", "'{value}' is not a number.")
+_add("sw.twice", "Kies elke parameter maar één keer.", "Pick each parameter only once.")
+_add("sw.reps", "Replicaties per punt", "Replications per point")
+_add("sw.workers", "Processen", "Worker processes")
+_add("sw.name", "Naam van de reeks", "Name of the sweep")
+_add("sw.default_name", "reeks", "sweep")
+_add("sw.size", "{points} punten × {reps} replicaties = {total} replicaties.",
+     "{points} points × {reps} replications = {total} replications.")
+_add("sw.start", "Start de reeks", "Start the sweep")
+_add("sw.started", "Gestart; de resultaten komen in {store}.",
+     "Started; the results go to {store}.")
+_add("sw.jobs", "Reeksen vanuit de app", "Sweeps started from the app")
+_add("sw.running", "{name}: {done} van {total} replicaties ({store})",
+     "{name}: {done} of {total} replications ({store})")
+_add("sw.finished", "{name}: klaar ({store}, gestart {started}).",
+     "{name}: finished ({store}, started {started}).")
+_add("sw.failed", "{name}: gestopt met code {code}; zie {log} in de resultatenmap.",
+     "{name}: stopped with code {code}; see {log} in the results folder.")
+_add("sw.open_header", "Resultaten bekijken", "Look at results")
+_add("sw.upload", "Of laad een resultatenbank op (.duckdb)", "Or upload a results store (.duckdb)")
+_add("sw.store", "Resultatenbank", "Results store")
+_add("sw.no_stores", "Nog geen resultatenbanken in {folder}.", "No results stores in {folder} yet.")
 # fmt: on

@@ -1,8 +1,14 @@
-"""A self-contained HTML report of one run, fit to hand to a board.
+"""A report for a board deciding between options (the runs a planner ticks), as one
+self-contained HTML file and as PDF.
 
-Everything is inside the one file: styles inline, charts as inline SVG rendered from the same
-Altair charts the page shows (by ``vl-convert``, no JavaScript, no CDN), the inputs, the KPIs
-with their 95% intervals, the package version, the seed and the scenario hash. It opens offline.
+Order (issue 11): the question and the answer in two sentences; one summary table of the
+options with the headline KPIs, their intervals and better/worse marks against the first
+option; the warnings of growing waiting lists; the charts; the assumptions with their sources;
+the full scenarios in an appendix. Everything is inside the one file: styles inline, charts as
+inline SVG rendered from the same Altair charts the page shows (by ``vl-convert``, no
+JavaScript, no CDN). The print layout has page breaks, numbered pages and the stamp (scenario
+hash, seed, version, model fingerprint) in every page's footer; :func:`report_pdf` prints it
+with Playwright and Debian's Chromium.
 """
 
 from __future__ import annotations
@@ -10,27 +16,15 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+from pathlib import Path
 from typing import Any
 
 from sim.domain import PLACED_PHASES, ROLES
-from sim.scenario import scenario_hash, scenario_to_yaml
-from webapp.charts import SINGLE_CHARTS
-from webapp.i18n import fmt_ci, fmt_kpi, fmt_num, kpi_label, t, term
-
-#: The key figures the page shows as cards, and the report shows first.
-CARD_KPIS = (
-    "wait_assessment_mean",
-    "wait_family_mean",
-    "referral_to_placement_mean",
-    "referral_to_placement_p90",
-    "placements_per_year",
-    "breakdowns_per_year",
-)
-HEADLINE_KPIS = (
-    *CARD_KPIS,
-    *(f"utilisation_{r}" for r in ROLES),
-    *(f"caseload_{r}" for r in ROLES),
-)
+from sim.kpi_defs import HEADLINE_KPIS, KPIS
+from sim.scenario import scenario_to_yaml
+from webapp import charts as ch
+from webapp import growth as gr
+from webapp.i18n import fmt_ci, fmt_diff, fmt_kpi, fmt_num, kpi_label, t, term
 
 _CSS = """
 body{font-family:Helvetica,Arial,sans-serif;color:#1f2937;max-width:60rem;margin:2rem auto;
@@ -43,6 +37,14 @@ td.num{text-align:right;white-space:nowrap}.muted{color:#6b7280;font-size:.9rem}
 figure{margin:1.2rem 0}figcaption{color:#374151;font-size:.92rem;margin-top:.3rem}
 pre{background:#f3f4f6;padding:.8rem;overflow-x:auto;font-size:.8rem}
 svg{max-width:100%;height:auto}
+.warn{background:#fff7ed;border-left:4px solid #f97316;padding:.5rem .8rem}
+.better{color:#166534}.worse{color:#b91c1c}
+.answer{font-size:1.05rem;background:#f0f9ff;border-left:4px solid #0284c7;padding:.6rem .9rem}
+.stamp{color:#6b7280;font-size:.8rem}
+section.page{break-before:page}
+@page{size:A4;margin:16mm 14mm 18mm 14mm}
+@media print{body{margin:0;max-width:none}figure{break-inside:avoid}tr{break-inside:avoid}
+pre{white-space:pre-wrap}}
 """
 
 
@@ -88,7 +90,8 @@ def input_rows(scenario: Any, lang: str) -> list[tuple[str, str]]:
     rows.append((t("in.family_leave", lang), fmt_num(100 * fam.leave_per_year, lang, 0)))
     brk = scenario.breakdown
     rows.append((t("rep.breakdown", lang), "; ".join(
-        f"{term(k, lang)} {v:.4g}" for k, v in brk.weekly_hazard.items() if k in PLACED_PHASES)))
+        f"{term(k, lang)} {fmt_num(v, lang, 4)}" for k, v in brk.weekly_hazard.items()
+        if k in PLACED_PHASES)))
     rows.append((t("in.underserved", lang), fmt_num(brk.underserved, lang, 2)))
     rows.append((t("rep.policy", lang), t(f"in.policy.{scenario.policy}", lang)))
     start = scenario.start_state
@@ -101,82 +104,224 @@ def input_rows(scenario: Any, lang: str) -> list[tuple[str, str]]:
     return rows
 
 
-def in_short(summary: Any, lg: str) -> str:
-    """One plain-language sentence with the run's main figures (``summary`` indexed by kpi)."""
+
+def in_short(summary: Any, lg: str, growth: gr.Growth | None = None) -> str:
+    """One plain-language sentence with the run's main figures (``summary`` indexed by kpi);
+    when the waiting list grows, the sentence says the waits are no steady figure."""
     r2p = summary.loc["referral_to_placement_mean"]
     utils = {role: float(summary.loc[f"utilisation_{role}", "mean"]) for role in ROLES}
     busiest = max(utils, key=lambda r: -1.0 if math.isnan(utils[r]) else utils[r])
-    return t("res.in_short", lg,
-             mean=fmt_num(float(r2p["mean"]), lg, 1), low=fmt_num(float(r2p["ci_low"]), lg, 1),
-             high=fmt_num(float(r2p["ci_high"]), lg, 1),
-             p90=fmt_num(float(summary.loc["referral_to_placement_p90", "mean"]), lg, 0),
+    key = "res.in_short_growing" if growth is not None and growth.growing else "res.in_short"
+    return t(key, lg,
+             mean=fmt_kpi("referral_to_placement_mean", float(r2p["mean"]), lg),
+             ci=fmt_ci("referral_to_placement_mean", float(r2p["ci_low"]),
+                       float(r2p["ci_high"]), lg),
+             p90=fmt_kpi("referral_to_placement_p90",
+                         float(summary.loc["referral_to_placement_p90", "mean"]), lg),
              placements=fmt_num(float(summary.loc["placements_per_year", "mean"]), lg, 1),
-             role=term(busiest, lg), util=fmt_kpi(f"utilisation_{busiest}", utils[busiest], lg))
+             role=term(busiest, lg), util=fmt_kpi(f"utilisation_{busiest}", utils[busiest], lg),
+             saving=fmt_kpi("net_saving_per_year",
+                            float(summary.loc["net_saving_per_year", "mean"]), lg))
 
 
-def _kpi_table(summary: Any, title: str, lang: str) -> list[str]:
+def assumption_rows(path: Path) -> list[tuple[str, str]]:
+    """(setting, source) for every line of a shipped scenario file that names its source
+    ([method ...], [domain ...], [assume])."""
+    rows: list[tuple[str, str]] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return rows
+    for line in lines:
+        if "#" not in line or line.lstrip().startswith("#"):
+            continue
+        setting, note = line.split("#", 1)
+        if "[" in note and setting.strip():
+            rows.append((setting.strip(), note.strip()))
+    return rows
+
+
+def _options_table(results: dict[str, Any], lang: str) -> list[str]:
+    """The headline KPIs of every option, with interval; marks against the first option."""
+    from sim.runner import compare_experiments
+    from webapp.tables import verdict_mark
+
     esc = html.escape
-    out = [f"<h2>{esc(title)}</h2><table>",
-           f"<tr><th>{esc(t('col.kpi', lang))}</th><th>{esc(t('col.mean', lang))}</th>"
-           f"<th>{esc(t('col.ci_low', lang))} – {esc(t('col.ci_high', lang))}</th>"
-           f"<th>{esc(t('col.n', lang))}</th></tr>"]
-    for row in summary.itertuples(index=False):
-        out.append(
-            f"<tr><td>{esc(kpi_label(row.kpi, lang))}</td>"
-            f'<td class="num">{esc(fmt_kpi(row.kpi, row.mean, lang))}</td>'
-            f'<td class="num">{esc(fmt_ci(row.kpi, row.ci_low, row.ci_high, lang))}</td>'
-            f'<td class="num">{int(row.n)}</td></tr>'
-        )
+    names = list(results)
+    base = names[0]
+    diffs = {n: compare_experiments(results[base], results[n]).set_index("kpi")
+             for n in names[1:]}
+    summaries = {n: r.summary.set_index("kpi") for n, r in results.items()}
+    out = ["<table><tr><th>" + esc(t("col.kpi", lang)) + "</th>"
+           + "".join(f"<th>{esc(n)}</th>" for n in names) + "</tr>"]
+    for kpi in HEADLINE_KPIS:
+        cells = []
+        for n in names:
+            row = summaries[n].loc[kpi]
+            ci = fmt_ci(kpi, float(row["ci_low"]), float(row["ci_high"]), lang)
+            text = (f"<b>{esc(fmt_kpi(kpi, float(row['mean']), lang))}</b><br>"
+                    f'<span class="muted">{esc(ci)}</span>')
+            if n != base:
+                d = diffs[n].loc[kpi]
+                mark = verdict_mark(kpi, float(d["diff_ci_low"]), float(d["diff_ci_high"]), lang)
+                better = KPIS[kpi].is_better(float(d["diff_mean"]))
+                cls = "" if mark == t("cmp.mark.none", lang) else (
+                    "better" if better else "worse" if better is False else "")
+                diff = fmt_diff(kpi, float(d["diff_mean"]), lang)
+                text += f'<br><span class="{cls}">{esc(diff)} · {esc(mark)}</span>'
+            cells.append(f'<td class="num">{text}</td>')
+        out.append(f"<tr><td>{esc(kpi_label(kpi, lang))}</td>{''.join(cells)}</tr>")
     out.append("</table>")
+    out.append(f'<p class="muted">{esc(t("rep.marks", lang, base=base))}</p>')
     return out
 
 
-def build_report(name: str, result: Any, lang: str, now: dt.datetime | None = None) -> str:
-    """The whole report as one HTML string."""
+def _answer(results: dict[str, Any], growths: dict[str, gr.Growth], lang: str) -> str:
+    """The question and the answer in two sentences."""
+    names = list(results)
+    p90 = {n: float(r.summary.set_index("kpi").loc["referral_to_placement_p90", "mean"])
+           for n, r in results.items()}
+    steady = [n for n in names if not growths[n].growing]
+    pool = steady or names
+    best = min(pool, key=lambda n: p90[n] if not math.isnan(p90[n]) else math.inf)
+    question = t("rep.question", lang, options=", ".join(names))
+    if len(names) == 1:
+        answer = t("rep.answer_one", lang, name=best,
+                   p90=fmt_kpi("referral_to_placement_p90", p90[best], lang))
+    else:
+        answer = t("rep.answer", lang, name=best,
+                   p90=fmt_kpi("referral_to_placement_p90", p90[best], lang))
+    grow = [n for n in names if growths[n].growing]
+    if grow:
+        answer += " " + t("rep.answer_growing", lang, names=", ".join(grow))
+    return f"{question} {answer}"
+
+
+def _stamp_line(results: dict[str, Any]) -> str:
+    parts = []
+    for name, r in results.items():
+        s = r.stamp
+        parts.append(f"{name}: {s['scenario_hash']} · seed {s['seed']} · "
+                     f"v{s['version']} · {str(s.get('model_fingerprint', ''))[:12]}")
+    return " | ".join(parts)
+
+
+def build_report(results: Any, lang: str, now: dt.datetime | None = None,
+                 name: str | None = None) -> str:
+    """The report as one HTML string. ``results`` maps option names to results (one result
+    with ``name`` is accepted too)."""
+    if not isinstance(results, dict):
+        results = {name or results.scenario.name: results}
     esc = html.escape
-    scenario = result.scenario
-    stamp = result.stamp
+    names = list(results)
     when = (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
+    first = next(iter(results.values()))
+    growths = {n: gr.assess(r) for n, r in results.items()}
+    stamp = _stamp_line(results)
+    title = f"{t('rep.title', lang)}: {', '.join(names)}"
     out = [
         f'<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8">',
-        f"<title>{esc(t('rep.title', lang))}: {esc(name)}</title>",
+        f"<title>{esc(title)}</title>",
         f"<style>{_CSS}</style></head><body>",
-        f"<h1>{esc(t('rep.title', lang))}: {esc(name)}</h1>",
-        f'<p class="muted">{esc(t("rep.generated", lang, when=when, version=stamp["version"]))}'
-        "</p>",
-        f"<h2>{esc(t('rep.identity', lang))}</h2><table>",
+        f"<h1>{esc(title)}</h1>",
+        f'<p class="muted">'
+        f'{esc(t("rep.generated", lang, when=when, version=first.stamp["version"]))}</p>',
+        f'<p class="answer">{esc(_answer(results, growths, lang))}</p>',
+        f"<h2>{esc(t('rep.options', lang))}</h2>",
+        *_options_table(results, lang),
+        f"<h2>{esc(t('rep.growth', lang))}</h2>",
     ]
-    identity = [(t("rep.run_name", lang), name)]
-    if scenario.name != name:
-        identity.append((t("rep.scenario", lang), scenario.name))
-    identity += [
-        (t("rep.hash", lang), stamp["scenario_hash"]),
-        (t("rep.seed", lang), str(stamp["seed"])),
-        (t("rep.reps", lang), str(stamp["replications"])),
-        (t("rep.version", lang), str(stamp["version"])),
-    ]
-    out += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in identity]
-    out.append(f"</table><h2>{esc(t('rep.inputs', lang))}</h2><table>")
-    out += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in input_rows(scenario, lang)]
-    out.append("</table>")
-    summary = result.summary
-    indexed = summary.set_index("kpi")
-    headline = indexed.loc[list(HEADLINE_KPIS)].reset_index()
-    out += _kpi_table(headline, t("rep.kpis", lang), lang)
-    out.append(f"<p>{esc(in_short(indexed, lang))}</p>")
-    out.append(f"<h2>{esc(t('rep.charts', lang))}</h2>")
-    for key, builder in SINGLE_CHARTS:
+    warned = False
+    for n, g in growths.items():
+        text = gr.warning_text(g, lang)
+        if text:
+            warned = True
+            out.append(f'<p class="warn"><b>{esc(n)}</b>: {esc(text)}</p>')
+        idle = gr.idle_text(g, lang)
+        if idle and results[n].scenario.policy == "waitlist" and \
+                g.verdicts["staff"].verdict != "stable":
+            out.append(f"<p><b>{esc(n)}</b>: {esc(idle)}</p>")
+    if not warned:
+        out.append(f"<p>{esc(t('rep.no_growth', lang))}</p>")
+    for n, r in results.items():
+        sentence = in_short(r.summary.set_index("kpi"), lang, growths[n])
+        out.append(f"<p>{esc(n)}: {esc(sentence)}</p>")
+    out.append(f"<section class=\"page\"><h2>{esc(t('rep.charts', lang))}</h2>")
+    charts: list[tuple[str, Any]] = []
+    if len(results) > 1:
+        charts += [("cmp.waiting", lambda: ch.compare_waiting_chart(results, lang)),
+                   ("cmp.util", lambda: ch.compare_utilisation_chart(results, lang))]
+    for key, builder in ch.SINGLE_CHARTS:
+        if len(results) == 1 or key in ("phases", "flow"):
+            for r in results.values():
+                charts.append((f"chart.{key}", lambda b=builder, r=r: b(r, lang)))
+    for key, make in charts:
         try:
-            chart = builder(result, lang)
-            body = chart_svg(chart) if chart is not None else esc(t("chart.dist.none", lang))
+            chart = make()
+            body = (chart_svg(ch.localise(chart, lang)) if chart is not None
+                    else esc(t("chart.dist.none", lang)))
         except Exception as exc:  # a chart that fails must not cost the whole report
             body = esc(t("rep.chart_missing", lang, error=exc))
-        out.append(f"<figure>{body}<figcaption>{esc(t(f'chart.{key}.help', lang))}"
+        out.append(f"<figure>{body}<figcaption>{esc(t(f'{key}.help', lang))}"
                    "</figcaption></figure>")
-    out += _kpi_table(summary, t("rep.all_kpis", lang), lang)
-    yaml_text = scenario_to_yaml(scenario)
-    out.append(f"<h2>{esc(t('rep.full_yaml', lang))}</h2>")
-    out.append(f'<p class="muted">{esc(t("rep.hash", lang))} {esc(scenario_hash(scenario))}</p>')
-    out.append(f"<pre>{esc(yaml_text)}</pre>")
-    out.append(f'<p class="muted">{esc(t("rep.footer", lang))}</p></body></html>')
+    out.append("</section>")
+    out.append(f"<section class=\"page\"><h2>{esc(t('rep.assumptions', lang))}</h2>")
+    for n, r in results.items():
+        out.append(f"<h3>{esc(n)}</h3><table>")
+        out += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>"
+                for k, v in input_rows(r.scenario, lang)]
+        out.append("</table>")
+    rows = assumption_rows(BASELINE)
+    if rows:
+        out.append(f"<p>{esc(t('rep.sources_intro', lang))}</p><table>")
+        out += [f"<tr><td><code>{esc(a)}</code></td><td><code>{esc(b)}</code></td></tr>"
+                for a, b in rows]
+        out.append("</table>")
+    out.append("</section>")
+    out.append(f"<section class=\"page\"><h2>{esc(t('rep.appendix', lang))}</h2>")
+    for n, r in results.items():
+        s = r.stamp
+        out.append(f"<h3>{esc(n)}</h3>")
+        out.append(f'<p class="muted">{esc(t("rep.hash", lang))} <span class="hash">'
+                   f'{esc(s["scenario_hash"])}</span> · {esc(t("rep.seed", lang))} {s["seed"]} · '
+                   f'{esc(t("rep.reps", lang))} {s["replications"]} · '
+                   f'{esc(t("rep.version", lang))} {esc(str(s["version"]))}</p>')
+        out.append(f"<pre>{esc(scenario_to_yaml(r.scenario))}</pre>")
+    out.append("</section>")
+    out.append(f'<p class="muted">{esc(t("rep.footer", lang))}</p>')
+    out.append(f'<p class="stamp" id="stamp">{esc(stamp)}</p></body></html>')
     return "\n".join(out)
+
+
+BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def report_pdf(report_html: str, chromium: str = CHROMIUM) -> bytes:
+    """The report printed to PDF (A4) by Debian's Chromium through Playwright, with numbered
+    pages and the stamp in every page's footer."""
+    import re
+
+    from playwright.sync_api import sync_playwright
+
+    match = re.search(r'<p class="stamp" id="stamp">(.*?)</p>', report_html)
+    stamp = match.group(1) if match else ""
+    footer = (
+        '<div style="font-size:7px;width:100%;padding:0 10mm;color:#555;'
+        'display:flex;justify-content:space-between"><span style="max-width:80%">'
+        f'{stamp}</span><span><span class="pageNumber"></span> / '
+        '<span class="totalPages"></span></span></div>')
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            page.set_content(report_html, wait_until="load")
+            pdf: bytes = page.pdf(format="A4", print_background=True,
+                                  display_header_footer=True, header_template="<div></div>",
+                                  footer_template=footer,
+                                  margin={"top": "14mm", "bottom": "18mm", "left": "12mm",
+                                          "right": "12mm"})
+        finally:
+            browser.close()
+    return pdf

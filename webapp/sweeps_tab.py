@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from sim.kpi_defs import KPIS
+from webapp.charts import localise
 
 LANGS = ("nl", "en")
 DEFAULT_LANG = "nl"
@@ -28,7 +29,8 @@ LABELS: dict[str, dict[str, str]] = {
                  "de gevarieerde parameters, met het 95%-betrouwbaarheidsinterval.",
         "store_path": "Pad naar de resultatenbank (.duckdb)",
         "store_help": "Het bestand dat u bij `pnp-sim sweep ... --store` opgaf.",
-        "store_hint": "Geef het pad van een resultatenbank op.",
+        "store_hint": "Kies een resultatenbank uit de resultatenmap of laad er een op.",
+        "store_bad": "Dit bestand kan niet als resultatenbank geopend worden.",
         "no_experiments": "Deze resultatenbank bevat nog geen experimenten.",
         "experiment": "Experiment",
         "progress": "{done} van {planned} replicaties opgeslagen, {failed} mislukt, "
@@ -66,6 +68,7 @@ LABELS: dict[str, dict[str, str]] = {
         "unit.cases/FTE": "dossiers per VTE",
         "unit.days/year": "dagen per jaar",
         "unit.EUR/year": "euro per jaar",
+        "unit.children/year": "kinderen per jaar",
     },
     "en": {
         "title": "Scenario sweeps",
@@ -73,7 +76,8 @@ LABELS: dict[str, dict[str, str]] = {
                  "swept parameters, with its 95% confidence interval.",
         "store_path": "Path to the results store (.duckdb)",
         "store_help": "The file you gave to `pnp-sim sweep ... --store`.",
-        "store_hint": "Enter the path of a results store.",
+        "store_hint": "Pick a results store from the results folder or upload one.",
+        "store_bad": "This file cannot be opened as a results store.",
         "no_experiments": "This results store holds no experiments yet.",
         "experiment": "Experiment",
         "progress": "{done} of {planned} replications stored, {failed} failed, "
@@ -111,6 +115,7 @@ LABELS: dict[str, dict[str, str]] = {
         "unit.cases/FTE": "cases per FTE",
         "unit.days/year": "days per year",
         "unit.EUR/year": "euro per year",
+        "unit.children/year": "children per year",
     },
 }
 
@@ -136,6 +141,23 @@ def kpi_name(kpi: str, lang: str) -> str:
     if d is None:
         return kpi
     return d.nl if lang == "nl" else d.en
+
+
+def kpi_title(k: str, lg: str) -> str:
+    """'KPI name (unit)' in ``lg``."""
+    unit = unit_label(KPIS[k].unit, lg) if k in KPIS else ""
+    return f"{kpi_name(k, lg)} ({unit})" if unit else kpi_name(k, lg)
+
+
+def _register_language_options() -> None:
+    """The select boxes whose labels change with the language (see webapp.state)."""
+    from webapp.state import register_options
+
+    register_options("sweeps_kpi", tuple(KPIS), kpi_title)
+    register_options("sweeps_y", ("",), lambda _v, lg: tr("none", lg))
+
+
+_register_language_options()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -209,24 +231,22 @@ def heat_map(df: pd.DataFrame, x: str, y: str, x_title: str, y_title: str,
         color=alt.Color("mean:Q", title=kpi_title), tooltip=tooltip).properties(height=360)
 
 
-def render_sweeps_tab(lang: str) -> None:
-    """Draw the tab (texts in ``lang``: "nl" or "en")."""
+def render_sweeps_tab(lang: str, path: Path | None = None) -> None:
+    """Draw the results of the store at ``path`` (texts in ``lang``: "nl" or "en"). The
+    caller picks ``path`` inside the results folder (``webapp.sweep_jobs``); nothing here
+    opens a path typed by the user."""
     lg = lang if lang in LANGS else DEFAULT_LANG
-    st.subheader(tr("title", lg))
-    st.caption(tr("intro", lg))
-    raw = st.text_input(tr("store_path", lg), key="sweeps_store_path",
-                        help=tr("store_help", lg))
-    if not raw.strip():
+    if path is None:
         st.info(tr("store_hint", lg))
         return
 
     from sim.batch.store import StoreError
 
-    path = Path(raw.strip()).expanduser()
     try:
-        data = _load(str(path), _store_mtime(path) if path.exists() else 0.0, None, None)
-    except StoreError as exc:
-        st.error(str(exc))
+        data = _load(str(path), _store_mtime(path), None, None)
+    except (StoreError, OSError):
+        # The same message whatever the reason: it must not tell whether a file exists.
+        st.error(tr("store_bad", lg))
         return
     exps: pd.DataFrame = data["experiments"]
     if exps.empty:
@@ -248,15 +268,14 @@ def render_sweeps_tab(lang: str) -> None:
     mtime = _store_mtime(path)
     try:
         details = _load(str(path), mtime, experiment, None)
-    except StoreError as exc:
-        st.error(str(exc))
+    except StoreError:
+        st.error(tr("store_bad", lg))
         return
     kpis: list[str] = details["kpis"]
     params: list[str] = details["info"]["parameters"]
 
     def kpi_fmt(k: str) -> str:
-        unit = unit_label(KPIS[k].unit, lg) if k in KPIS else ""
-        return f"{kpi_name(k, lg)} ({unit})" if unit else kpi_name(k, lg)
+        return kpi_title(k, lg)
 
     default_kpi = kpis.index("wait_family_p90") if "wait_family_p90" in kpis else 0
     kpi = st.selectbox(tr("kpi", lg), kpis, index=default_kpi, format_func=kpi_fmt,
@@ -267,8 +286,10 @@ def render_sweeps_tab(lang: str) -> None:
     x = cols[0].selectbox(tr("x_param", lg), params, key="sweeps_x")
     others = [p for p in params if p != x]
     none = tr("none", lg)
-    y_choice = cols[1].selectbox(tr("y_param", lg), [none, *others], key="sweeps_y")
-    y = None if y_choice == none else y_choice
+    # The "none" choice is the empty key with a label, so that a language switch keeps it.
+    y_choice = cols[1].selectbox(tr("y_param", lg), ["", *others], key="sweeps_y",
+                                 format_func=lambda v: none if v == "" else v)
+    y = None if y_choice in ("", none) else y_choice
 
     # fix the remaining parameters at one value each where they take few values (a grid)
     view = summary
@@ -288,26 +309,50 @@ def render_sweeps_tab(lang: str) -> None:
         st.caption(tr("spread", lg, params=", ".join(spread)))
 
     plot = view.dropna(subset=["mean"])
-    kpi_title = kpi_fmt(kpi)
+    kpi_heading = kpi_fmt(kpi)
     if plot.empty:
         st.info(tr("na", lg))
     elif y is None:
         one_per_x = not plot[x].duplicated().any()
-        st.altair_chart(line_chart(plot.sort_values(x, key=_sort_series), x, x, kpi_title,
-                                   one_per_x), width="stretch")
+        st.altair_chart(localise(line_chart(plot.sort_values(x, key=_sort_series), x, x,
+                                            kpi_heading, one_per_x), lg), width="stretch")
         st.caption(tr("chart_line", lg, kpi=kpi_name(kpi, lg), x=x))
     else:
-        st.altair_chart(heat_map(plot, x, y, x, y, kpi_title), width="stretch")
+        st.altair_chart(localise(heat_map(plot, x, y, x, y, kpi_heading), lg), width="stretch")
         st.caption(tr("chart_heat", lg, kpi=kpi_name(kpi, lg), x=x, y=y))
 
     st.markdown(f"**{tr('table', lg)}**")
     table = view[["point", *params, "mean", "ci_low", "ci_high", "n"]].rename(columns={
         "point": tr("point", lg), "mean": tr("mean", lg), "ci_low": tr("ci_low", lg),
         "ci_high": tr("ci_high", lg), "n": tr("n", lg)})
-    st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(tr("download", lg), table.to_csv(index=False).encode("utf-8"),
+    st.dataframe(display_table(table, kpi, lg), hide_index=True, width="stretch")
+    from webapp.downloads import CSV_DIALECTS
+
+    sep, dec = CSV_DIALECTS["nl" if lg == "nl" else "en"]
+    st.download_button(tr("download", lg),
+                       table.to_csv(index=False, sep=sep, decimal=dec).encode("utf-8"),
                        file_name=f"{experiment}-{kpi}.csv", mime="text/csv",
                        key="sweeps_download")
+
+
+def display_table(table: pd.DataFrame, kpi: str, lg: str) -> pd.DataFrame:
+    """The table as text, every figure formatted by its KPI (Dutch decimal commas), swept
+    values as numbers in the reader's notation."""
+    from sim.kpi_defs import format_number
+
+    out = table.copy()
+    d = KPIS.get(kpi)
+    for col in (tr("mean", lg), tr("ci_low", lg), tr("ci_high", lg)):
+        out[col] = [d.format(v, lg) if d is not None else format_number(v, lg, 3)
+                    for v in table[col]]
+    for col in out.columns:
+        if col in (tr("mean", lg), tr("ci_low", lg), tr("ci_high", lg), tr("n", lg),
+                   tr("point", lg)):
+            continue
+        if _is_numeric(table[col]):
+            out[col] = [format_number(float(v), lg, 0 if float(v).is_integer() else 2)
+                        for v in table[col]]
+    return out
 
 
 def _sort_key(v: Any) -> tuple[int, float, str]:

@@ -83,3 +83,48 @@ def open_tab(at: AppTest, key: str, lang: str = "nl") -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+# --------------------------------------------------------------------------- language switch
+
+
+def shown_labels(at: AppTest) -> dict[str, str]:
+    """The label the browser shows, and sends back on every rerun, for each keyed option
+    widget (radio, select box) except the language switch itself."""
+    out: dict[str, str] = {}
+    for w in [*at.radio, *at.selectbox]:
+        if w.key and w.key != "ui:lang" and w.value is not None:
+            out[w.key] = w.options[w.index]
+    return out
+
+
+def _send_stale(widget: Any, label: str) -> None:
+    """Make ``widget`` send ``label`` on the next run, as a browser does that was never told
+    the new label (Streamlit's browser side keeps the label of the option it shows)."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    class Stale(type(widget)):  # type: ignore[misc]
+        @property
+        def _widget_state(self) -> WidgetState:
+            ws = WidgetState()
+            ws.id = self.id
+            ws.string_value = label
+            return ws
+
+    widget.__class__ = Stale
+
+
+def switch_language(at: AppTest, lang: str) -> AppTest:
+    """Switch the page's language the way a browser does it.
+
+    AppTest re-serialises every widget from the session state on each run, so it never sees
+    what a browser sends: the label the browser showed before the switch, unless the server
+    told it a new value (``set_value`` on the widget). This replays the browser's behaviour.
+    """
+    before = shown_labels(at)
+    at.radio(key="ui:lang").set_value(lang).run()
+    assert not at.exception, [e.value for e in at.exception]
+    for w in [*at.radio, *at.selectbox]:
+        if w.key in before and not w.proto.set_value and w.options[w.index] != before[w.key]:
+            _send_stale(w, before[w.key])
+    return at

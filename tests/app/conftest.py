@@ -12,7 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from app_helpers import RunSpy  # noqa: E402
 
 from sim import runner  # noqa: E402
-from webapp import engine, page  # noqa: E402
+from webapp import engine  # noqa: E402
+from webapp.tabs import results as results_tab  # noqa: E402
 
 
 @pytest.fixture
@@ -21,5 +22,5 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> RunSpy:
     s = RunSpy()
     monkeypatch.setattr(runner, "run_experiment", s)
     engine.CACHE.clear()
-    page._CHART_MEMO.clear()
+    results_tab._CHART_MEMO.clear()
     return s

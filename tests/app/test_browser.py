@@ -31,14 +31,16 @@ from webapp.i18n import TEXT, kpi_label, t
 
 CHROMIUM = Path("/usr/bin/chromium")
 OUT = ROOT / "test-output" / "browser"
+DOCS = ROOT / "docs" / "img"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 # On CI (`make test` installs Chromium first) a missing browser is a failure, not a skip.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists() and os.environ.get("CI") != "true",
-                       reason="Chromium missing: run `make browser`"),
+    pytest.mark.skipif((not CHROMIUM.exists() or shutil.which("pdftoppm") is None)
+                       and os.environ.get("CI") != "true",
+                       reason="Chromium or pdftoppm missing: run `make browser`"),
     pytest.mark.timeout(300),
 ]
 
@@ -56,11 +58,13 @@ def server() -> Iterator[str]:
     streamlit = Path(sys.executable).parent / "streamlit"
     OUT.mkdir(parents=True, exist_ok=True)
     log = open(OUT / "server.log", "w")  # noqa: SIM115 - closed when the server stops
+    env = {**os.environ, "PNP_RESULTS_DIR": str(OUT / "results")}
+    shutil.rmtree(OUT / "results", ignore_errors=True)
     proc = subprocess.Popen(
         [str(streamlit), "run", "app.py", "--server.address", "127.0.0.1", "--server.port",
          str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -108,10 +112,22 @@ def metric_value(page: Any, label: str) -> str:
 
 
 def set_number(page: Any, key: str, value: float) -> None:
+    """Type a number into a number input and wait for the page to take it."""
     box = page.locator(f".st-key-{key} input")
-    box.fill(str(value))
-    box.press("Enter")
-    page.wait_for_timeout(400)
+    for _ in range(4):
+        # A rerun in flight redraws the box and drops what was typed: type again until the
+        # page shows the value after it went idle.
+        wait_idle(page)
+        box.fill(str(value))
+        box.press("Enter")
+        page.wait_for_timeout(600)
+        wait_idle(page)
+        page.wait_for_timeout(300)
+        wait_idle(page)
+        shown = box.input_value().replace(",", ".")
+        if shown and float(shown) == float(value):
+            return
+    raise AssertionError(f"{key}: the page did not take {value}")
 
 
 def wait_idle(page: Any) -> None:
@@ -120,11 +136,13 @@ def wait_idle(page: Any) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
 
 
-def run_and_time(page: Any, run_name: str) -> tuple[float, float]:
-    """Click run; seconds until the run's KPI cards, and until its charts, are on screen."""
+def run_and_time(page: Any, lang: str = "nl") -> tuple[float, float, str]:
+    """Click run; seconds until the run's KPI cards, and until its charts, are on screen, and
+    the name the run got (the page names it by what changed)."""
     wait_idle(page)  # the click is timed from an idle page, not behind an earlier rerun
+    run_name = page.locator(".st-key-ui-run_name input").input_value()
     start = time.perf_counter()
-    page.get_by_role("button", name=t("run.button", "nl")).click()
+    page.get_by_role("button", name=t("run.button", lang)).click()
     page.wait_for_function(
         "name => document.querySelector('.st-key-ui-view_run input')?.value === name",
         arg=run_name, timeout=120_000)
@@ -135,7 +153,7 @@ def run_and_time(page: Any, run_name: str) -> tuple[float, float]:
         "[data-testid=\"stVegaLiteChart\"] svg.marks').length >= 5", timeout=120_000)
     charts = time.perf_counter() - start
     wait_idle(page)
-    return kpis, charts
+    return kpis, charts, run_name
 
 
 def reported_seconds(page: Any) -> float:
@@ -154,8 +172,48 @@ def test_planner_in_a_real_browser(server: str, browser_page: Any) -> None:
     try:
         _walk_through(server, browser_page)
     except BaseException:
-        browser_page.screenshot(path=str(OUT / "failure.png"))
+        browser_page.screenshot(path=str(OUT / "failure.png"), full_page=True)
         raise
+
+
+def shot(page: Any, name: str, docs: bool = False) -> None:
+    """A screenshot into test-output/browser/, and into docs/img/ for the guide."""
+    page.screenshot(path=str(OUT / f"{name}.png"))
+    if docs:
+        DOCS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(OUT / f"{name}.png", DOCS / f"app-{name.split('-', 1)[1]}.png")
+
+
+def open_tab(page: Any, key: str, lang: str) -> None:
+    page.get_by_role("tab", name=t(f"tab.{key}", lang)).click()
+    wait_idle(page)
+
+
+def download(page: Any, key: str, target: Path) -> Path:
+    with page.expect_download(timeout=180_000) as dl:
+        page.locator(f".st-key-ui-{key} [data-testid^='stBaseButton']").first.click()
+    dl.value.save_as(str(target))
+    return target
+
+
+def pdf_pages(pdf: Path, stem: str) -> list[Path]:
+    """The PDF's pages as PNG images (pdftoppm, poppler-utils)."""
+    for old in OUT.glob(f"{stem}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(OUT / stem)], check=True)
+    return sorted(OUT.glob(f"{stem}-*.png"))
+
+
+def switch_language(page: Any, lang: str) -> None:
+    page.get_by_text("English" if lang == "en" else "Nederlands", exact=True).click()
+    page.get_by_role("button", name=t("run.button", lang)).wait_for()
+    wait_idle(page)
+
+
+def edit_seed(page: Any, lang: str, seed: int) -> None:
+    if not page.locator(".st-key-in-seed input").is_visible():
+        page.get_by_text(t("in.run", lang), exact=True).click()
+    set_number(page, "in-seed", seed)
 
 
 def _walk_through(server: str, page: Any) -> None:
@@ -164,79 +222,122 @@ def _walk_through(server: str, page: Any) -> None:
     page.goto(server)
     page.get_by_role("button", name=t("run.button", "nl")).wait_for(timeout=60_000)
     wait_idle(page)
-    page.screenshot(path=str(OUT / "01-start.png"))
+    # The first screen says what the tool answers and what to do first; no Deploy button.
+    page.get_by_text("Wat eerst doen").wait_for()
+    assert page.get_by_role("button", name="Deploy").count() == 0
+    shot(page, "01-first-screen", docs=True)
 
     # 30 replications, as in the speed requirement (the setting sits in a closed expander).
     page.get_by_text(t("in.run", "nl"), exact=True).click()
     set_number(page, "in-reps", 30)
-    kpi_s, chart_s = run_and_time(page, "Run 1")
+    kpi_s, chart_s, run1 = run_and_time(page)
+    assert run1 == "baseline"
     sim_s = reported_seconds(page)
     util = kpi_label("utilisation_pnp_counsellor", "nl")
     before = metric_value(page, util)
-    page.screenshot(path=str(OUT / "02-results.png"))
+    saving = metric_value(page, kpi_label("net_saving_per_year", "nl"))
+    assert saving.startswith("€ ") and "," not in saving, saving
+    shot(page, "02-results", docs=True)
     page.locator('[data-testid="stVegaLiteChart"]').first.scroll_into_view_if_needed()
-    page.screenshot(path=str(OUT / "03-charts.png"))
+    shot(page, "03-charts", docs=True)
 
     # Asking again for the same scenario is instant (cache).
-    kpi2_s, chart2_s = run_and_time(page, "Run 2")
+    kpi2_s, chart2_s, run2 = run_and_time(page)
     assert metric_value(page, util) == before
 
-    # More hours for the P&P-begeleider: the KPIs change.
-    set_number(page, "in-staff-pnp_counsellor-0-value", 30)
+    # Fewer hours for the P&P-begeleider: the waiting list grows, and the page says so.
+    set_number(page, "in-staff-pnp_counsellor-0-value", 12)
     page.get_by_text(t("res.stale", "nl")[:40]).wait_for(timeout=30_000)
-    kpi3_s, chart3_s = run_and_time(page, "Run 3")
+    kpi3_s, chart3_s, run3 = run_and_time(page)
+    assert run3 == "P&P-begeleider 12 u"
     sim3_s = reported_seconds(page)
-    after = metric_value(page, util)
+    # The cards of the previous run stay on screen until the new ones replace them.
+    deadline = time.time() + 60
+    while (after := metric_value(page, util)) == before and time.time() < deadline:
+        page.wait_for_timeout(250)
     assert before != after, (before, after)
-    assert float(after.rstrip("%")) < float(before.rstrip("%"))
+    warning = page.get_by_text("De wachtlijst groeit").first
+    warning.wait_for()
+    page.mouse.wheel(0, -3000)
+    warning.scroll_into_view_if_needed()
+    shot(page, "04-growing", docs=True)
 
-    # Compare two runs: the baseline (Run 2) and the one with more hours (Run 3).
-    page.get_by_role("tab", name=t("tab.compare", "nl")).click()
-    header = page.get_by_text(t("cmp.diff_header", "nl", other="Run 3", base="Run 2"))
+    # Compare the baseline with the 12 h run.
+    open_tab(page, "compare", "nl")
+    header = page.get_by_text(t("cmp.diff_header", "nl", other=run3, base=run2))
     header.wait_for()
     page.locator('[data-testid="stVegaLiteChart"]').last.wait_for()
     wait_idle(page)
-    page.screenshot(path=str(OUT / "04-compare.png"))
+    shot(page, "05-compare", docs=True)
     header.scroll_into_view_if_needed()
-    page.screenshot(path=str(OUT / "05-compare-differences.png"))
+    shot(page, "06-compare-differences", docs=True)
 
-    # Download the report.
-    page.get_by_role("tab", name=t("tab.downloads", "nl")).click()
-    with page.expect_download(timeout=120_000) as dl:
-        page.locator(".st-key-ui-dl_report [data-testid^='stBaseButton']").first.click()
-    report = OUT / "report.html"
-    dl.value.save_as(str(report))
+    # The report for a decision: HTML and PDF over the ticked runs.
+    open_tab(page, "downloads", "nl")
+    report = download(page, "dl_report", OUT / "report-nl.html")
     html = report.read_text(encoding="utf-8")
-    assert "<svg" in html and "Run 3" in html and "<script" not in html
-    match = re.search(r"<th>Scenario-hash</th><td>([0-9a-f]{16})</td>", html)
-    assert match, "no scenario hash in the report"
-    run3_hash = match.group(1)
-    page.screenshot(path=str(OUT / "06-downloads.png"))
+    assert "<svg" in html and run3 in html.replace("&amp;", "&") and "<script" not in html
+    pdf = download(page, "dl_pdf", OUT / "report-nl.pdf")
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    pages = pdf_pages(pdf, "report-nl")
+    assert len(pages) >= 3, pages
+    for i, png in enumerate(pages[:2]):
+        shutil.copy(png, DOCS / f"app-report-page{i + 1}.png")
+    shot(page, "07-downloads")
 
-    # Download the scenario and upload it again: the same scenario, so the same results (here
-    # straight from the cache, which is keyed by scenario hash, replications and seed).
-    with page.expect_download(timeout=60_000) as dl:
-        page.locator(".st-key-ui-dl_yaml [data-testid^='stBaseButton']").first.click()
-    scenario_file = OUT / "scenario.yaml"
-    dl.value.save_as(str(scenario_file))
+    # Download the scenario and upload it again: the same scenario, the same results.
+    scenario_file = download(page, "dl_yaml", OUT / "scenario.yaml")
     page.locator(".st-key-ui-upload input[type=file]").set_input_files(str(scenario_file))
-    page.get_by_text(t("src.loaded", "nl", source="upload:scenario.yaml", hash=run3_hash)).wait_for(
-        timeout=60_000)
+    page.get_by_text(re.compile(r"upload:scenario\.yaml")).wait_for(timeout=60_000)
     wait_idle(page)
-    page.get_by_role("tab", name=t("tab.results", "nl")).click()
-    wait_idle(page)
-    kpi4_s, _ = run_and_time(page, "Run 4")
+    open_tab(page, "results", "nl")
+    kpi4_s, _, _ = run_and_time(page)
     page.get_by_text(t("run.cached", "nl")).wait_for(timeout=30_000)
     assert metric_value(page, util) == after
+    assert not no_raw_keys(page.locator("body").inner_text())
 
-    # No raw keys in either language.
-    page.get_by_role("tab", name=t("tab.results", "nl")).click()
-    assert not no_raw_keys(page.locator("body").inner_text())
-    page.get_by_text("English", exact=True).click()
-    page.get_by_role("button", name=t("run.button", "en")).wait_for()
+    # A sweep started from the app, in the background, into the results folder.
+    open_tab(page, "sweeps", "nl")
+    box = page.locator(".st-key-ui-sw_values_0_hours_pnp_counsellor input")
+    box.fill("12; 19")
+    box.press("Enter")
     wait_idle(page)
+    set_number(page, "ui-sw_reps", 3)
+    set_number(page, "ui-sw_workers", 2)
+    page.locator(".st-key-ui-sw_start button").click()
+    page.get_by_text(re.compile(r"klaar \(")).first.wait_for(timeout=180_000)
+    page.reload()
+    page.get_by_role("button", name=t("run.button", "nl")).wait_for(timeout=60_000)
+    wait_idle(page)
+    open_tab(page, "sweeps", "nl")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.wait_for(timeout=60_000)
+    chart.scroll_into_view_if_needed()
+    shot(page, "08-sweep", docs=True)
+
+    # English: switch between runs, run, compare, and download the report as PDF.
+    open_tab(page, "results", "nl")
+    switch_language(page, "en")
     assert not no_raw_keys(page.locator("body").inner_text())
-    page.screenshot(path=str(OUT / "07-english.png"))
+    for seed in (101, 102):
+        edit_seed(page, "en", seed)
+        assert t("run.invalid", "en") not in page.locator("body").inner_text()
+        name = page.locator(".st-key-ui-run_name input").input_value()
+        assert name == f"seed {seed}", name  # only the seed changed
+        run_and_time(page, "en")
+    shot(page, "09-english", docs=True)
+    open_tab(page, "compare", "en")
+    page.get_by_text(t("cmp.side_by_side", "en")).wait_for()
+    open_tab(page, "downloads", "en")
+    pdf_en = download(page, "dl_pdf", OUT / "report-en.pdf")
+    assert len(pdf_pages(pdf_en, "report-en")) >= 3
+    # And back to Dutch: the next edit and run still work (issue 11, defect 1).
+    open_tab(page, "results", "en")
+    switch_language(page, "nl")
+    edit_seed(page, "nl", 103)
+    assert t("run.invalid", "nl") not in page.locator("body").inner_text()
+    run_and_time(page, "nl")
+    assert not no_raw_keys(page.locator("body").inner_text())
 
     # Nothing but the app itself was contacted.
     assert hosts <= {server.split("/")[2]}, hosts
@@ -250,6 +351,7 @@ def _walk_through(server: str, page: Any) -> None:
         "changed_run_30_reps_simulation_s": sim3_s,
         "changed_run_30_reps_kpis_s": round(kpi3_s, 2),
         "changed_run_30_reps_charts_s": round(chart3_s, 2),
+        "reupload_cached_kpis_s": round(kpi4_s, 2),
         "cpu_count": os.cpu_count(),
         "load_average_1min": round(os.getloadavg()[0], 2),
     }

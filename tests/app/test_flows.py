@@ -15,7 +15,7 @@ from sim.scenario import load_scenario, scenario_hash, scenario_to_yaml
 from webapp import engine
 from webapp import inputs as inp
 from webapp.downloads import scenario_yaml
-from webapp.i18n import fmt_ci, fmt_diff, fmt_kpi, fmt_num, kpi_label, t, term
+from webapp.i18n import fmt_ci, fmt_diff, fmt_kpi, kpi_label, t, term
 
 PNP_HOURS = inp.k_step("staff.pnp_counsellor", 0, "value")
 
@@ -30,9 +30,12 @@ def texts(elements: Any) -> list[str]:
 
 def test_run_shows_kpi_cards_with_intervals(spy: Any) -> None:
     at = new_app(reps=4)
-    assert t("res.none", "nl") in texts(at.info)
+    # The first screen says what the tool answers and what to do first (issue 11, defect 7).
+    assert t("first.what", "nl") in texts(at.markdown)
+    assert t("first.todo", "nl") in texts(at.markdown)
     click_run(at)
-    result = at.session_state["runs"]["Run 1"].result
+    assert list(at.session_state["runs"]) == ["baseline"]
+    result = at.session_state["runs"]["baseline"].result
     shown = metrics(at)
     summary = result.summary.set_index("kpi")
     for kpi in ("wait_assessment_mean", "wait_family_mean", "referral_to_placement_mean",
@@ -45,8 +48,11 @@ def test_run_shows_kpi_cards_with_intervals(spy: Any) -> None:
     # The plain-language summary quotes the same figures.
     r2p = summary.loc["referral_to_placement_mean"]
     short = next(m for m in texts(at.markdown) if m.startswith("In het kort"))
-    assert f"gemiddeld {fmt_num(r2p['mean'], 'nl', 1)} weken" in short
-    assert f"{fmt_num(r2p['ci_low'], 'nl', 1)} – {fmt_num(r2p['ci_high'], 'nl', 1)}" in short
+    assert f"gemiddeld {fmt_kpi('referral_to_placement_mean', r2p['mean'], 'nl')}" in short
+    assert fmt_ci("referral_to_placement_mean", r2p["ci_low"], r2p["ci_high"], "nl") in short
+    # The net saving is a card, in euros without decimals (issue 11, defect 3).
+    saving = shown[kpi_label("net_saving_per_year", "nl")]
+    assert saving.startswith(("€ ", "−€ ")) and "," not in saving, saving
     utils = {r: summary.loc[f"utilisation_{r}", "mean"] for r in ROLES}
     busiest = max(utils, key=utils.__getitem__)
     assert term(busiest, "nl") in short
@@ -69,8 +75,9 @@ def test_changing_hours_changes_the_kpis(spy: Any) -> None:
     after = metrics(at)
     util = kpi_label("utilisation_pnp_counsellor", "nl")
     assert before[util] != after[util]
-    assert list(at.session_state["runs"]) == ["Run 1", "Run 2"]
-    assert at.text_input(key="ui:run_name").value == "Run 3"
+    # Runs are named by what changed (issue 11, defect 7).
+    assert list(at.session_state["runs"]) == ["baseline", "P&P-begeleider 40 u"]
+    assert at.text_input(key="ui:run_name").value == "P&P-begeleider 40 u (2)"
 
 
 def test_same_scenario_again_comes_from_the_cache(spy: Any) -> None:
@@ -80,7 +87,8 @@ def test_same_scenario_again_comes_from_the_cache(spy: Any) -> None:
     assert len(spy.calls) == 1
     assert t("run.cached", "nl") in texts(at.caption)
     runs = at.session_state["runs"]
-    assert runs["Run 2"].cached and runs["Run 2"].result is runs["Run 1"].result
+    assert list(runs) == ["baseline", "baseline (2)"]
+    assert runs["baseline (2)"].cached and runs["baseline (2)"].result is runs["baseline"].result
     # A different seed is a different result: not from the cache.
     at.number_input(key=inp.K_SEED).set_value(99).run()
     click_run(at)
@@ -103,26 +111,40 @@ def test_compare_two_runs(spy: Any) -> None:
     at.number_input(key=PNP_HOURS).set_value(30.0).run()
     click_run(at)
     runs = at.session_state["runs"]
-    expected = runner.compare_experiments(runs["Run 1"].result, runs["Run 2"].result)
+    one, two = "baseline", "P&P-begeleider 30 u"
+    expected = runner.compare_experiments(runs[one].result, runs[two].result)
     open_tab(at, "compare")
-    assert at.multiselect(key="ui:cmp_runs").value == ["Run 1", "Run 2"]
-    assert t("cmp.diff_header", "nl", other="Run 2", base="Run 1") in texts(at.subheader)
+    assert at.multiselect(key="ui:cmp_runs").value == [one, two]
+    assert t("cmp.diff_header", "nl", other=two, base=one) in texts(at.subheader)
     tables = [d.value for d in at.dataframe]
     diff = next(df for df in tables if t("col.diff_ci", "nl") in df.columns)
     util = diff.set_index(t("col.kpi", "nl")).loc[kpi_label("utilisation_pnp_counsellor", "nl")]
     row = expected.set_index("kpi").loc["utilisation_pnp_counsellor"]
     assert util[t("col.diff", "nl")] == fmt_diff("utilisation_pnp_counsellor", row["diff_mean"],
                                                  "nl")
-    assert util[t("col.diff", "nl")].endswith("%-punt")
+    assert util[t("col.diff", "nl")].endswith("procentpunt")
     waits = diff.set_index(t("col.kpi", "nl")).loc[kpi_label("wait_assessment_mean", "nl")]
     w = expected.set_index("kpi").loc["wait_assessment_mean"]
-    assert waits[t("col.diff", "nl")] == f"{w['diff_mean']:.2f}".replace(".", ",")
-    # More P&P hours: the paired difference in their utilisation is clearly negative.
+    # Differences carry their sign and unit, rounded like the cards (issue 11, defects 3, 4).
+    assert waits[t("col.diff", "nl")] == fmt_diff("wait_assessment_mean", w["diff_mean"], "nl")
+    assert waits[t("col.diff", "nl")].endswith(" weken")
+    # More P&P hours: the paired difference in their utilisation is clearly negative; the KPI
+    # has no direction, so it is marked as a clear difference, not better or worse.
     assert row["diff_ci_high"] < 0
-    assert util[t("col.significant", "nl")] == t("word.yes", "nl")
+    assert util[t("col.significant", "nl")] == t("cmp.mark.changed", "nl")
+    # Placements per year: higher is better.
+    place = expected.set_index("kpi").loc["placements_per_year"]
+    marks = diff.set_index(t("col.kpi", "nl"))[t("col.significant", "nl")]
+    mark = marks.loc[kpi_label("placements_per_year", "nl")]
+    if place["diff_ci_low"] > 0:
+        assert mark == t("cmp.mark.better", "nl")
+    elif place["diff_ci_high"] < 0:
+        assert mark == t("cmp.mark.worse", "nl")
+    else:
+        assert mark == t("cmp.mark.none", "nl")
     # Swap the base: the difference flips sign.
-    at.selectbox(key="ui:cmp_base").set_value("Run 2").run()
-    assert t("cmp.diff_header", "nl", other="Run 1", base="Run 2") in texts(at.subheader)
+    at.selectbox(key="ui:cmp_base").set_value(two).run()
+    assert t("cmp.diff_header", "nl", other=one, base=two) in texts(at.subheader)
 
 
 def test_english_switch(spy: Any) -> None:
@@ -143,7 +165,7 @@ def test_malformed_upload_shows_message_and_keeps_results(spy: Any) -> None:
     at.run()
     assert not at.exception
     errors = " ".join(texts(at.error))
-    assert "broken.yaml" in errors and "not valid YAML" in errors
+    assert "broken.yaml" in errors and "geen geldige YAML" in errors
     assert metrics(at) == before
     assert at.session_state["base_source"] == "scenarios/baseline.yaml"
 
@@ -155,7 +177,13 @@ def test_upload_rejected_by_schema_names_the_field(spy: Any) -> None:
     at.file_uploader(key="ui:upload").set_value(("wrong.yaml", text.encode(), "text/yaml"))
     at.run()
     assert not at.exception
-    assert "families.screening.pass_rate" in " ".join(texts(at.error))
+    errors = " ".join(texts(at.error))
+    assert "families.screening.pass_rate" in errors
+    # Issue 11, defect 6: the field in Dutch words beside its path, the message in Dutch, as
+    # a list that wraps (no code block that cuts the line off).
+    assert "P&P-gezinnen › screening › slaagkans" in errors
+    assert "verwacht een waarde van hoogstens 1" in errors and "(kreeg 1.7)" in errors
+    assert "```" not in errors
 
 
 def test_invalid_value_blocks_the_run_and_keeps_results(spy: Any) -> None:
@@ -173,7 +201,7 @@ def test_invalid_value_blocks_the_run_and_keeps_results(spy: Any) -> None:
     at.number_input(key=inp.K_SOURCE["own_groups"]).set_value(80.0).run()
     at.number_input(key=inp.K_WARMUP).set_value(520.0).run()
     errors = " ".join(texts(at.error))
-    assert "warmup_weeks:" in errors and "horizon_weeks" in errors
+    assert "warmup_weeks" in errors and "horizon_weeks" in errors
     assert metrics(at) == before
 
 
@@ -187,7 +215,7 @@ def test_model_failure_is_a_message_not_a_traceback(spy: Any) -> None:
     assert not at.exception
     assert any("no family can ever take this child" in e for e in texts(at.error))
     assert metrics(at) == before
-    assert list(at.session_state["runs"]) == ["Run 1"]
+    assert list(at.session_state["runs"]) == ["baseline"]
 
 
 def test_yaml_download_round_trips_to_identical_results(spy: Any) -> None:
@@ -195,7 +223,7 @@ def test_yaml_download_round_trips_to_identical_results(spy: Any) -> None:
     at.number_input(key=PNP_HOURS).set_value(23.5).run()
     at.number_input(key=inp.K_SEED).set_value(4242).run()
     click_run(at)
-    first = at.session_state["runs"]["Run 1"]
+    first = next(iter(at.session_state["runs"].values()))
     yaml_bytes = scenario_yaml(first.result, first.name)
     # A fresh session (and an empty cache) loads the file and runs it again.
     engine.CACHE.clear()
@@ -206,7 +234,7 @@ def test_yaml_download_round_trips_to_identical_results(spy: Any) -> None:
     assert again.number_input(key=inp.K_SEED).value == 4242
     assert again.number_input(key=PNP_HOURS).value == 23.5
     click_run(again)
-    second = again.session_state["runs"]["Run 1"]
+    second = next(iter(again.session_state["runs"].values()))
     assert second.key == first.key
     assert len(spy.calls) == 2  # really simulated twice, not served from the cache
     pd.testing.assert_frame_equal(first.result.kpis, second.result.kpis)
@@ -261,6 +289,8 @@ def test_minimum_requirements_panel(spy: Any, p90: float, expect: str) -> None:
     assert simulated.staff.coordinator.schedule[0].hours == 8.0
     assert simulated.staff.parent_counsellor.schedule[0].hours == 8.0
     assert simulated.referrals.schedule[0].per_year == 9.0
+    # The tab restates the referral rate it took from the sidebar (issue 11, defect 8).
+    assert any(c.startswith("Gebruikte aanmeldingen") and "9,0" in c for c in texts(at.caption))
     if expect == "met":
         assert t("min.verdict_met", "nl") in texts(at.success)
         # The start of the trajectories is an input too.
@@ -305,12 +335,24 @@ def test_downloads_tab_offers_the_latest_run(spy: Any) -> None:
     open_tab(at, "minimum")
     at.button(key="ui:min_run").click().run()
     open_tab(at, "downloads")
-    assert at.selectbox(key="ui:dl_run").options == ["Run 1", t("min.run_name", "nl")]
+    assert at.selectbox(key="ui:dl_run").options == ["baseline", t("min.run_name", "nl")]
     assert at.selectbox(key="ui:dl_run").value == t("min.run_name", "nl")
-    assert len(at.get("download_button")) == 4
-    at.selectbox(key="ui:dl_run").set_value("Run 1").run()
-    assert t("dl.intro", "nl", name="Run 1") in texts(at.markdown)
+    # HTML and PDF report, YAML, CSV and Parquet.
+    assert len(at.get("download_button")) == 5
+    at.selectbox(key="ui:dl_run").set_value("baseline").run()
+    assert t("dl.intro", "nl", name="baseline") in texts(at.markdown)
     # The choice survives a visit to another tab.
     open_tab(at, "results")
     open_tab(at, "downloads")
-    assert at.selectbox(key="ui:dl_run").value == "Run 1"
+    assert at.selectbox(key="ui:dl_run").value == "baseline"
+
+
+def test_number_inputs_show_no_trailing_point_zero(spy: Any) -> None:
+    """Issue 11, defect 3: the Dutch interface showed '19.0' in the number inputs. Streamlit
+    cannot show a decimal comma there, so whole values show without decimals ("%g")."""
+    at = new_app()
+    floats = [w for w in at.number_input if w.key and w.key.startswith(inp.PREFIX)
+              and isinstance(w.value, float)]
+    assert floats
+    for w in floats:
+        assert w.proto.format == "%g", (w.key, w.proto.format)

@@ -26,8 +26,8 @@ from webapp import engine
 from webapp import inputs as inp
 from webapp import minimum as mn
 from webapp.downloads import results_zip, safe_name, scenario_yaml
-from webapp.i18n import LANGS, fmt_num, kpi_label, t
-from webapp.report import build_report, in_short
+from webapp.i18n import LANGS, fmt_kpi, kpi_label, t
+from webapp.report import build_report
 
 BASE = load_scenario(ROOT / "scenarios/baseline.yaml")
 
@@ -36,6 +36,15 @@ BASE = load_scenario(ROOT / "scenarios/baseline.yaml")
 def result() -> Any:
     scenario = BASE.model_copy(update={"replications": 3, "seed": 11, "name": "report-test"})
     return runner.run_experiment(scenario, workers=1)
+
+
+@pytest.fixture(scope="module")
+def grown() -> Any:
+    """Issue 11's growing waiting list: the baseline with the P&P counsellor at 12 h."""
+    data = scenario_to_dict(BASE)
+    data["staff"]["pnp_counsellor"]["schedule"] = [{"from_week": 0.0, "hours": 12.0}]
+    data.update(replications=30, seed=11, name="pnp-12")
+    return runner.run_experiment(parse_scenario(data, "pnp-12"), workers=1)
 
 
 # --------------------------------------------------------------------------- downloads
@@ -76,16 +85,15 @@ def test_safe_name() -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_report_is_complete_and_self_contained(result: Any, lang: str) -> None:
-    html = build_report("Mijn run", result, lang)
+    html = build_report({"Mijn run": result}, lang)
     stamp = result.stamp
-    for needle in (stamp["scenario_hash"], f">{stamp['seed']}<", str(stamp["version"]),
-                   t("rep.inputs", lang), t("rep.kpis", lang), "Mijn run"):
+    for needle in (stamp["scenario_hash"], str(stamp["version"]), t("rep.options", lang),
+                   t("rep.assumptions", lang), "Mijn run", stamp["model_fingerprint"][:12]):
         assert needle in html, needle
     # The KPIs with their values, as the page shows them.
     row = result.summary.set_index("kpi").loc["placements_per_year"]
     assert kpi_label("placements_per_year", lang) in html
-    assert fmt_num(row["mean"], lang, 1) in html
-    assert html_mod.escape(in_short(result.summary.set_index("kpi"), lang)) in html
+    assert html_mod.escape(fmt_kpi("placements_per_year", row["mean"], lang)) in html
     # Every chart is an inline SVG with its reading guide; nothing is fetched from elsewhere.
     assert html.count("<svg") == len(ch.SINGLE_CHARTS)
     for key, _ in ch.SINGLE_CHARTS:
@@ -99,18 +107,51 @@ def test_report_is_complete_and_self_contained(result: Any, lang: str) -> None:
     assert scenario_hash(reloaded) == stamp["scenario_hash"]
 
 
+def test_report_for_a_decision_between_runs(result: Any, grown: Any) -> None:
+    """Issue 11: one report over the ticked runs, in the order a board reads it."""
+    for lang in LANGS:
+        html = build_report({"Basis": result, "P&P 12 u": grown}, lang)
+        order = [t("rep.question", lang, options="Basis, P&amp;P 12 u")[:20],
+                 t("rep.options", lang), t("rep.growth", lang), t("rep.charts", lang),
+                 t("rep.assumptions", lang), t("rep.appendix", lang)]
+        at = [html.find(html_mod.escape(x) if "&amp;" not in x else x) for x in order]
+        assert all(a >= 0 for a in at) and at == sorted(at), (lang, at)
+        # Print layout: page breaks and an A4 page.
+        assert "break-before:page" in html and "@page" in html
+        # The growing waiting list is flagged, naming the queue.
+        assert t("growth.queue.staff", lang) in html
+        # Better/worse marks against the first option.
+        assert t("cmp.mark.worse", lang) in html
+        body = html.split("<style>")[1].split("</style>")[1]
+        # The YAML (appendix, and file lines quoted beside their sources) is the file itself.
+        text = re.sub(r"<(pre|code)>.*?</\1>", "",
+                      re.sub(r"<svg.*?</svg>", "", body, flags=re.S), flags=re.S)
+        text = re.sub(r"<[^>]+>", " ", text)
+        if lang == "nl":
+            # No English decimals in the Dutch report (outside the YAML appendix and hashes).
+            # (section numbers of the method document, "[method 3.2]", are no decimals)
+            numbers = re.findall(r"(?<!method )(?<![\w.])\d+\.\d+(?![\w.])", text)
+            assert not [n for n in numbers if not re.match(r"^\d+\.\d+$", n) or
+                        len(n.split(".")[1]) != 3], numbers
+
+
 # --------------------------------------------------------------------------- charts
 
 
 def test_bands_match_sim_stats(result: Any) -> None:
-    from sim.stats import mean_ci
+    """Bands come from sim.stats and stop at zero children (issue 11, defect 5)."""
+    from sim.stats import summarise
 
     bands = ch.t_bands(result.weekly, "waiting_family")
-    week = 300
-    values = result.weekly.loc[result.weekly["week"] == week, "waiting_family"].to_numpy()
-    m, lo, hi, n = mean_ci(values)
-    row = bands.set_index("week").loc[week]
-    assert (row["mean"], row["ci_low"], row["ci_high"], row["n"]) == pytest.approx((m, lo, hi, n))
+    assert (bands["ci_low"] >= 0).all()
+    for week in range(0, 520, 13):
+        values = result.weekly.loc[result.weekly["week"] == week, "waiting_family"].to_numpy()
+        s = summarise(values, ch.COUNT)
+        row = bands.set_index("week").loc[week]
+        assert (row["mean"], row["ci_low"], row["ci_high"], row["n"]) == pytest.approx(
+            (s.mean, s.low, s.high, s.n))
+    flow = ch.flow_frame(result, "nl")
+    assert (flow["ci_low"] >= 0).all()
 
 
 def test_placement_times_agree_with_the_kpi(result: Any) -> None:

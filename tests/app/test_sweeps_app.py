@@ -1,0 +1,96 @@
+"""Sweeps from the app (issue 11): started in the background into the results folder, followed,
+and opened from a list; nothing outside the results folder is ever read."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from app_helpers import ROOT, new_app, open_tab
+
+from sim.scenario import load_scenario, scenario_to_dict
+from webapp import sweep_jobs as sj
+
+
+@pytest.fixture
+def results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    monkeypatch.setenv("PNP_RESULTS_DIR", str(folder))
+    return folder
+
+
+def test_values_in_either_notation() -> None:
+    assert sj.parse_values("8; 12,5; 16") == [8.0, 12.5, 16.0]
+    assert sj.parse_values("8, 12.5, 16") == [8.0, 12.5, 16.0]
+    assert sj.parse_values("8 12.5") == [8.0, 12.5]
+    with pytest.raises(ValueError, match="abc"):
+        sj.parse_values("8; abc")
+
+
+def test_only_stores_inside_the_results_folder(results: Path, tmp_path: Path) -> None:
+    (results / "a.duckdb").write_bytes(b"x")
+    (results / "sub").mkdir()
+    (results / "sub" / "b.duckdb").write_bytes(b"x")
+    outside = tmp_path / "secret.duckdb"
+    outside.write_bytes(b"x")
+    assert set(sj.list_stores()) == {"a.duckdb", "sub/b.duckdb"}
+    assert sj.resolve_store("sub/b.duckdb") == (results / "sub" / "b.duckdb").resolve()
+    # Anything else is None, whether it exists or not: the answer reveals nothing.
+    for name in ("../secret.duckdb", str(outside), "/etc/passwd", "../nothing.duckdb",
+                 "a.duckdb/../../secret.duckdb"):
+        assert sj.resolve_store(name) is None, name
+    saved = sj.save_upload("../../evil name.duckdb", b"y")
+    assert saved == "uploads/evil-name.duckdb"
+    assert (results / saved).read_bytes() == b"y"
+
+
+def _wait(job: sj.Job, seconds: float = 240) -> sj.Job:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        job = sj.read_job(job.folder)
+        if not job.running:
+            return job
+        time.sleep(0.5)
+    raise AssertionError((job.folder / "log.txt").read_text())
+
+
+def test_sweep_started_from_the_app_runs_in_the_background(results: Path, spy: Any) -> None:
+    at = new_app()
+    open_tab(at, "sweeps")
+    assert [e.value for e in at.error] == []
+    # One parameter (the P&P counsellor's hours) with two values, one replication each.
+    at.text_input(key="ui:sw_values_0_hours_pnp_counsellor").set_value("12; 19")
+    at.number_input(key="ui:sw_reps").set_value(1)
+    at.number_input(key="ui:sw_workers").set_value(1)
+    at.text_input(key="ui:sw_name").set_value("test sweep")
+    at.run()
+    at.button(key="ui:sw_start").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    jobs = sj.list_jobs()
+    assert len(jobs) == 1 and jobs[0].total == 2
+    job = _wait(jobs[0])
+    assert job.returncode == 0, (job.folder / "log.txt").read_text()
+    assert job.done == 2
+    spec = (job.folder / "spec.yaml").read_text()
+    assert "staff.pnp_counsellor.schedule.0.hours" in spec and "- 12.0" in spec
+    # The store is listed and opens in the tab.
+    assert job.store in sj.list_stores()
+    at.run()
+    assert at.selectbox(key="ui:sw_store").value == job.store
+    assert at.selectbox(key="sweeps_experiment").value == "test-sweep"
+    assert not at.exception and [e.value for e in at.error] == []
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+
+
+def test_base_of_the_sweep_is_the_current_scenario(results: Path) -> None:
+    data = scenario_to_dict(load_scenario(ROOT / "scenarios/baseline.yaml"))
+    data["referrals"]["schedule"][0]["per_year"] = 5.0
+    folder = results / "x"
+    job = sj.start_sweep(data, [("staff.coordinator.schedule.0.hours", [8.0])], 1, 1, "b",
+                         folder)
+    text = (job.folder / "base.yaml").read_text()
+    assert "per_year: 5.0" in text
+    _wait(job)

@@ -1,0 +1,261 @@
+"""The page's session state: the loaded scenario, the runs kept, and the widget values.
+
+Session state keys: ``base`` (the loaded scenario's data), ``base_source``, ``runs`` (name ->
+:class:`Run`), widget keys ``in:*`` (inputs, see ``webapp.inputs``) and ``ui:*`` (everything
+else). Everything here needs a running Streamlit session except :func:`option_key`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from sim.scenario import (
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    parse_scenario,
+    parse_scenario_text,
+    scenario_to_dict,
+)
+from webapp import inputs as inp
+from webapp.i18n import DEFAULT_LANG, LANGS, t
+from webapp.texts import error_text
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO_DIR = ROOT / "scenarios"
+DEFAULT_SCENARIO = "baseline.yaml"
+
+
+@dataclass
+class Run:
+    """A named run kept in the session."""
+
+    name: str
+    result: Any
+    seconds: float
+    cached: bool
+    key: tuple[str, int, int]
+    _summary: pd.DataFrame | None = None
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """``result.summary``, computed once (the property recomputes every interval)."""
+        if self._summary is None:
+            self._summary = self.result.summary
+        return self._summary
+
+
+def ss() -> Any:
+    return st.session_state
+
+
+def lang() -> str:
+    value = ss().get("ui:lang", DEFAULT_LANG)
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def runs() -> dict[str, Run]:
+    out: dict[str, Run] = ss()["runs"]
+    return out
+
+
+# --------------------------------------------------------------------------- language switch
+
+#: Keyed option widgets whose shown labels depend on the language: key -> (options, label).
+#: Streamlit's browser side keeps the *label* of the selected option and sends it back on every
+#: rerun; after a language switch that old label is no option of the redrawn widget any more,
+#: and Streamlit hands the raw label to the script ("Wachtlijst: ..." instead of "waitlist") or
+#: silently resets the widget to its first option. So on a switch every such widget is given its
+#: key again, which makes Streamlit send the browser the new label, and every value read is
+#: mapped back to its key first. A tab with such a widget calls :func:`register_options`.
+LANG_OPTIONS: dict[str, tuple[tuple[Any, ...], Callable[[Any, str], str]]] = {
+    inp.TIME_UNIT_KEY: (inp.TIME_UNITS, lambda u, lg: t(f"in.unit.{u}", lg)),
+    inp.K_POLICY: (inp.POLICIES, lambda p, lg: t(f"in.policy.{p}", lg)),
+    "ui:csv_dialect": (("nl", "en"), lambda d, lg: t(f"dl.csv_dialect.{d}", lg)),
+}
+
+
+def register_options(key: str, options: tuple[Any, ...],
+                     label: Callable[[Any, str], str]) -> None:
+    """Declare a keyed radio/select box whose labels depend on the language."""
+    LANG_OPTIONS[key] = (tuple(options), label)
+
+
+def option_key(key: str, value: Any) -> Any:
+    """``value`` of widget ``key`` as an option key, mapping a label in any language back."""
+    spec = LANG_OPTIONS.get(key)
+    if spec is None or value in spec[0]:
+        return value
+    options, label = spec
+    for option in options:
+        if any(value == label(option, code) for code in LANGS):
+            return option
+    return value
+
+
+def normalise_options(force: bool = False) -> None:
+    """Give every language-dependent option widget its key (see :data:`LANG_OPTIONS`);
+    ``force`` re-assigns even a key, so that Streamlit sends the browser the new label."""
+    state = ss()
+    for key in LANG_OPTIONS:
+        if key in state:
+            value = option_key(key, state[key])
+            if force or value != state[key]:
+                state[key] = value
+
+
+def on_lang_change() -> None:
+    normalise_options(force=True)
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+def scenario_files() -> list[str]:
+    names = sorted(p.name for p in SCENARIO_DIR.glob("*.yaml"))
+    if DEFAULT_SCENARIO in names:
+        names.remove(DEFAULT_SCENARIO)
+        names.insert(0, DEFAULT_SCENARIO)
+    return names
+
+
+def set_base(data: dict[str, Any], source: str) -> None:
+    """Make ``data`` the loaded scenario; every input widget starts again from it."""
+    state = ss()
+    state["base"] = data
+    state["base_source"] = source
+    for key in [k for k in state if isinstance(k, str) and k.startswith(inp.PREFIX)]:
+        del state[key]
+
+
+#: Widgets in tabs that may be hidden; Streamlit forgets the state of a widget that is not drawn,
+#: so these are re-assigned every run (Streamlit's documented way to keep them). A tab adds its
+#: own keys with :func:`persist`.
+PERSIST: list[str] = ["ui:view_run", "ui:dl_run", "ui:cmp_runs", "ui:cmp_base", "ui:cmp_auto",
+                      "ui:min_start", "ui:min_use_p90", "ui:min_p90", "ui:min_use_util",
+                      "ui:min_util", "ui:min_use_wait", "ui:min_wait", "ui:yaml_text",
+                      "ui:report_runs", "ui:csv_dialect"]
+
+
+def persist(*keys: str) -> None:
+    for key in keys:
+        if key not in PERSIST:
+            PERSIST.append(key)
+
+
+def init_state() -> None:
+    state = ss()
+    normalise_options()
+    for key in PERSIST:
+        if key in state:
+            state[key] = state[key]
+    state.setdefault("runs", {})
+    state.setdefault("ui:lang", DEFAULT_LANG)
+    state.setdefault(inp.TIME_UNIT_KEY, "weeks")
+    state.setdefault("ui:time_unit_prev", state[inp.TIME_UNIT_KEY])
+    if "base" not in state:
+        files = scenario_files()
+        name = DEFAULT_SCENARIO if DEFAULT_SCENARIO in files else (files[0] if files else None)
+        if name is None:
+            st.error(t("src.none", lang()))
+            st.stop()
+        try:
+            scenario = load_scenario(SCENARIO_DIR / str(name))
+        except ScenarioError as exc:
+            st.error(str(exc))
+            st.stop()
+        set_base(scenario_to_dict(scenario), f"scenarios/{name}")
+        state["ui:source_file"] = name
+    for key, value in inp.defaults(state["base"], state[inp.TIME_UNIT_KEY]).items():
+        if key not in state:
+            state[key] = value
+
+
+def input_values() -> dict[str, Any]:
+    state = ss()
+    return {k: option_key(k, state[k]) for k in state
+            if isinstance(k, str) and k.startswith(inp.PREFIX)}
+
+
+def current_scenario() -> tuple[dict[str, Any], Scenario | None, ScenarioError | None]:
+    """(scenario data from the inputs, the validated scenario or None, the error or None)."""
+    state = ss()
+    data = inp.build_scenario_dict(state["base"], input_values(), state[inp.TIME_UNIT_KEY])
+    try:
+        return data, parse_scenario(data, state["base_source"]), None
+    except ScenarioError as exc:
+        return data, None, exc
+
+
+# --------------------------------------------------------------------------- callbacks
+
+
+def on_source_change() -> None:
+    state = ss()
+    name = state.get("ui:source_file")
+    state.pop("ui:source_error", None)
+    try:
+        scenario = load_scenario(SCENARIO_DIR / str(name))
+    except ScenarioError as exc:
+        state["ui:source_error"] = (str(name), exc)
+        return
+    set_base(scenario_to_dict(scenario), f"scenarios/{name}")
+
+
+def on_upload() -> None:
+    state = ss()
+    up = state.get("ui:upload")
+    state.pop("ui:source_error", None)
+    if up is None:
+        return
+    raw = up.getvalue()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        state["ui:source_error"] = (up.name, "utf8")
+        return
+    try:
+        scenario = parse_scenario_text(text, up.name)
+    except ScenarioError as exc:
+        state["ui:source_error"] = (up.name, exc)
+        return
+    set_base(scenario_to_dict(scenario), f"upload:{up.name}")
+
+
+def on_unit_change() -> None:
+    state = ss()
+    new = option_key(inp.TIME_UNIT_KEY, state[inp.TIME_UNIT_KEY])
+    inp.convert_from_values(state, inp.from_keys(), state.get("ui:time_unit_prev", "weeks"), new)
+    state["ui:time_unit_prev"] = new
+
+
+def on_apply_yaml() -> None:
+    state = ss()
+    state.pop("ui:yaml_error", None)
+    state.pop("ui:yaml_ok", None)
+    source = t("yaml.source", lang())
+    try:
+        scenario = parse_scenario_text(state.get("ui:yaml_text", ""), source)
+    except ScenarioError as exc:
+        state["ui:yaml_error"] = exc
+        return
+    set_base(scenario_to_dict(scenario), source)
+    state["ui:yaml_ok"] = True
+
+
+def source_error_text(err: Any, lg: str) -> str:
+    """A stored loading error as text in ``lg`` (errors are kept as objects so that a language
+    switch translates them too)."""
+    if err == "utf8":
+        return t("err.utf8", lg)
+    return error_text(err, lg)
+
+
+__all__ = ["Run", "ss", "lang", "runs", "init_state", "current_scenario", "input_values",
+           "parse_scenario", "error_text"]
