@@ -47,7 +47,7 @@ class Variable:
     def grid(self) -> list[float]:
         """Values from ``low`` to ``high`` in ``step`` (both ends included when on the grid)."""
         n = int(math.floor((self.high - self.low) / self.step + 1e-9))
-        return [round(self.low + i * self.step, 6) for i in range(n + 1)]
+        return [float(round(self.low + i * self.step, 6)) for i in range(n + 1)]
 
     def label(self, lang: str = "en") -> str:
         if self.is_role:
