@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 #: Recruitment tried when families limit: up to this many times the scenario's [assume].
 RECRUITMENT_FACTOR = 4.0
+#: Recruitment levels tried, from the least that meets, for a confirmed staffing.
+HELP_TRIES = 3
 
 
 def family_limited(means: dict[str, float]) -> bool:
@@ -59,7 +61,8 @@ def explain(search: Search, result: StaffingResult) -> None:
         if failing:
             limits.append("at the largest staffing within the bounds ("
                           + sp.short(top) + ") these targets are not met: "
-                          + "; ".join(f"{c.target} (mean {c.mean:.3g})" for c in failing))
+                          + "; ".join(f"{c.target} (mean {c.mean:.3g}, {c.status} on "
+                                      f"{c.n} replications)" for c in failing))
         if family_limited(means):
             limits.append(
                 "the family pool: children wait for a family more than for staff "
@@ -96,8 +99,7 @@ def _recruitment_help(search: Search) -> list[str]:
     rec = Variable(RECRUITMENT, now + step, max(now + step, now * RECRUITMENT_FACTOR), step)
     pinned = Space(tuple(Variable(v.key, v.high, v.high, v.step, v.cost)
                          for v in search.space.variables) + (rec,))
-    settings = Settings(**{**search.settings.__dict__, "explain_recruitment": False,
-                           "confirm_attempts": 1})
+    settings = Settings(**{**search.settings.__dict__, "explain_recruitment": False})
     probe = _Search(sc, pinned, [t for t in search.targets if t.kpi != STABILITY_KPI],
                     search.ev, settings)
     grid = rec.grid()
@@ -105,15 +107,18 @@ def _recruitment_help(search: Search) -> list[str]:
     if i is None:
         return [f"even {grid[-1]:g} interested families a year (now {now:g}) with every role "
                 "at its upper bound do not meet the targets"]
-    need = grid[i]
     from sim.staffing.space import apply_point
 
-    at = apply_point(sc, Space((Variable(RECRUITMENT, need, need, 1.0),)), (need,))
-    inner = _Search(at, search.space, [t for t in search.targets if t.kpi != STABILITY_KPI],
-                    search.ev, settings).run()
-    if inner.answer is not None:
-        return [f"with {need:g} interested families a year (now {now:g}) the targets are met "
-                f"at {search.space.short(inner.answer)} h "
-                f"({', '.join(search.space.keys)})"]
-    return [f"with {need:g} interested families a year (now {now:g}) and every role at its "
-            "upper bound the targets are met in the search"]
+    # the least recruitment is itself at the edge: if no staffing can be confirmed there, try
+    # a step or two more
+    for need in grid[i:i + HELP_TRIES]:
+        at = apply_point(sc, Space((Variable(RECRUITMENT, need, need, 1.0),)), (need,))
+        inner = _Search(at, search.space,
+                        [t for t in search.targets if t.kpi != STABILITY_KPI],
+                        search.ev, settings).run()
+        if inner.answer is not None:
+            return [f"with {need:g} interested families a year (now {now:g}) the targets are "
+                    f"met at {search.space.short(inner.answer)} h "
+                    f"({', '.join(search.space.keys)}), confirmed as the answer would be"]
+    return [f"with {grid[i]:g} interested families a year (now {now:g}) and every role at its "
+            "upper bound the targets are met in the search (not confirmed)"]
