@@ -5,7 +5,8 @@ passes a confirmation on a block of replications the search never used (replicat
 from ``confirm_offset`` on, independent of everything the search saw, so the choice of the
 candidate cannot bias the test). The confirmation declares the candidate to meet all targets
 only when every target's one-sided t-bound is on the right side of its threshold. A
-confirmation looks at most L times (``confirm_reps`` fresh replications, then twice as many),
+confirmation looks at most L times (``confirm_reps`` fresh replications, then twice and four
+times as many),
 each look at level 1 − α/(J·L): the error spending rule is Bonferroni over the looks, so each
 confirmation is a level-α/J test of "some target is missed", whatever happens between looks.
 For one target this follows from the t-test; for several,
@@ -65,8 +66,8 @@ def guarantee_details(result: StaffingResult, lang: str = "en") -> list[str]:
     if lang == "nl":
         return [
             f"Elk doel wordt bevestigd met een eenzijdige t-grens op {s.confirm_reps} nieuwe "
-            f"replicaties (of {s.confirm_looks * s.confirm_reps} als de eerste blik niet "
-            f"beslist; {look} foutkans per blik); elke kandidaat die ter bevestiging gaat "
+            f"replicaties (tot {s.most_confirm_reps} als eerdere blikken niet beslissen; "
+            f"{look} foutkans per blik); elke kandidaat die ter bevestiging gaat "
             f"(hoogstens {s.confirm_attempts}) krijgt {per} foutkans, samen hoogstens {a}.",
             "Het doel gaat over het gemiddelde over replicaties van de KPI (bv. het "
             "gemiddelde van het 90e percentiel per replicatie), niet over elk kind of elk jaar.",
@@ -82,8 +83,8 @@ def guarantee_details(result: StaffingResult, lang: str = "en") -> list[str]:
         ]
     return [
         f"Each target is confirmed with a one-sided t-bound on {s.confirm_reps} fresh "
-        f"replications (or {s.confirm_looks * s.confirm_reps} when the first look does not "
-        f"decide; {look} of error per look); "
+        f"replications (up to {s.most_confirm_reps} when earlier looks do not decide; "
+        f"{look} of error per look); "
         f"each candidate put to confirmation (at most {s.confirm_attempts}) spends {per} of "
         f"error, {a} in all (union bound); the t-bound assumes replication means are close to "
         "normal, which holds well for averages over many children and weeks.",

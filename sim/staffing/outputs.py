@@ -96,8 +96,7 @@ def summary_dict(result: StaffingResult) -> dict[str, Any]:
         "confirmation": None if conf is None else {
             "status": conf.status, "replications": conf.n,
             "first_rep": result.settings.confirm_offset
-            + (result.attempts - 1) * result.settings.confirm_looks
-            * result.settings.confirm_reps,
+            + (result.attempts - 1) * result.settings.most_confirm_reps,
             "checks": [{"target": str(c.target), "mean": c.mean, "bound": c.deciding_bound,
                         "level": c.level, "status": c.status} for c in conf.checks]},
         "confirmation_attempts": result.attempts,

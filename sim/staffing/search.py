@@ -57,8 +57,9 @@ class Settings:
     confirm_reps: int = 30
     #: Candidates that may be put to confirmation; the error is split over them.
     confirm_attempts: int = 3
-    #: Looks per confirmation: confirm_reps, then 2 x confirm_reps fresh replications.
-    confirm_looks: int = 2
+    #: Looks per confirmation: confirm_reps fresh replications, then twice and four times as
+    #: many while undecided (a staffing just inside a noisy target needs many to confirm).
+    confirm_looks: int = 3
     #: First replication index of the confirmation blocks (far from the search's 0, 1, ...).
     confirm_offset: int = 100_000
     stability: Stability = Stability()
@@ -73,6 +74,11 @@ class Settings:
     def confirm_level(self) -> float:
         """Confidence of each confirmation attempt: the error split over the attempts."""
         return 1.0 - self.alpha / self.confirm_attempts
+
+    @property
+    def most_confirm_reps(self) -> int:
+        """Fresh replications one confirmation may use (all its looks)."""
+        return 2 ** (self.confirm_looks - 1) * self.confirm_reps
 
     @property
     def look_level(self) -> float:
@@ -227,10 +233,10 @@ class Search:
         scen = apply_point(self.base, self.space, point)
         h = scenario_hash(scen)
         s = self.settings
-        start = s.confirm_offset + attempt * s.confirm_looks * s.confirm_reps
+        start = s.confirm_offset + attempt * s.most_confirm_reps
         d = Decision(point, UNDECIDED)
-        for look in range(1, s.confirm_looks + 1):
-            rows = self.ev.kpis(scen, h, range(start, start + look * s.confirm_reps))
+        for look in range(s.confirm_looks):
+            rows = self.ev.kpis(scen, h, range(start, start + 2 ** look * s.confirm_reps))
             d = judge(point, rows, self.targets, s.look_level, how="confirmed")
             if d.status in (MEETS, FAILS):
                 break
