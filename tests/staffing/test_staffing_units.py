@@ -124,18 +124,18 @@ def _brute(space: Space, rule) -> list[tuple[float, ...]]:  # noqa: ANN001
 @pytest.mark.parametrize("rule", [
     lambda p: p[0] + p[1] + p[2] >= 30,
     lambda p: p[0] >= 12 and p[1] * p[2] >= 150,
-    lambda p: p[0] >= 9 and p[1] >= 20 and p[2] >= 13,
+    lambda p: p[0] >= 9 and p[1] >= 14 and p[2] >= 13,
     lambda p: (p[0] - 4) * (p[1] - 4) >= 60 and p[2] >= 5,
 ])
 def test_frontier_matches_brute_force(rule) -> None:  # noqa: ANN001
-    space = Space(tuple(Variable(r, 4, 24, 1) for r in
+    space = Space(tuple(Variable(r, 4, 16, 1) for r in
                         ("coordinator", "pnp_counsellor", "parent_counsellor")))
     search = _Oracle(space, rule)
     result = search.run()
     assert [f.point for f in result.frontier] == sorted(_brute(space, rule),
                                                         key=space.objective)
     assert result.answer == result.frontier[0].point
-    assert search.calls < 0.2 * result.grid_size  # monotonicity spares most of the grid
+    assert search.calls < 0.35 * result.grid_size  # monotonicity spares most of the grid
     for fp in result.frontier:  # each minimal point is binding on every axis not at its floor
         assert {k for k, _ in fp.binding} == set(space.keys)
 
