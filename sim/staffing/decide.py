@@ -77,8 +77,13 @@ class Decision:
         return [c for c in self.checks if c.status != MEETS]
 
 
-def check_target(values: Sequence[float] | np.ndarray, target: Target, level: float) -> Check:
-    """Judge one target on its replication values (NaN: no observation that replication)."""
+def check_target(values: Sequence[float] | np.ndarray, target: Target, level: float,
+                 fail_level: float | None = None) -> Check:
+    """Judge one target on its replication values (NaN: no observation that replication).
+
+    ``level`` is the one-sided level for *meets*; ``fail_level`` (default: the same) for
+    *fails*. The search meets at the confirmation's strictness but fails at the planner's
+    confidence: a wrong *fails* only makes the answer less lean, never wrong."""
     arr = np.asarray(values, dtype=float)
     n_all = int(arr.size)
     n_nan = int(np.isnan(arr).sum())
@@ -87,8 +92,9 @@ def check_target(values: Sequence[float] | np.ndarray, target: Target, level: fl
         # never evidence that the target is met.
         return Check(target, FAILS, math.nan, math.nan, math.nan, n_all - n_nan, level,
                      note=f"no observations in {n_nan} of {n_all} replications")
-    up = summarise(arr, target.kpi, level, sided="upper")
-    lo = summarise(arr, target.kpi, level, sided="lower")
+    fl = level if fail_level is None else fail_level
+    up = summarise(arr, target.kpi, level if target.upper else fl, sided="upper")
+    lo = summarise(arr, target.kpi, fl if target.upper else level, sided="lower")
     mean, low, high, n = up.mean, lo.low, up.high, up.n
     q = target.threshold
     if n < 2:
@@ -104,9 +110,10 @@ def check_target(values: Sequence[float] | np.ndarray, target: Target, level: fl
 
 
 def judge(point: Point, rows: list[dict[str, float]], targets: Sequence[Target],
-          level: float, how: str = "simulated") -> Decision:
+          level: float, how: str = "simulated", fail_level: float | None = None) -> Decision:
     """Judge every target on the same replications (rows: one KPI dict per replication)."""
-    checks = [check_target([r.get(t.kpi, math.nan) for r in rows], t, level) for t in targets]
+    checks = [check_target([r.get(t.kpi, math.nan) for r in rows], t, level, fail_level)
+              for t in targets]
     if any(c.status == FAILS for c in checks):
         status = FAILS
     elif all(c.status == MEETS for c in checks):

@@ -13,7 +13,10 @@ confirmation on fresh replications (the guarantee; see :mod:`sim.staffing.guaran
    (recursively; one axis: a binary search), stopping once the others are at their least.
 3. **Sequential replications, common random numbers.** Every candidate runs replications
    0, 1, ... of the same seed (so candidates share referrals, children and families), first a
-   few, then doubling, only while some target is undecided, up to a cap.
+   few, then doubling, only while some target is undecided, up to a cap. A candidate *meets*
+   only at the confirmation's strictness (one-sided ``look_level``), so the point put to
+   confirmation has the margin to pass it; it *fails* at the planner's confidence (a wrong
+   "fails" only makes the answer less lean, never wrong).
 4. **Confirmation.** The cheapest minimal point is confirmed on a block of fresh replications
    the search never used; if it does not pass, it is marked and the search goes on from the
    next cheapest, at most ``confirm_attempts`` times.
@@ -221,7 +224,8 @@ class Search:
         d = Decision(point, UNDECIDED)
         for n in stages(self.settings.first_reps, self.settings.max_reps):
             rows = self.ev.kpis(scen, h, range(n))
-            d = judge(point, rows, self.targets, self.settings.confidence)
+            d = judge(point, rows, self.targets, self.settings.look_level,
+                      fail_level=self.settings.confidence)
             if settled(d):
                 break
         return d
