@@ -53,19 +53,19 @@ def test_least_staffing_of_textbook_queues_is_exact(lam, mean, stat, threshold) 
 
 def test_returned_staffing_is_feasible_under_many_seeds() -> None:
     """Coverage: under repeated seeds the returned c is feasible (W(c) <= threshold) at least
-    as often as the stated 95% (here: every time out of 6; the validation script repeats it
+    as often as the stated 95% (here: every time out of 4; the validation script repeats it
     on harder cases)."""
     lam, mean, threshold = 1.0, 2.0, 0.5   # a = 2: W(3) = 0.89, W(4) = 0.17
     space = Space((Variable("pnp_counsellor", 1, 8, 1),))
     target = parse_target(f"wait_assessment_mean <= {threshold}")
     answers = []
-    for seed in range(6):
+    for seed in range(4):
         r = search_staffing(_case(lam, mean, 200.0), space, [target], seed=100 + seed,
                             settings=FAST)
         answers.append(r.answer[0] if r.answer else math.inf)
     feasible = [mmc_statistic(lam, 1 / mean, int(c)) <= threshold for c in answers
                 if math.isfinite(c)]
-    assert len(feasible) == 6 and all(feasible)
+    assert len(feasible) == 4 and all(feasible)
 
 
 def test_repeated_search_is_served_by_the_store(tmp_path) -> None:  # noqa: ANN001
