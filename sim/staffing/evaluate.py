@@ -59,6 +59,7 @@ class Evaluator:
     _loaded: set[str] = field(default_factory=set)
     _store: Any = None
     _backend: Any = None
+    _pool: Any = None
 
     # ------------------------------------------------------------------ life cycle
 
@@ -70,6 +71,9 @@ class Evaluator:
         return self
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
         if self._backend is not None:
             self._backend.close()
             self._backend = None
@@ -132,7 +136,9 @@ class Evaluator:
         from sim.batch.worker import run_task
 
         if self.backend == "serial":
-            outcomes = (run_task(t) for t in todo)
+            outcomes: Any = (run_task(t) for t in todo)
+        elif self.backend == "local":
+            outcomes = self._local(todo)
         else:
             if self._backend is None:
                 from sim.batch.backends import make_backend
@@ -155,6 +161,39 @@ class Evaluator:
                     buffer = []
         finally:
             self._flush(buffer, scenarios)
+
+    def _local(self, todo: list[Any]) -> Any:
+        """The local backend's process pool, kept for the whole search: a search runs many
+        small batches, and starting a pool for each (as a sweep's single batch does) would
+        cost more than the replications. A pool that breaks is replaced, and the batch
+        goes through the backend's own fault handling."""
+        from concurrent.futures import as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        from sim.batch.backends import LocalBackend
+        from sim.batch.worker import run_task
+        from sim.processes import hide_main_script
+
+        if self._backend is None:
+            self._backend = LocalBackend(self.workers)
+        if self._pool is None:
+            self._pool = self._backend._new_pool(self._backend.workers)
+        futures: list[Any] = []
+        try:
+            with hide_main_script(run_task):
+                futures = [self._pool.submit(run_task, t) for t in todo]
+            for fut in as_completed(futures):
+                yield fut.result()
+        except BrokenProcessPool:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+            done = {(h, r) for h, reps in self._cache.items() for r in reps}
+            rest = [t for t in todo if (t.scenario_hash, t.rep) not in done]
+            yield from (o for o in self._backend.run(iter(rest), run_task) if o is not None)
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
 
     def _flush(self, outcomes: list[Any], scenarios: dict[str, Scenario]) -> None:
         """Commit finished replications (each whole or not at all) and their scenarios."""

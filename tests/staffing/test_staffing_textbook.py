@@ -104,3 +104,18 @@ def test_more_hours_never_worsen_waits_on_the_baseline(baseline) -> None:  # noq
             diff = diff[~np.isnan(diff)]
             low = summarise(diff, None, 0.99, sided="lower").low
             assert not low > 0, f"{kpi} worse with {hi} h than with {lo} h (beyond noise)"
+
+
+def test_local_pool_gives_the_same_replications_as_serial() -> None:
+    from sim.scenario import scenario_hash
+
+    scen = _case(1.0, 2.0, 100.0)
+    h = scenario_hash(scen)
+    serial = Evaluator(8).kpis(scen, h, range(4))
+    with Evaluator(8, backend="local", workers=2) as ev:
+        pooled = ev.kpis(scen, h, range(4))
+        again = ev.kpis(scen, h, range(2, 6))  # the same pool serves a second batch
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(pd.DataFrame(pooled), pd.DataFrame(serial))
+    pd.testing.assert_frame_equal(pd.DataFrame(again[:2]), pd.DataFrame(serial[2:]))
