@@ -101,7 +101,7 @@ def _recruitment_help(search: Search) -> list[str]:
                          for v in search.space.variables) + (rec,))
     settings = Settings(**{**search.settings.__dict__, "explain_recruitment": False})
     probe = _Search(sc, pinned, [t for t in search.targets if t.kpi != STABILITY_KPI],
-                    search.ev, settings)
+                    search.ev, settings, search.progress)
     grid = rec.grid()
     i = probe.least(lambda x: (*(v.high for v in search.space.variables), x), grid, None)
     if i is None:
@@ -115,7 +115,7 @@ def _recruitment_help(search: Search) -> list[str]:
         at = apply_point(sc, Space((Variable(RECRUITMENT, need, need, 1.0),)), (need,))
         inner = _Search(at, search.space,
                         [t for t in search.targets if t.kpi != STABILITY_KPI],
-                        search.ev, settings).run()
+                        search.ev, settings, search.progress).run()
         if inner.answer is not None:
             return [f"with {need:g} interested families a year (now {now:g}) the targets are "
                     f"met at {search.space.short(inner.answer)} h "
