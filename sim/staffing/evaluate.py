@@ -29,7 +29,7 @@ class EvaluationError(RuntimeError):
 
 @dataclass
 class Spent:
-    """Replications the search needed: run now, or found in the store/cache."""
+    """Distinct replications the search used: run now, or found in the store."""
 
     ran: int = 0
     cached: int = 0
@@ -57,6 +57,7 @@ class Evaluator:
     spent: Spent = field(default_factory=Spent)
     _cache: dict[str, dict[int, dict[str, float]]] = field(default_factory=dict)
     _loaded: set[str] = field(default_factory=set)
+    _used: set[tuple[str, int]] = field(default_factory=set)
     _store: Any = None
     _backend: Any = None
     _pool: Any = None
@@ -104,7 +105,9 @@ class Evaluator:
             have = self._known(h)
             for rep in reps:
                 if rep in have:
-                    self.spent.cached += 1
+                    if (h, rep) not in self._used:  # each replication counted once
+                        self._used.add((h, rep))
+                        self.spent.cached += 1
                 else:
                     todo.append(Task(scenario, h, self.seed, rep))
         if todo:
@@ -155,6 +158,7 @@ class Evaluator:
                         f"{first[0] if first else 'no message'}")
                 self._cache.setdefault(o.scenario_hash, {})[o.rep] = dict(o.kpis or {})
                 self.spent.ran += 1
+                self._used.add((o.scenario_hash, o.rep))
                 buffer.append(o)
                 if len(buffer) >= FLUSH_MAX:
                     self._flush(buffer, scenarios)

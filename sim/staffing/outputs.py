@@ -149,7 +149,7 @@ def text(result: StaffingResult, lang: str = "en") -> str:
     loads = ", ".join(f"{r} {load.load:.1f} h/week" for r, load in result.loads.items())
     lines.append(f"Offered load (at the upper bounds): {loads}")
     lines.append(
-        f"{w['spent']}: {result.spent.ran} run, {result.spent.cached} from the store/cache; "
+        f"{w['spent']}: {result.spent.ran} run, {result.spent.cached} from the store; "
         f"{len(result.decisions)} candidates decided ({result.simulated} simulated) of "
         f"{result.grid_size} on the grid (a full grid at {result.settings.max_reps} "
         f"replications: {result.full_grid_reps}); {result.elapsed_s:.1f} s")
