@@ -67,3 +67,25 @@ def test_tab_draws() -> None:
     assert not at.exception
     assert at.subheader[0].value == "Minimale bezetting"
     assert any(b.label == "Zoeken" for b in at.button)
+
+
+def test_tab_shows_a_result() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    def app() -> None:
+        import streamlit as st
+
+        from sim import load_scenario
+        from webapp.staffing_tab import render
+
+        render(load_scenario("scenarios/baseline.yaml"), "en",
+               on_load=lambda data: st.session_state.update(loaded=data))
+
+    at = AppTest.from_function(app)
+    at.session_state["staffing-result"] = _result()
+    at.run(timeout=60)
+    assert not at.exception
+    assert at.success[0].value.startswith("Content coordinator 8 h")
+    assert at.info[0].value.startswith("With 95% confidence the staffing 8/12/10")
+    next(b for b in at.button if b.label.startswith("Load this point")).click().run(timeout=60)
+    assert at.session_state["loaded"]["staff"]["pnp_counsellor"]["schedule"][-1]["hours"] == 12
