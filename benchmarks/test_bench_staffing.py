@@ -7,7 +7,8 @@ default stability target), every role searched from 4 h to 38 h in 1 h steps (35
 grid points). The baseline's 30 interested families a year may let the waiting list for a
 family grow (its trend cannot be shown flat), so no staffing would pass the stability target
 and the search would stop at the largest staffing; the benchmark uses 63, the recruitment the
-README's worked example finds sufficient, so the search walks the staffing grid. Goals: the search under 60 s on 2 cores, the repeated search under 5 s.
+README's worked example finds sufficient, so the search walks the staffing grid.
+Goals: the search under 60 s on 2 cores, the repeated search under 5 s.
 Reported in ``extra_info`` and printed: replications run, candidates simulated, the
 replications a full grid would take at the search's cap, and the load average.
 """

@@ -79,6 +79,11 @@ class Settings:
         return 1.0 - self.alpha / self.confirm_attempts
 
     @property
+    def recheck_reps(self) -> int:
+        """Search replications a frontier point must still meet on before confirmation."""
+        return 2 * self.max_reps
+
+    @property
     def most_confirm_reps(self) -> int:
         """Fresh replications one confirmation may use (all its looks)."""
         return 2 ** (self.confirm_looks - 1) * self.confirm_reps
@@ -142,6 +147,8 @@ class StaffingResult:
 
 
 Progress = Callable[[int, Spent], None]
+#: Frontier points re-checked on more search replications before the search gives up.
+MAX_RECHECKS = 25
 
 
 class Search:
@@ -218,11 +225,11 @@ class Search:
             self.progress(len(self.decisions), self.ev.spent)
         return d
 
-    def _simulate(self, point: Point) -> Decision:
+    def _simulate(self, point: Point, most: int | None = None) -> Decision:
         scen = apply_point(self.base, self.space, point)
         h = scenario_hash(scen)
         d = Decision(point, UNDECIDED)
-        for n in stages(self.settings.first_reps, self.settings.max_reps):
+        for n in stages(self.settings.first_reps, most or self.settings.max_reps):
             rows = self.ev.kpis(scen, h, range(n))
             d = judge(point, rows, self.targets, self.settings.look_level,
                       fail_level=self.settings.confidence)
@@ -245,6 +252,15 @@ class Search:
             if d.status in (MEETS, FAILS):
                 break
         return d
+
+    def _demote(self, point: Point, decision: Decision) -> None:
+        """``point`` no longer counts as meeting; forget what was inferred from it."""
+        self.decisions[point] = decision
+        self._meets = [p for p in self._meets if p != point]
+        self._not.append(point)
+        for p in [p for p in self.decisions
+                  if self.decisions[p].how == f"inferred from {self.space.short(point)}"]:
+            del self.decisions[p]
 
     def ok(self, point: Point) -> bool:
         return self.decide(point).status == MEETS
@@ -322,11 +338,23 @@ class Search:
             for axis, g in enumerate(full):
                 i = self.least(partial(_with, top, axis), g, self._guess(axis, g))
                 grids.append(g[i:] if i is not None else g[-1:])
-            while attempts < self.settings.confirm_attempts:
+            rechecked: set[Point] = set()
+            while attempts < self.settings.confirm_attempts and len(rechecked) < MAX_RECHECKS:
                 points = self.frontier(grids)
                 if not points:
                     break
                 best = points[0]
+                if best not in rechecked and self.decisions[best].how == "simulated":
+                    # before spending an attempt: does it still meet on twice the search's
+                    # replications? (All candidates share replications 0, 1, ..., so a lucky
+                    # sample would otherwise favour the whole frontier at once.)
+                    rechecked.add(best)
+                    again = self._simulate(best, self.settings.recheck_reps)
+                    if again.status != MEETS:
+                        self._demote(best, replace(again, how="did not hold on more "
+                                                   "replications"))
+                        continue
+                    self.decisions[best] = again
                 confirmation = self.confirm(best, attempts)
                 attempts += 1
                 if confirmation.status == MEETS:
@@ -334,12 +362,7 @@ class Search:
                     break
                 # not confirmed: it no longer counts as meeting; search again around it
                 self.refuted.append(best)
-                self.decisions[best] = replace(confirmation, how="not confirmed")
-                self._meets = [p for p in self._meets if p != best]
-                self._not.append(best)
-                for p in [p for p in self.decisions
-                          if self.decisions[p].how == f"inferred from {sp.short(best)}"]:
-                    del self.decisions[p]
+                self._demote(best, replace(confirmation, how="not confirmed"))
             if answer is None and attempts and self.settings.confirm_attempts:
                 points = self.frontier(grids)
         front = []

@@ -13,7 +13,7 @@ from webapp import staffing_tab as tab
 
 
 class _Rule(Search):
-    def _simulate(self, point):  # noqa: ANN001, ANN202
+    def _simulate(self, point, most=None):  # noqa: ANN001, ANN202
         ok = point[0] + point[1] >= 20 and point[2] >= 10
         return Decision(point, MEETS if ok else FAILS, checks=[])
 

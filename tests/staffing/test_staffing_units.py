@@ -108,7 +108,7 @@ class _Oracle(Search):
         self.confirm_ok = confirm_ok or rule
         self.calls = 0
 
-    def _simulate(self, point):  # noqa: ANN001, ANN202
+    def _simulate(self, point, most=None):  # noqa: ANN001, ANN202
         self.calls += 1
         return Decision(point, MEETS if self.rule(point) else FAILS)
 
