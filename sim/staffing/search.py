@@ -226,10 +226,12 @@ class Search:
         return d
 
     def _simulate(self, point: Point, most: int | None = None) -> Decision:
+        """Sequential stages up to ``max_reps``; with ``most``: one look at ``most``."""
         scen = apply_point(self.base, self.space, point)
         h = scenario_hash(scen)
         d = Decision(point, UNDECIDED)
-        for n in stages(self.settings.first_reps, most or self.settings.max_reps):
+        looks = [most] if most else stages(self.settings.first_reps, self.settings.max_reps)
+        for n in looks:
             rows = self.ev.kpis(scen, h, range(n))
             d = judge(point, rows, self.targets, self.settings.look_level,
                       fail_level=self.settings.confidence)
