@@ -205,9 +205,13 @@ _add("in.invalid", "Het scenario is ongeldig. Details:", "The scenario is not va
 _add("tab.results", "Resultaten", "Results")
 _add("tab.compare", "Vergelijken", "Compare")
 _add("tab.minimum", "Minimumvereisten", "Minimum requirements")
+_add("tab.least", "Minimale bezetting", "Least staffing")
 _add("tab.downloads", "Rapport en downloads", "Report and downloads")
 _add("tab.scenario", "Scenariobestand", "Scenario file")
 _add("tab.sweeps", "Parameterreeksen", "Parameter sweeps")
+_add("least.invalid",
+     "Los eerst de fouten in de invoer op: de zoektocht vertrekt van het huidige scenario.",
+     "Fix the input errors first: the search starts from the current scenario.")
 _add("res.none", "Nog geen resultaten. Stel links de invoer in en klik op **Start simulatie**.",
      "No results yet. Set the inputs on the left and click **Run simulation**.")
 _add("res.show_run", "Toon run", "Show run")

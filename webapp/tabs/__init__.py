@@ -59,6 +59,27 @@ def _minimum(c: Context) -> None:
     minimum.render(c.lang, c.data, c.scenario)
 
 
+def _least(c: Context) -> None:
+    """Least staffing (issue 8): the search caches its replications in the results folder."""
+    import streamlit as st
+
+    from webapp import staffing_tab, state
+    from webapp.sweep_jobs import results_dir
+
+    if c.scenario is None:
+        st.info(t("least.invalid", c.lang))
+        return
+
+    def load(data: dict[str, Any]) -> None:
+        state.set_base(data, staffing_tab.tr("title", c.lang))
+        st.rerun()
+
+    folder = results_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    staffing_tab.render(c.scenario, c.lang, on_load=load,
+                        store=str(folder / "least-staffing.duckdb"))
+
+
 def _downloads(c: Context) -> None:
     from webapp.tabs import downloads
 
@@ -86,6 +107,7 @@ TABS: list[Tab] = [
     _own("results", _results),
     _own("compare", _compare),
     _own("minimum", _minimum),
+    _own("least", _least),
     _own("downloads", _downloads),
     _own("scenario", _scenario),
     _own("sweeps", _sweeps),

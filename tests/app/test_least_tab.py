@@ -1,0 +1,15 @@
+"""The least-staffing tab is wired into the page and draws from the current scenario."""
+
+from __future__ import annotations
+
+from tests.app.app_helpers import new_app, open_tab
+
+
+def test_least_staffing_tab_draws_its_inputs_in_both_languages() -> None:
+    at = open_tab(new_app(), "least")
+    assert "Minimale bezetting" in [h.value for h in at.subheader]
+    assert any(b.label == "Zoeken" for b in at.button)
+    at.radio(key="ui:lang").set_value("en").run()
+    at = open_tab(at, "least", "en")
+    assert "Least staffing" in [h.value for h in at.subheader]
+    assert any(b.label == "Search" for b in at.button)
