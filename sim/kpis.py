@@ -69,6 +69,8 @@ def compute_kpis(model: PnPModel) -> dict[str, float]:
         ("breakdowns", "breakdowns_per_year"),
         ("crisis_admissions", "crisis_admissions_per_year"),
         ("left", "left_programme_per_year"),
+        ("aged_out", "aged_out_per_year"),
+        ("withdrawn", "withdrawn_per_year"),
     ):
         out[name] = (model.counts[key] - start_counts[key]) / years
     rec = model.rec
@@ -124,7 +126,8 @@ CHILD_COLUMNS: tuple[str, ...] = (
 
 def children_table(model: PnPModel) -> pd.DataFrame:
     """One row per referred child: profile, referral, start of assessment, first placement,
-    weeks waited for a family, and outcome ('completed', 'left', or '' while still in P&P)."""
+    weeks waited for a family, and outcome ('completed', 'left', 'aged_out', 'withdrawn', or
+    '' while still in P&P)."""
     rows = [
         (c.id, c.initial, c.source, c.age, c.intensity, c.complexity, c.referred,
          c.t_assess, c.first_placement, c.family_wait, c.outcome)

@@ -17,7 +17,9 @@ EMPTY_START = {"start_state.children": {}, "start_state.families_in_pool": 0}
 
 
 def test_no_staff_means_nobody_is_assessed_and_the_queue_grows(baseline) -> None:
-    scen = edit(baseline, ZERO_STAFF | EMPTY_START | {"referrals.schedule.0.per_year": 10})
+    # without ageing out at 18, which would empty a ten-year queue of its oldest children
+    scen = edit(baseline, ZERO_STAFF | EMPTY_START | {"referrals.schedule.0.per_year": 10,
+                                                      "ageing.enabled": False})
     res = run_replication(scen, 1, 0)
     k = res.kpis
     assert math.isnan(k["wait_assessment_mean"])

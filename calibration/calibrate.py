@@ -1,0 +1,352 @@
+"""From a case log (and optionally a family log) to a calibrated scenario.
+
+Every fitted number is a :class:`Fitted` entry: its dotted path in the scenario, its value,
+n and 95% interval; :mod:`calibration.yamlout` writes each as the source comment of its line.
+What a case log cannot show (staff hours per case, family profiles) is kept from the base
+scenario and listed in ``kept``.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from calibration.fit import (
+    DurationFit,
+    Estimate,
+    fit_duration,
+    poisson_rate,
+    proportion,
+)
+from calibration.read import ATTRIBUTE_VALUES, CaseLog, FamilyLog
+from calibration.timeline import TASK_TRAINING, Timeline, build
+from sim.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES
+from sim.scenario import Scenario, parse_scenario, scenario_to_dict, set_by_path
+
+WEEKS_PER_YEAR = 52.0
+
+
+@dataclass
+class Fitted:
+    path: str
+    value: Any
+    est: Estimate | None
+    what: str
+
+    def tag(self, digest: str) -> str:
+        e = self.est
+        if e is None:
+            return f"[calibrated log={digest}]"
+        n = f"n={e.n}" if e.n >= 5 else "n<5"
+        if math.isnan(e.low):
+            return f"[calibrated log={digest} {n}]"
+        return f"[calibrated log={digest} {n} 95% {_g(e.low)}-{_g(e.high)}]"
+
+
+def _g(x: float) -> str:
+    return f"{x:.3g}"
+
+
+@dataclass
+class Calibration:
+    scenario: Scenario
+    fitted: list[Fitted]
+    durations: dict[str, DurationFit]
+    kept: list[str]
+    digest: str
+    n_cases: int
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def tags(self) -> dict[str, str]:
+        return {f.path: f.tag(self.digest) for f in self.fitted}
+
+
+def _cx_mult(base: Scenario, cases: pd.DataFrame, what: str) -> pd.Series:
+    eff = base.complexity_effects
+    mult = {cx: getattr(eff[cx], what) if cx in eff else 1.0  # type: ignore[index, operator]
+            for cx in ("low", "medium", "high")}
+    return cases["complexity"].map(mult).astype(float).fillna(1.0)
+
+
+def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
+              end: float | None = None, gof: bool = True, seed: int = 0) -> Calibration:
+    """Fit everything the log shows; keep the rest from ``base``."""
+    tl = build(log, end)
+    data = copy.deepcopy(scenario_to_dict(base))
+    fitted: list[Fitted] = []
+    kept: list[str] = []
+    notes: list[str] = []
+    tables: dict[str, pd.DataFrame] = {}
+
+    def put(path: str, value: Any, est: Estimate | None, what: str) -> None:
+        set_by_path(data, path, value)
+        fitted.append(Fitted(path, value, est, what))
+
+    cases = log.cases
+    # ---- referrals: rate, by year, and the mix
+    refs = tl.referrals
+    span = tl.end - (float(refs["t"].min()) if len(refs) else 0.0)
+    span = max(tl.end - 0.0, 1e-9) if len(refs) else span
+    rate = poisson_rate(len(refs), tl.end / WEEKS_PER_YEAR) if len(refs) else None
+    if rate is not None and rate.n > 0:
+        put("referrals.schedule", [{"from_week": 0, "per_year": round(rate.value, 4)}],
+            None, "referrals")
+        fitted[-1] = Fitted("referrals.schedule.0.per_year", round(rate.value, 4), rate,
+                            "Referrals per year")
+        years = np.floor(refs["t"].to_numpy() / WEEKS_PER_YEAR).astype(int)
+        rows = []
+        for y in range(int(math.ceil(tl.end / WEEKS_PER_YEAR))):
+            exposure = min(tl.end, (y + 1) * WEEKS_PER_YEAR) - y * WEEKS_PER_YEAR
+            est = poisson_rate(int((years == y).sum()), exposure / WEEKS_PER_YEAR)
+            rows.append({"year": log.date(y * WEEKS_PER_YEAR)[:10], "referrals": est.n,
+                         "per_year": est.value, "low": est.low, "high": est.high})
+        tables["referrals_by_year"] = pd.DataFrame(rows)
+    else:
+        kept.append("referrals.schedule")
+    referred = cases.loc[cases.index.isin(refs["case"])]
+    for attr in ("source", "intensity", "complexity"):
+        col = referred[attr].dropna()
+        if len(col) < 5:
+            kept.append(f"referrals.{attr}")
+            continue
+        counts = col.value_counts()
+        keys = [k for k in ATTRIBUTE_VALUES[attr] if counts.get(k, 0) > 0]
+        shares = {k: round(counts.get(k, 0) / len(col), 4) for k in keys}
+        last = keys[-1]
+        shares[last] = round(1 - sum(v for k, v in shares.items() if k != last), 4)
+        tables[f"mix_{attr}"] = counts.rename("cases").to_frame()
+        if attr == "source":
+            base_src = data["referrals"]["sources"]
+            data["referrals"]["sources"] = {k: {**base_src.get(k, {"has_family": False,
+                                                                   "residential": True}),
+                                                "share": shares[k]} for k in keys}
+            for k in keys:
+                fitted.append(Fitted(f"referrals.sources.{k}.share", shares[k],
+                                     proportion(int(counts.get(k, 0)), len(col)),
+                                     f"Share of referrals from {k}"))
+        else:
+            set_by_path(data, f"referrals.{attr}", shares)
+            for k in keys:
+                fitted.append(Fitted(f"referrals.{attr}.{k}", shares[k],
+                                     proportion(int(counts.get(k, 0)), len(col)),
+                                     f"Share of referrals with {attr} {k}"))
+    ages = referred["age"].dropna()
+    if len(ages) >= 5:
+        lo, hi = int(ages.min()), int(ages.max())
+        put("referrals.age.min", lo, Estimate(lo, math.nan, math.nan, len(ages)),
+            "Youngest age at referral")
+        put("referrals.age.max", hi, Estimate(hi, math.nan, math.nan, len(ages)),
+            "Oldest age at referral")
+    else:
+        kept.append("referrals.age")
+
+    # ---- durations (work when fully staffed), normalised to the medium complexity
+    visits = tl.visits[~tl.visits["truncated"]]
+    mult = _cx_mult(base, cases, "duration")
+    durations: dict[str, DurationFit] = {}
+    for phase in CHILD_PHASES:
+        v = visits[visits["phase"] == phase]
+        work = v["work"].to_numpy() / mult.reindex(v["case"]).fillna(1.0).to_numpy()
+        fit = fit_duration(work, (v["outcome"] != "censored").to_numpy(), seed, gof)
+        if fit is None:
+            kept.append(f"phases.{phase}.duration")
+            continue
+        durations[phase] = fit
+        set_by_path(data, f"phases.{phase}.duration_by_complexity", {})
+        put(f"phases.{phase}.duration", fit.scenario_dist(), fit.mean,
+            f"Duration of {phase} (weeks, medium complexity)")
+    # training episodes during guidance
+    st = tl.stays
+    ep = st[st["state"] == TASK_TRAINING]
+    ep_work = (ep["end"] - ep["start"]).to_numpy() / mult.reindex(ep["case"]).fillna(1).to_numpy()
+    fit = fit_duration(ep_work, ~ep["censored"].to_numpy(), seed, gof)
+    if fit is not None:
+        durations["task_training"] = fit
+        put("phases.guidance.task_training", fit.scenario_dist(), fit.mean,
+            "Training episode for a new task (weeks)")
+    else:
+        kept.append("phases.guidance.task_training")
+    guid = st[st["state"] == "guidance"]
+    tasks = int((tl.points["activity"] == "new_task").sum())
+    g_exp = float((guid["end"] - guid["start"]).sum())
+    if g_exp > 0 and len(guid) >= 5:
+        est = poisson_rate(tasks, g_exp / WEEKS_PER_YEAR)
+        put("phases.guidance.new_task_per_year", round(est.value, 4), est,
+            "New developmental tasks per year of guidance")
+    # ---- matching success per sub-phase
+    for sub in MATCHING_PHASES:
+        v = tl.visits[(tl.visits["phase"] == sub) & (tl.visits["outcome"] != "censored")]
+        if len(v) >= 5:
+            est = proportion(int((v["outcome"] == "done").sum()), len(v))
+            put(f"phases.{sub}.success", round(est.value, 4), est, f"Success of {sub}")
+        else:
+            kept.append(f"phases.{sub}.success")
+    # ---- breakdown, crisis, rematch, withdrawal
+    _risks(tl, cases, base, put, kept, tables)
+    # ---- families
+    if families is not None:
+        _families(families, put, kept, tables)
+    else:
+        kept.append("families (no family log given)")
+    # ---- start state: the state at the log's end
+    start = start_state(tl)
+    data["start_state"]["children"] = start
+    fitted.append(Fitted("start_state.children", start, None,
+                         f"Children per state at {log.date(tl.end)}"))
+    kept.append("staff hours per case (a case log cannot show them; no time registration)")
+    scenario = parse_scenario(data, f"calibrated from {log.source}")
+    return Calibration(scenario, fitted, durations, kept, log.digest, log.n_cases, tables,
+                       notes)
+
+
+def start_state(tl: Timeline) -> dict[str, int]:
+    """Children per state at the timeline's end (waits for staff count towards their phase;
+    training episodes towards guidance)."""
+    st = tl.stays
+    open_ = st[st["censored"]]
+    counts: dict[str, int] = {}
+    for state, phase in zip(open_["state"], open_["phase"], strict=True):
+        key = state
+        if state == TASK_TRAINING:
+            key = "guidance"
+        elif state in ("waiting_staff", "crisis_admission"):
+            key = phase or "assessment"
+        if key in CHILD_PHASES or key == "waiting_family":
+            counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _split_at_11(start: np.ndarray, end: np.ndarray, birth: np.ndarray):
+    """Exposure before and after each child's 11th birthday."""
+    b11 = birth + 11 * WEEKS_PER_YEAR
+    b11 = np.where(np.isnan(b11), np.inf, b11)
+    under = np.clip(np.minimum(end, b11) - start, 0, None)
+    over = (end - start) - under
+    return under, over
+
+
+def _risks(tl: Timeline, cases: pd.DataFrame, base: Scenario, put, kept, tables) -> None:
+    st = tl.stays
+    placed = st[st["placed"] & st["state"].isin([*PLACED_PHASES, TASK_TRAINING,
+                                                 "waiting_staff"])].copy()
+    placed["phase"] = placed["phase"].where(placed["phase"] != "", "fitting")
+    birth = cases["birth"].reindex(placed["case"]).to_numpy(dtype=float)
+    under, over = _split_at_11(placed["start"].to_numpy(), placed["end"].to_numpy(), birth)
+    cx = _cx_mult(base, cases, "breakdown").reindex(placed["case"]).fillna(1).to_numpy()
+    age_mult = base.breakdown.age_over_10
+    weighted = (under + over * age_mult) * cx  # exposure of a reference child
+    pts = tl.points
+    bd = pts[pts["activity"] == "breakdown"]
+    rows = []
+    for phase in PLACED_PHASES:
+        in_phase = (placed["phase"] == phase).to_numpy()
+        k = int((bd["phase"] == phase).sum())
+        exposure = float(weighted[in_phase].sum())
+        if exposure <= 0 or in_phase.sum() < 5:
+            kept.append(f"breakdown.weekly_hazard.{phase}")
+            continue
+        est = poisson_rate(k, exposure)
+        rows.append({"phase": phase, "breakdowns": k, "weeks": float((under + over)[in_phase]
+                                                                     .sum()),
+                     "weekly_hazard": est.value, "low": est.low, "high": est.high})
+        put(f"breakdown.weekly_hazard.{phase}", float(f"{est.value:.4g}"), est,
+            f"Weekly breakdown hazard in {phase} (under 11, medium complexity)")
+    tables["breakdowns"] = pd.DataFrame(rows)
+    kept.append("breakdown.age_over_10 and complexity multipliers (held at the base values "
+                "while the phase hazards are fitted)")
+    # crises: per placement-year, outside crisis admissions
+    total = float((under + over).sum())
+    crises = int(((pts["activity"] == "crisis") & pts["placed"]).sum())
+    if total > 0 and len(placed) >= 5:
+        est = poisson_rate(crises, total / WEEKS_PER_YEAR)
+        put("crisis.per_placement_per_year", round(est.value, 4), est,
+            "Crises per placement-year")
+        adm = st[st["state"] == "crisis_admission"]
+        if crises >= 5:
+            p = proportion(min(len(adm), crises), crises)
+            put("crisis.admission_probability", round(p.value, 4), p,
+                "Share of crises leading to a crisis admission")
+        fit = fit_duration((adm["end"] - adm["start"]).to_numpy(), ~adm["censored"].to_numpy(),
+                           gof=False)
+        if fit is not None:
+            put("crisis.admission_duration", fit.scenario_dist(), fit.mean,
+                "Crisis admission (weeks)")
+    # rematch after breakdown: the next stay of the case after the breakdown
+    if len(bd) >= 5:
+        nxt = st.merge(bd[["case", "t"]], on="case")
+        nxt = nxt[nxt["start"] >= nxt["t"] - 1e-9].sort_values("start").groupby(
+            ["case", "t"]).first()
+        exits = tl.exits.set_index("case")
+        left = 0
+        back = int(nxt["state"].isin(["waiting_family", *MATCHING_PHASES]).sum())
+        for case, t in zip(bd["case"], bd["t"], strict=True):
+            if case in exits.index:
+                rows_ = exits.loc[[case]]
+                left += int(((rows_["outcome"] == "left") & (abs(rows_["t"] - t) < 1e-6)).sum())
+        if back + left >= 5:
+            p = proportion(back, back + left)
+            put("breakdown.rematch_share", round(p.value, 4), p,
+                "Share of broken-down children who go back to matching")
+    # withdrawal while waiting (children not yet placed)
+    for kind, path in (("waiting_staff", "withdrawal.waiting_staff_per_year"),
+                       ("waiting_family", "withdrawal.waiting_family_per_year")):
+        w = st[(st["state"] == kind) & ~st["placed"]]
+        exposure = float((w["end"] - w["start"]).sum())
+        if len(w) < 5 or exposure <= 0:
+            kept.append(path)
+            continue
+        est = poisson_rate(int((w["next"] == "withdrawn").sum()), exposure / WEEKS_PER_YEAR)
+        put(path, round(est.value, 4), est, f"Withdrawals per year while {kind}")
+
+
+def _families(fl: FamilyLog, put, kept, tables) -> None:
+    ev = fl.events
+    first = ev.groupby("case")["t"].min()
+    interest = ev[ev["activity"] == "interest"]
+    if len(interest) >= 5:
+        est = poisson_rate(len(interest), fl.end / WEEKS_PER_YEAR)
+        put("families.interested_per_year", round(est.value, 4), est,
+            "Interested families per year")
+    approved = set(ev.loc[ev["activity"] == "approved", "case"])
+    rejected = set(ev.loc[ev["activity"] == "rejected", "case"])
+    if len(approved | rejected) >= 5:
+        p = proportion(len(approved), len(approved | rejected))
+        put("families.screening.pass_rate", round(p.value, 4), p, "Screening pass rate")
+    # screening duration: from screening start (else interest) to approval or rejection
+    start = ev[ev["activity"] == "screening_start"].groupby("case")["t"].min()
+    start = start.combine_first(interest.groupby("case")["t"].min())
+    done = ev[ev["activity"].isin(["approved", "rejected"])].groupby("case")["t"].min()
+    cases = start.index
+    t_end = done.reindex(cases)
+    dur = (t_end.fillna(fl.end) - start).to_numpy()
+    fit = fit_duration(dur, t_end.notna().to_numpy(), gof=False)
+    if fit is not None:
+        put("families.screening.duration", fit.scenario_dist(), fit.mean,
+            "Screening (weeks)")
+    # leaving the pool: from approval (or a return) to matched/left/end
+    appr = ev[ev["activity"] == "approved"].groupby("case")["t"].min()
+    later = ev[ev["activity"].isin(["matched", "left"])]
+    exposure = 0.0
+    left = 0
+    for case, t0 in appr.items():
+        nxt = later[(later["case"] == case) & (later["t"] >= t0)].sort_values("t")
+        if len(nxt):
+            exposure += float(nxt["t"].iloc[0] - t0)
+            left += int(nxt["activity"].iloc[0] == "left")
+        else:
+            exposure += fl.end - t0
+    if len(appr) >= 5 and exposure > 0:
+        est = poisson_rate(left, exposure / WEEKS_PER_YEAR)
+        put("families.leave_per_year", round(est.value, 4), est,
+            "Families leaving the pool per year")
+    del first
+    tables["family_funnel"] = pd.DataFrame({
+        "step": ["interested", "screened", "approved", "rejected", "left"],
+        "families": [len(interest), len(done), len(approved), len(rejected),
+                     int((ev["activity"] == "left").sum())]})
