@@ -69,7 +69,7 @@ class Calibration:
 
 def _cx_mult(base: Scenario, cases: pd.DataFrame, what: str) -> pd.Series:
     eff = base.complexity_effects
-    mult = {cx: getattr(eff[cx], what) if cx in eff else 1.0  # type: ignore[index, operator]
+    mult = {cx: getattr(eff[cx], what) if cx in eff else 1.0
             for cx in ("low", "medium", "high")}
     return cases["complexity"].map(mult).astype(float).fillna(1.0)
 
@@ -195,23 +195,29 @@ def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
     else:
         kept.append("families (no family log given)")
     # ---- start state: the state at the log's end
-    start = start_state(tl)
+    start, elapsed = start_state(tl)
     data["start_state"]["children"] = start
+    data["start_state"]["elapsed"] = elapsed
     fitted.append(Fitted("start_state.children", start, None,
                          f"Children per state at {log.date(tl.end)}"))
+    fitted.append(Fitted("start_state.elapsed", elapsed, None,
+                         f"Weeks already done in their phase at {log.date(tl.end)}"))
     kept.append("staff hours per case (a case log cannot show them; no time registration)")
     scenario = parse_scenario(data, f"calibrated from {log.source}")
     return Calibration(scenario, fitted, durations, kept, log.digest, log.n_cases, tables,
                        notes)
 
 
-def start_state(tl: Timeline) -> dict[str, int]:
+def start_state(tl: Timeline) -> tuple[dict[str, int], dict[str, list[float]]]:
     """Children per state at the timeline's end (waits for staff count towards their phase;
-    training episodes towards guidance)."""
+    training episodes towards guidance), and the weeks of work each has already done in its
+    phase (``start_state.elapsed``)."""
     st = tl.stays
     open_ = st[st["censored"]]
+    visits = tl.visits.groupby(["case", "phase"])["work"].last()
     counts: dict[str, int] = {}
-    for state, phase in zip(open_["state"], open_["phase"], strict=True):
+    elapsed: dict[str, list[float]] = {}
+    for case, state, phase in zip(open_["case"], open_["state"], open_["phase"], strict=True):
         key = state
         if state == TASK_TRAINING:
             key = "guidance"
@@ -219,7 +225,12 @@ def start_state(tl: Timeline) -> dict[str, int]:
             key = phase or "assessment"
         if key in CHILD_PHASES or key == "waiting_family":
             counts[key] = counts.get(key, 0) + 1
-    return dict(sorted(counts.items()))
+        if key in CHILD_PHASES:
+            done = float(visits.get((case, key), 0.0)) if (state != "waiting_staff"
+                                                           or phase == key) else 0.0
+            elapsed.setdefault(key, []).append(round(done, 3))
+    return dict(sorted(counts.items())), {k: elapsed[k] for k in sorted(counts)
+                                          if k in elapsed}
 
 
 def _split_at_11(start: np.ndarray, end: np.ndarray, birth: np.ndarray):

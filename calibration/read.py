@@ -189,12 +189,18 @@ def read_table(data: bytes, source: str) -> tuple[pd.DataFrame, int]:
         except Exception as exc:  # noqa: BLE001 - any reader error is the file's fault
             raise fail(source, f"not a readable Parquet file: {exc}") from None
         return frame.astype("string"), 1
+    skipped = 0  # leading comment lines (such as the synthetic examples' label)
+    start = 0
+    while data[start:start + 1] == b"#":
+        nl = data.find(b"\n", start)
+        start = len(data) if nl < 0 else nl + 1
+        skipped += 1
     try:
-        frame = pd.read_csv(io.BytesIO(data), dtype="string", keep_default_na=False,
+        frame = pd.read_csv(io.BytesIO(data[start:]), dtype="string", keep_default_na=False,
                             na_values=[""], sep=None, engine="python")
     except Exception as exc:  # noqa: BLE001
         raise fail(source, f"not a readable CSV file: {exc}") from None
-    return frame, 2
+    return frame, 2 + skipped
 
 
 def _rename(frame: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:

@@ -50,3 +50,38 @@ def with_changes(scenario: Scenario, changes: dict[str, object]) -> Scenario:
     for path, value in changes.items():
         set_by_path(data, path, value)
     return parse_scenario(data, "<changes>")
+
+
+def family_log(scenario: Scenario, seed: int, origin: pd.Timestamp = ORIGIN) -> pd.DataFrame:
+    """A synthetic family log drawn straight from the scenario's family parameters: interest
+    (Poisson), screening (its duration and pass rate), then leaving the pool at the leaving
+    rate (families matched by the model are not tracked here)."""
+    from sim.distributions import Exponential
+
+    rng = np.random.default_rng(seed)
+    fam = scenario.families
+    horizon = scenario.horizon_weeks
+    rows = []
+    t = 0.0
+    i = 0
+    while True:
+        t += rng.exponential(52.0 / fam.interested_per_year) if fam.interested_per_year else 1e9
+        if t >= horizon:
+            break
+        i += 1
+        fid = f"F{i:05d}"
+        rows.append((fid, "interest", t))
+        done = t + fam.screening.duration.sample(float(rng.random()))
+        if done >= horizon:
+            continue
+        passed = rng.random() < fam.screening.pass_rate
+        rows.append((fid, "approved" if passed else "rejected", done))
+        if passed and fam.leave_per_year > 0:
+            leave = done + Exponential(dist="exponential",
+                                       mean=52.0 / fam.leave_per_year).sample(rng.random())
+            if leave < horizon:
+                rows.append((fid, "left", leave))
+    frame = pd.DataFrame(rows, columns=["family_id", "activity", "week"])
+    stamps = origin + pd.to_timedelta(np.round(frame["week"] * 7 * 24 * 60), unit="min")
+    return pd.DataFrame({"family_id": frame["family_id"], "activity": frame["activity"],
+                         "timestamp": stamps.dt.strftime("%Y-%m-%dT%H:%M")})

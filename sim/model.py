@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from sim import ageing, leaving, rng, withdrawal
+from sim import ageing, leaving, rng, startstate, withdrawal
 from sim.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES, ROLES
 from sim.families import COMPLEXITY_RANK, Family, FamilyPool
 from sim.recorder import (
@@ -85,6 +85,7 @@ class Child:
         "proc",
         "job",
         "pending",
+        "elapsed",
     )
 
     def __init__(self, cid: int, stream: rng.Stream, referred: float, initial: bool):
@@ -118,6 +119,7 @@ class Child:
         self.proc: simpy.Process | None = None
         self.job: Job | None = None
         self.pending: simpy.Event | None = None
+        self.elapsed: tuple[str, float] | None = None  # start state: (phase, weeks done)
 
 
 class PnPModel:
@@ -144,6 +146,7 @@ class PnPModel:
         self._snapshots: list[tuple[float, ...]] = []
         self.withdrawal_armed: dict[int, tuple[str | None, float]] = {}
         self.withdrawal_streams: dict[int, rng.Stream] = {}
+        self.elapsed_seen: dict[str, int] = {}
         self.window_start: dict[str, dict[str, float]] = {}
         self._prepare()
 
@@ -181,6 +184,8 @@ class PnPModel:
     def work(self, child: Child, phase: str) -> float:
         """Weeks of fully staffed progress this child needs in ``phase``."""
         dist, mult = self._durations[phase][child.complexity]
+        if child.elapsed is not None:  # a start-state child part-way through its phase
+            return startstate.remaining_work(child, phase, dist, mult)
         return float(dist.sample(child.stream.uniform())) * mult
 
     def risk_stream(self, child: Child) -> rng.Stream:
@@ -325,6 +330,7 @@ class PnPModel:
             for _ in range(n):
                 index += 1
                 child = self._new_child(index, 0.0, initial=True)
+                startstate.set_elapsed(self, child, state)
                 if state in MATCHING_PHASES or state in PLACED_PHASES:
                     child.family = self.families.family_for(child, [])
                 self._start_life(child, state)
