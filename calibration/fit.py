@@ -221,6 +221,17 @@ def fit_duration(times: np.ndarray, observed: np.ndarray, seed: int = 0,
     if len(theta) > 1:
         sd = Estimate(math.exp(theta[1]), math.exp(theta[1] - Z95 * se[1]),
                       math.exp(theta[1] + Z95 * se[1]), n_ev)
+    # families the data cannot tell apart (within 2 AIC points) widen the interval: the
+    # choice of family is uncertain too, and ignoring it makes intervals too narrow
+    for name, (th, _, cv, a) in fits.items():
+        if name == best or a - aic[best] > 2 or not np.all(np.isfinite(cv)):
+            continue
+        se_o = np.sqrt(np.diag(cv))
+        mean.low = min(mean.low, math.exp(th[0] - Z95 * se_o[0]))
+        mean.high = max(mean.high, math.exp(th[0] + Z95 * se_o[0]))
+        if sd is not None and len(th) > 1:
+            sd.low = min(sd.low, math.exp(th[1] - Z95 * se_o[1]))
+            sd.high = max(sd.high, math.exp(th[1] + Z95 * se_o[1]))
     fit = DurationFit(best, mean, sd, len(t), len(t) - n_ev, aic, ll, times=t, observed=d)
     if gof:
         fit.gof_stat, fit.gof_p = _bootstrap_gof(fit, t, d, seed)

@@ -212,7 +212,13 @@ def _rename(frame: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
             target = str(col)
         if target and target not in renamed.values():
             renamed[str(col)] = target
-    return frame[list(renamed)].rename(columns=renamed)
+    return _objects(frame[list(renamed)].rename(columns=renamed))
+
+
+def _objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """Plain Python values, None where missing (whatever string type the reader chose)."""
+    out = frame.astype(object)
+    return out.where(out.notna(), None)
 
 
 def pseudonymise(frame: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -311,20 +317,20 @@ def _from_model_events(frame: pd.DataFrame) -> pd.DataFrame:
         "activity": activity,
         "week": frame["week"],
     })
-    out["source"] = detail.where(event == "referral", pd.NA)
-    return out
+    out["source"] = detail.where(event == "referral", None)
+    return _objects(out)
 
 
 def attach_model_children(frame: pd.DataFrame, children: pd.DataFrame, key: str) -> pd.DataFrame:
     """Case attributes from the model's children.csv (same ``rep`` and ``child``)."""
     kids = children.astype("string")
-    ids = (kids["rep"] + ":" + kids["child"]).map(lambda v: pseudonym(key, v))
+    ids = kids["rep"] + ":" + kids["child"].map(lambda v: pseudonym(key, v))
     attrs = pd.DataFrame({"case_id": ids, "age": kids["age"],
                           "intensity": kids["intensity"], "complexity": kids["complexity"],
                           "source_c": kids["source"]})
     out = frame.merge(attrs, on="case_id", how="left")
     out["source"] = out["source"].fillna(out.pop("source_c"))
-    return out
+    return _objects(out)
 
 
 def read_case_log(
@@ -354,10 +360,10 @@ def read_case_log(
         _need(frame, ("timestamp",), source)
     problems: list[Problem] = []
     t, start = _times(frame, source, offset, problems, origin)
-    acts = frame["activity"].astype("string").str.strip()
-    mapped = acts.map(lambda a: mapping.activities.get(a, a) if pd.notna(a) else a)
+    acts = frame["activity"].map(lambda a: str(a).strip() if a is not None else None)
+    mapped = acts.map(lambda a: mapping.activities.get(a, a) if a is not None else a)
     keep = ~acts.isin(list(mapping.ignore)).to_numpy()
-    lifecycle = (frame["lifecycle"].fillna("start").str.strip().str.lower()
+    lifecycle = (frame["lifecycle"].map(lambda v: str(v).strip().lower() if v else "start")
                  if "lifecycle" in frame.columns else pd.Series("start", index=frame.index))
     known = set(CASE_ACTIVITIES)
     choices = [*CASE_ACTIVITIES, *mapping.activities]
@@ -413,8 +419,8 @@ def _case_attributes(frame: pd.DataFrame, events: pd.DataFrame, mapping: Mapping
                      source: str, start: pd.Timestamp | None) -> pd.DataFrame:
     """One row per case: age at referral, birth week, source, intensity, complexity."""
     problems: list[Problem] = []
-    cols = {a: frame[a] if a in frame.columns else pd.Series(pd.NA, index=frame.index,
-                                                              dtype="string")
+    cols = {a: frame[a] if a in frame.columns else pd.Series(None, index=frame.index,
+                                                              dtype=object)
             for a in ATTRIBUTES}
     attrs = pd.DataFrame({"case": frame["case_id"], **cols})
     for attr, allowed in ATTRIBUTE_VALUES.items():
@@ -469,8 +475,8 @@ def read_family_log(data: bytes, source: str, key: str, mapping: Mapping | None 
     _need(frame, ("case_id", "activity"), source)
     problems: list[Problem] = []
     t, _ = _times(frame, source, offset, problems, origin)
-    acts = frame["activity"].astype("string").str.strip()
-    mapped = acts.map(lambda a: mapping.family_activities.get(a, a) if pd.notna(a) else a)
+    acts = frame["activity"].map(lambda a: str(a).strip() if a is not None else None)
+    mapped = acts.map(lambda a: mapping.family_activities.get(a, a) if a is not None else a)
     keep = ~acts.isin(list(mapping.ignore)).to_numpy()
     for i in np.flatnonzero(keep & ~mapped.isin(FAMILY_ACTIVITIES).to_numpy()):
         hint = difflib.get_close_matches(str(mapped.iloc[i]), FAMILY_ACTIVITIES, n=1)
