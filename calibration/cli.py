@@ -43,10 +43,17 @@ def _key(args: argparse.Namespace) -> tuple[str, str]:
     if env:
         return env, "key from PNP_CALIBRATION_KEY"
     key = new_key()
-    target = Path(str(args.out or args.report) + ".key")
-    write_atomic(target, key + "\n")
-    os.chmod(target, 0o600)
-    return key, f"new key written to {target}: keep it to pseudonymise later logs the same way"
+    args.new_key_file = Path(str(args.out or args.report) + ".key")
+    return key, (f"new key, written to {args.new_key_file} once the outputs are: keep it to "
+                 "pseudonymise later logs the same way")
+
+
+def _save_new_key(args: argparse.Namespace, key: str) -> None:
+    """Write a generated key (only after the outputs, so a failed run leaves nothing)."""
+    target = getattr(args, "new_key_file", None)
+    if target is not None:
+        write_atomic(target, key + "\n")
+        os.chmod(target, 0o600)
 
 
 def _logs(args: argparse.Namespace, key: str) -> tuple[Any, Any]:
@@ -93,6 +100,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     write_atomic(args.out, text)
     if args.report:
         write_atomic(args.report, calibration_report(cal, stamp))
+    _save_new_key(args, key)
     print(f"wrote {args.out}" + (f" and {args.report}" if args.report else ""),
           file=sys.stderr)
     return 0
@@ -116,6 +124,7 @@ def _cmd_backcast(args: argparse.Namespace) -> int:
     result = run_backcast(log, scenario, cutoff, reps=args.reps, seed=args.seed,
                           families=fam, workers=args.workers)
     write_atomic(args.report, backcast_report(result, log))
+    _save_new_key(args, key)
     verdict = "PASSED" if result.passed else "FAILED"
     for s in result.series:
         print(f"  {s.name:<16} coverage {100 * s.coverage:5.1f}%  needed "
