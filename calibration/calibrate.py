@@ -342,16 +342,12 @@ def _families(fl: FamilyLog, put, kept, tables) -> None:
             "Screening (weeks)")
     # leaving the pool: from approval (or a return) to matched/left/end
     appr = ev[ev["activity"] == "approved"].groupby("case")["t"].min()
-    later = ev[ev["activity"].isin(["matched", "left"])]
-    exposure = 0.0
-    left = 0
-    for case, t0 in appr.items():
-        nxt = later[(later["case"] == case) & (later["t"] >= t0)].sort_values("t")
-        if len(nxt):
-            exposure += float(nxt["t"].iloc[0] - t0)
-            left += int(nxt["activity"].iloc[0] == "left")
-        else:
-            exposure += fl.end - t0
+    later = ev[ev["activity"].isin(["matched", "left"])].merge(
+        appr.rename("t0").reset_index(), on="case")
+    later = later[later["t"] >= later["t0"]].sort_values("t").groupby("case").first()
+    t_out = later["t"].reindex(appr.index).fillna(fl.end)
+    exposure = float((t_out - appr).sum())
+    left = int((later["activity"] == "left").sum())
     if len(appr) >= 5 and exposure > 0:
         est = poisson_rate(left, exposure / WEEKS_PER_YEAR)
         put("families.leave_per_year", round(est.value, 4), est,

@@ -151,11 +151,11 @@ def _mle(name: str, t: np.ndarray, d: np.ndarray, start: np.ndarray | None = Non
         v = -_ll(name, th, t, d)
         return v if math.isfinite(v) else 1e300
 
-    x0 = start
-    if first:
+    res = optimize.minimize(nll, start, method="BFGS")
+    if first and not res.success:  # a rough start: the slower simplex search, then BFGS again
         x0 = optimize.minimize(nll, start, method="Nelder-Mead",
                                options={"xatol": 1e-4, "fatol": 1e-6, "maxiter": 400}).x
-    res = optimize.minimize(nll, x0, method="BFGS")
+        res = optimize.minimize(nll, x0, method="BFGS")
     theta = res.x
     if not cov:
         return theta, -float(res.fun), np.full((2, 2), np.nan)

@@ -365,22 +365,21 @@ def read_case_log(
     keep = ~acts.isin(list(mapping.ignore)).to_numpy()
     lifecycle = (frame["lifecycle"].map(lambda v: str(v).strip().lower() if v else "start")
                  if "lifecycle" in frame.columns else pd.Series("start", index=frame.index))
-    known = set(CASE_ACTIVITIES)
     choices = [*CASE_ACTIVITIES, *mapping.activities]
-    for i in np.flatnonzero(keep):
+    unknown = keep & ~mapped.isin(CASE_ACTIVITIES).to_numpy()
+    for i in np.flatnonzero(unknown)[:50]:
         a = mapped.iloc[i]
-        if pd.isna(a) or a not in known:
-            hint = difflib.get_close_matches(str(a), choices, n=1, cutoff=0.5)
-            problems.append(Problem(int(i) + offset, "activity",
-                                    f"unknown activity {str(acts.iloc[i])!r}"
-                                    + (f"; did you mean '{hint[0]}'?" if hint else "")
-                                    + " (map it in the mapping file, or list it under 'ignore')"))
-        lc = lifecycle.iloc[i]
-        if lc not in ("start", "complete"):
-            problems.append(Problem(int(i) + offset, "lifecycle",
-                                    f"expected 'start' or 'complete', got {lc!r}"))
-        if pd.isna(frame["case_id"].iloc[i]):
-            problems.append(Problem(int(i) + offset, "case_id", "empty case id"))
+        hint = difflib.get_close_matches(str(a), choices, n=1, cutoff=0.5)
+        problems.append(Problem(int(i) + offset, "activity",
+                                f"unknown activity {str(acts.iloc[i])!r}"
+                                + (f"; did you mean '{hint[0]}'?" if hint else "")
+                                + " (map it in the mapping file, or list it under 'ignore')"))
+    bad_lc = keep & ~lifecycle.isin(["start", "complete"]).to_numpy()
+    for i in np.flatnonzero(bad_lc)[:20]:
+        problems.append(Problem(int(i) + offset, "lifecycle",
+                                f"expected 'start' or 'complete', got {lifecycle.iloc[i]!r}"))
+    for i in np.flatnonzero(keep & frame["case_id"].isna().to_numpy())[:20]:
+        problems.append(Problem(int(i) + offset, "case_id", "empty case id"))
     events = pd.DataFrame({"case": frame["case_id"], "activity": mapped, "t": t,
                            "lifecycle": lifecycle, "row": np.arange(len(frame)) + offset})
     events = events[keep]
@@ -396,23 +395,28 @@ def read_case_log(
 
 def _check_order(events: pd.DataFrame, problems: list[Problem]) -> None:
     """Within a case, times never go back in file order, and nothing precedes the referral."""
-    for case, grp in events.groupby("case", sort=False):
-        t = grp["t"].to_numpy()
-        rows = grp["row"].to_numpy()
-        back = np.flatnonzero(np.diff(t) < 0)
-        for j in back[:3]:
-            problems.append(Problem(int(rows[j + 1]), "timestamp",
-                                    f"time goes back within case {case} (before the previous "
-                                    f"event of this case, row {int(rows[j])})"))
-        acts = grp["activity"].to_numpy()
-        ref = np.flatnonzero(acts == "referral")
-        if len(ref):
-            t_ref = t[ref[0]]
-            early = np.flatnonzero((t < t_ref) & (acts != "referral"))
-            for j in early[:1]:
-                problems.append(Problem(int(rows[j]), "timestamp",
-                                        f"case {case}: {acts[j]} before its referral "
-                                        f"(row {int(rows[ref[0]])})"))
+    by_case = events.groupby("case", sort=False)
+    prev_t = by_case["t"].shift()
+    prev_row = by_case["row"].shift()
+    back = (events["t"] < prev_t).to_numpy()
+    for i in np.flatnonzero(back)[:20]:
+        problems.append(Problem(int(events["row"].iloc[i]), "timestamp",
+                                f"time goes back within case {events['case'].iloc[i]} (before "
+                                f"the previous event of this case, row {int(prev_row.iloc[i])})"))
+    refs = events[events["activity"] == "referral"]
+    first_ref = refs.groupby("case")["t"].min()
+    ref_row = refs.groupby("case")["row"].min()
+    t_ref = events["case"].map(first_ref)
+    early = ((events["t"] < t_ref) & (events["activity"] != "referral")).to_numpy()
+    seen: set[str] = set()
+    for i in np.flatnonzero(early):
+        case = events["case"].iloc[i]
+        if case in seen or len(seen) >= 20:
+            continue
+        seen.add(case)
+        problems.append(Problem(int(events["row"].iloc[i]), "timestamp",
+                                f"case {case}: {events['activity'].iloc[i]} before its referral "
+                                f"(row {int(ref_row[case])})"))
 
 
 def _case_attributes(frame: pd.DataFrame, events: pd.DataFrame, mapping: Mapping, offset: int,
