@@ -195,9 +195,12 @@ def read_table(data: bytes, source: str) -> tuple[pd.DataFrame, int]:
         nl = data.find(b"\n", start)
         start = len(data) if nl < 0 else nl + 1
         skipped += 1
+    head = data[start:start + 4096].decode("utf-8", errors="ignore").splitlines()[:1]
+    counts = {d: head[0].count(d) for d in ",;\t|"} if head else {",": 1}
+    sep = max(counts, key=lambda d: counts[d])  # the header's most frequent delimiter
     try:
         frame = pd.read_csv(io.BytesIO(data[start:]), dtype="string", keep_default_na=False,
-                            na_values=[""], sep=None, engine="python")
+                            na_values=[""], sep=sep)
     except Exception as exc:  # noqa: BLE001
         raise fail(source, f"not a readable CSV file: {exc}") from None
     return frame, 2 + skipped
