@@ -35,7 +35,8 @@ def age_at(child: Child, week: float) -> int:
     """Whole years at ``week`` (the age at referral when ageing is off)."""
     if child.birth == -math.inf:
         return child.age
-    return int((week - child.birth) // WEEKS_PER_YEAR)
+    # a birthday timer fires at birth + n * 52 up to rounding: count it as reached
+    return int((week - child.birth) / WEEKS_PER_YEAR + 1e-9)
 
 
 def age_multiplier(model: PnPModel, child: Child, now: float) -> tuple[float, float]:
@@ -45,7 +46,8 @@ def age_multiplier(model: PnPModel, child: Child, now: float) -> tuple[float, fl
         return mult, math.inf
     if child.birth == -math.inf or mult == 1.0:
         return 1.0, math.inf
-    return 1.0, child.birth + OVER_10 * WEEKS_PER_YEAR
+    # never a birthday at or before now (which would wake the race again at the same time)
+    return 1.0, max(child.birth + OVER_10 * WEEKS_PER_YEAR, now + 1e-9)
 
 
 def schedule_ageing_out(model: PnPModel, child: Child) -> None:
