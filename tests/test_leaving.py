@@ -130,3 +130,20 @@ def test_littles_law_holds_with_ageing_out_and_withdrawal(baseline) -> None:
         row = little.loc[state]
         assert row["entries"] > 50
         assert math.isclose(row["L"], row["lamW"], rel_tol=0.03), state
+
+
+def test_a_birthday_is_never_at_or_before_now() -> None:
+    """A birthday timer that fires a rounding error early must not wake the race again at the
+    same moment (that would loop for ever)."""
+    from types import SimpleNamespace
+
+    from sim import ageing
+
+    model = SimpleNamespace(s=SimpleNamespace(breakdown=SimpleNamespace(age_over_10=10.0)))
+    rng = np.random.default_rng(1)
+    for birth in rng.uniform(-600, 0, 200):
+        child = SimpleNamespace(birth=float(birth), age=5)
+        birthday = birth + 11 * 52
+        for now in (birthday - 1e-12, birthday, np.nextafter(birthday, -np.inf)):
+            mult, nxt = ageing.age_multiplier(model, child, float(now))  # type: ignore[arg-type]
+            assert nxt > now or (mult == 10.0 and nxt == math.inf)
