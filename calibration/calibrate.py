@@ -17,9 +17,11 @@ import numpy as np
 import pandas as pd
 
 from calibration.fit import (
+    Z95,
     DurationFit,
     Estimate,
     fit_duration,
+    poisson_glm,
     poisson_rate,
     proportion,
 )
@@ -86,6 +88,7 @@ def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
 
     def put(path: str, value: Any, est: Estimate | None, what: str) -> None:
         set_by_path(data, path, value)
+        fitted[:] = [f for f in fitted if f.path != path]  # a later, better fit replaces it
         fitted.append(Fitted(path, value, est, what))
 
     cases = log.cases
@@ -269,8 +272,7 @@ def _risks(tl: Timeline, cases: pd.DataFrame, base: Scenario, put, kept, tables)
         put(f"breakdown.weekly_hazard.{phase}", float(f"{est.value:.4g}"), est,
             f"Weekly breakdown hazard in {phase} (under 11, medium complexity)")
     tables["breakdowns"] = pd.DataFrame(rows)
-    kept.append("breakdown.age_over_10 and complexity multipliers (held at the base values "
-                "while the phase hazards are fitted)")
+    _multipliers(placed, under, over, bd, cases, base, put, kept)
     # crises: per placement-year, outside crisis admissions
     total = float((under + over).sum())
     crises = int(((pts["activity"] == "crisis") & pts["placed"]).sum())
@@ -314,6 +316,83 @@ def _risks(tl: Timeline, cases: pd.DataFrame, base: Scenario, put, kept, tables)
             continue
         est = poisson_rate(int((w["next"] == "withdrawn").sum()), exposure / WEEKS_PER_YEAR)
         put(path, round(est.value, 4), est, f"Withdrawals per year while {kind}")
+
+
+MIN_GROUP_EVENTS = 5
+
+
+def _multipliers(placed: pd.DataFrame, under: np.ndarray, over: np.ndarray, bd: pd.DataFrame,
+                 cases: pd.DataFrame, base: Scenario, put, kept) -> None:
+    """Age-over-10 and complexity breakdown multipliers by Poisson regression on exposure
+    cells (phase x over 10 x complexity), where each group has at least 5 breakdowns; a
+    multiplier the data cannot pin down is held at the base value (as an offset)."""
+    cx_of = cases["complexity"].fillna("medium")
+    cx = cx_of.reindex(placed["case"]).fillna("medium").to_numpy()
+    phase = placed["phase"].to_numpy()
+    expo = pd.DataFrame({"phase": np.r_[phase, phase], "over": np.r_[np.zeros(len(phase)),
+                                                                      np.ones(len(phase))],
+                         "cx": np.r_[cx, cx], "E": np.r_[under, over]})
+    birth = cases["birth"].reindex(bd["case"]).to_numpy(dtype=float)
+    ev = pd.DataFrame({"phase": bd["phase"].to_numpy(),
+                       "over": (bd["t"].to_numpy() >= birth + 11 * WEEKS_PER_YEAR).astype(float),
+                       "cx": cx_of.reindex(bd["case"]).fillna("medium").to_numpy(), "y": 1.0})
+    cells = expo.groupby(["phase", "over", "cx"], as_index=False)["E"].sum()
+    cells = cells.merge(ev.groupby(["phase", "over", "cx"], as_index=False)["y"].sum(),
+                        how="left").fillna({"y": 0.0})
+    cells = cells[(cells["E"] > 0) & cells["phase"].isin(PLACED_PHASES)]
+    eff = base.complexity_effects
+    base_cx = {c: (eff[c].breakdown if c in eff else 1.0)
+               for c in ("low", "medium", "high")}
+    free = {"over": ev["over"].sum() >= MIN_GROUP_EVENTS
+            and (1 - ev["over"]).sum() >= MIN_GROUP_EVENTS}
+    for c in ("low", "high"):
+        free[c] = (ev["cx"] == c).sum() >= MIN_GROUP_EVENTS and (
+            ev["cx"] == "medium").sum() >= MIN_GROUP_EVENTS
+    phases = [p for p in PLACED_PHASES if (cells["phase"] == p).any()]
+    if len(ev) < 4 * MIN_GROUP_EVENTS or not any(free.values()) or not phases:
+        kept.append("breakdown.age_over_10 and complexity breakdown multipliers (too few "
+                    "breakdowns per group to fit them)")
+        return
+    cols = [(cells["phase"] == p).to_numpy(float) for p in phases]
+    names = list(phases)
+    offset = np.log(cells["E"].to_numpy())
+    if free["over"]:
+        cols.append(cells["over"].to_numpy(float))
+        names.append("over")
+    else:
+        offset = offset + cells["over"].to_numpy() * math.log(base.breakdown.age_over_10)
+        kept.append("breakdown.age_over_10")
+    for c in ("low", "high"):
+        if free[c]:
+            cols.append((cells["cx"] == c).to_numpy(float))
+            names.append(c)
+        else:
+            offset = offset + (cells["cx"] == c).to_numpy() * math.log(
+                max(base_cx[c] / max(base_cx["medium"], 1e-12), 1e-12))
+            kept.append(f"complexity_effects.{c}.breakdown")
+    X = np.column_stack(cols)
+    offset = offset + np.log(max(base_cx["medium"], 1e-12))
+    beta, cov = poisson_glm(cells["y"].to_numpy(float), X, offset)
+    se = np.sqrt(np.diag(cov))
+
+    def est(i: int, n: int) -> Estimate:
+        return Estimate(math.exp(beta[i]), math.exp(beta[i] - Z95 * se[i]),
+                        math.exp(beta[i] + Z95 * se[i]), n)
+
+    for i, name in enumerate(names):
+        if name in PLACED_PHASES:
+            e = est(i, int((ev["phase"] == name).sum()))
+            put(f"breakdown.weekly_hazard.{name}", float(f"{e.value:.4g}"), e,
+                f"Weekly breakdown hazard in {name} (under 11, medium; Poisson regression)")
+        elif name == "over":
+            e = est(i, int(ev["over"].sum()))
+            put("breakdown.age_over_10", float(f"{e.value:.4g}"), e,
+                "Breakdown multiplier from age 11 (Poisson regression)")
+        elif name in ("low", "high"):
+            e = est(i, int((ev["cx"] == name).sum()))
+            put(f"complexity_effects.{name}.breakdown",
+                float(f"{e.value * base_cx['medium']:.4g}"), e,
+                f"Breakdown multiplier for {name} complexity (against medium)")
 
 
 def _families(fl: FamilyLog, put, kept, tables) -> None:

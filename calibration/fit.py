@@ -296,20 +296,19 @@ def proportion(successes: int, n: int) -> Estimate:
 
 
 def poisson_glm(y: np.ndarray, X: np.ndarray, offset: np.ndarray,
-                iters: int = 50) -> tuple[np.ndarray, np.ndarray]:
+                iters: int = 100) -> tuple[np.ndarray, np.ndarray]:
     """Poisson regression with log link by Newton steps: coefficients and their covariance
     (for the breakdown hazard with age and complexity multipliers)."""
-    beta = np.zeros(X.shape[1])
-    rate0 = max(y.sum(), 0.5) / max(np.exp(offset).sum(), 1e-12)
-    beta[:] = 0.0
+    start = np.log((y + 0.5) / np.exp(offset))
+    beta = np.linalg.lstsq(X, start, rcond=None)[0]
     with np.errstate(over="ignore"):
         for _ in range(iters):
-            mu = np.exp(offset + X @ beta + math.log(rate0))
+            mu = np.exp(offset + X @ beta)
             info = X.T @ (mu[:, None] * X)
             step = np.linalg.solve(info, X.T @ (y - mu))
-            beta = beta + step
+            beta = beta + np.clip(step, -5, 5)
             if np.max(np.abs(step)) < 1e-10:
                 break
-        mu = np.exp(offset + X @ beta + math.log(rate0))
+        mu = np.exp(offset + X @ beta)
         cov = np.linalg.inv(X.T @ (mu[:, None] * X))
-    return beta + 0.0, cov
+    return beta, cov

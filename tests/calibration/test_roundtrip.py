@@ -99,3 +99,27 @@ def test_backcast_against_a_clearly_different_scenario_fails(example) -> None:
     assert not bc.passed
     failed = [s.name for s in bc.series if not s.passed]
     assert failed
+
+
+def test_breakdown_hazards_and_multipliers_are_recovered_by_poisson_regression() -> None:
+    """600 children over 10 years with unlimited staff: the phase hazards, the age-over-10
+    multiplier (ageing on, so exposure splits at the 11th birthday) and the complexity
+    multipliers all fall in their 95% intervals."""
+    base = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    truth = with_changes(base, {
+        "horizon_weeks": 520, "warmup_weeks": 0,
+        "referrals.schedule": [{"from_week": 0, "per_year": 60}],
+        **{f"staff.{r}.schedule.0.hours": 1500 for r in
+           ("coordinator", "pnp_counsellor", "parent_counsellor")},
+        "families.interested_per_year": 500,
+        "start_state.children": {}, "start_state.families_in_pool": 0})
+    frame, end = model_case_log(truth, seed=11)
+    log = read_case_log(frame.to_csv(index=False).encode(), "truth.csv", KEY, end=end)
+    got = {f.path: f.est for f in calibrate(log, truth, gof=False).fitted}
+    want = {f"breakdown.weekly_hazard.{p}": truth.breakdown.weekly_hazard[p]
+            for p in ("fitting", "training", "guidance", "anchoring")}
+    want |= {"breakdown.age_over_10": 10.0, "complexity_effects.low.breakdown": 1.0,
+             "complexity_effects.high.breakdown": 2.0}
+    for path, value in want.items():
+        e = got[path]
+        assert e is not None and e.low <= value <= e.high, (path, value, e)
