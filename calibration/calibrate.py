@@ -96,7 +96,8 @@ def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
     refs = tl.referrals
     span = tl.end - (float(refs["t"].min()) if len(refs) else 0.0)
     span = max(tl.end - 0.0, 1e-9) if len(refs) else span
-    rate = poisson_rate(len(refs), tl.end / WEEKS_PER_YEAR) if len(refs) else None
+    rate = (poisson_rate(len(refs), tl.end / WEEKS_PER_YEAR * log.parallel) if len(refs)
+            else None)
     if rate is not None and rate.n > 0:
         put("referrals.schedule", [{"from_week": 0, "per_year": round(rate.value, 4)}],
             None, "referrals")
@@ -106,7 +107,8 @@ def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
         rows = []
         for y in range(int(math.ceil(tl.end / WEEKS_PER_YEAR))):
             exposure = min(tl.end, (y + 1) * WEEKS_PER_YEAR) - y * WEEKS_PER_YEAR
-            est = poisson_rate(int((years == y).sum()), exposure / WEEKS_PER_YEAR)
+            est = poisson_rate(int((years == y).sum()),
+                               exposure / WEEKS_PER_YEAR * log.parallel)
             rows.append({"year": log.date(y * WEEKS_PER_YEAR)[:10], "referrals": est.n,
                          "per_year": est.value, "low": est.low, "high": est.high})
         tables["referrals_by_year"] = pd.DataFrame(rows)

@@ -247,6 +247,9 @@ class CaseLog:
     origin: pd.Timestamp | None
     end: float
     row_offset: int = 2
+    #: Independent copies of the programme side by side in the log (the replications of a
+    #: pnp-sim events.csv): rates per year are divided by it.
+    parallel: int = 1
 
     @property
     def n_cases(self) -> int:
@@ -353,6 +356,7 @@ def read_case_log(
     frame = pseudonymise(_rename(raw, mapping), key)
     del raw  # only the pseudonymised, reduced table is kept
     model_format = set(frame.columns) >= MODEL_EVENT_COLUMNS
+    parallel = int(frame["rep"].nunique()) if model_format else 1
     if model_format:
         frame = _from_model_events(frame)
         if children is not None:
@@ -393,7 +397,7 @@ def read_case_log(
     cases = _case_attributes(frame[keep], events, mapping, offset, source, start)
     log_end = float(events["t"].max()) if end is None else end
     return CaseLog(events.reset_index(drop=True), cases, source, log_digest(data), start,
-                   log_end, offset)
+                   log_end, offset, max(parallel, 1))
 
 
 def _check_order(events: pd.DataFrame, problems: list[Problem]) -> None:
