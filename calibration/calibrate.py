@@ -77,7 +77,8 @@ def _cx_mult(base: Scenario, cases: pd.DataFrame, what: str) -> pd.Series:
 
 
 def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
-              end: float | None = None, gof: bool = True, seed: int = 0) -> Calibration:
+              end: float | None = None, gof: bool = True, seed: int = 0,
+              hours: pd.DataFrame | None = None) -> Calibration:
     """Fit everything the log shows; keep the rest from ``base``."""
     tl = build(log, end)
     data = copy.deepcopy(scenario_to_dict(base))
@@ -207,7 +208,10 @@ def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
                          f"Children per state at {log.date(tl.end)}"))
     fitted.append(Fitted("start_state.elapsed", elapsed, None,
                          f"Weeks already done in their phase at {log.date(tl.end)}"))
-    kept.append("staff hours per case (a case log cannot show them; no time registration)")
+    if hours is not None and len(hours):
+        _hours(tl, hours[hours["t"] <= tl.end], base, cases, data, put, kept)
+    else:
+        kept.append("staff hours per case (a case log cannot show them; no time registration)")
     scenario = parse_scenario(data, f"calibrated from {log.source}")
     return Calibration(scenario, fitted, durations, kept, log.digest, log.n_cases, tables,
                        notes)
@@ -318,6 +322,29 @@ def _risks(tl: Timeline, cases: pd.DataFrame, base: Scenario, put, kept, tables)
             continue
         est = poisson_rate(int((w["next"] == "withdrawn").sum()), exposure / WEEKS_PER_YEAR)
         put(path, round(est.value, 4), est, f"Withdrawals per year while {kind}")
+
+
+def _hours(tl: Timeline, reg: pd.DataFrame, base: Scenario, cases: pd.DataFrame,
+           data: dict[str, Any], put, kept) -> None:
+    """Hours per week per case from a time registration, spread over the layers as in the
+    base scenario (the 'child' layer where the base has none for that role)."""
+    from calibration.hours import fit_hours
+
+    fits = fit_hours(tl, reg, _cx_mult(base, cases, "hours"))
+    for phase in CHILD_PHASES:
+        layers_of = data["phases"][phase].get("hours") or {}
+        for role in ("coordinator", "pnp_counsellor", "parent_counsellor"):
+            est = fits.get((phase, role))
+            if est is None:
+                kept.append(f"phases.{phase}.hours.{role} (too few registered cases)")
+                continue
+            layers = layers_of.get(role) or {}
+            total = sum(layers.values())
+            shares = ({k: v / total for k, v in layers.items()} if total > 0
+                      else {"child": 1.0})
+            value = {k: float(f"{est.value * sh:.4g}") for k, sh in shares.items()}
+            put(f"phases.{phase}.hours.{role}", value, est,
+                f"{role} hours per week per case in {phase} (time registration)")
 
 
 MIN_GROUP_EVENTS = 5

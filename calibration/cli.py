@@ -79,7 +79,12 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     key, key_note = _key(args)
     log, fam = _logs(args, key)
     print(f"{args.log}: {log.n_cases} cases, pseudonymised ({key_note})", file=sys.stderr)
-    cal = calibrate(log, base, fam, seed=args.seed)
+    hours = None
+    if args.hours:
+        from calibration.hours import read_hours
+
+        hours = read_hours(read_path(args.hours), args.hours, key, log.origin)
+    cal = calibrate(log, base, fam, seed=args.seed, hours=hours)
     cal.scenario = cal.scenario.model_copy(update={
         "name": f"{base.name}-calibrated",
         "description": f"Calibrated from log {log.digest} ({log.n_cases} cases) on base "
@@ -95,7 +100,8 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     tags = cal.tags()
     for phase in ("assessment", "prematching", "discrete_matching", "open_matching",
                   "fitting", "training", "guidance", "anchoring"):
-        tags.setdefault(f"phases.{phase}.hours", "[base: hours per case are not in a case log]")
+        if not any(p.startswith(f"phases.{phase}.hours.") for p in tags):
+            tags[f"phases.{phase}.hours"] = "[base: hours per case are not in a case log]"
     text = scenario_yaml(cal.scenario, tags, header)
     write_atomic(args.out, text)
     if args.report:
@@ -156,6 +162,7 @@ def register(sub: Any) -> None:
     cal.add_argument("--base", required=True, help="base scenario for what a log cannot show")
     cal.add_argument("--out", required=True, help="calibrated scenario YAML to write")
     cal.add_argument("--report", help="HTML fit report to write")
+    cal.add_argument("--hours", help="time registration: case_id, role, week (or date), hours")
     cal.add_argument("--key-file", help="file holding your pseudonymisation key")
     cal.add_argument("--seed", type=int, default=0, help="seed of the goodness-of-fit bootstrap")
     cal.set_defaults(func=_run(_cmd_calibrate))
