@@ -204,7 +204,20 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.staffing.cli import register as register_staffing
 
     register_staffing(sub)
+    _plugin_commands(sub)
     return parser
+
+
+def _plugin_commands(sub: argparse._SubParsersAction) -> None:
+    """Subcommands other installed packages add through the ``pnp_sim.commands`` entry-point
+    group (``calibrate`` and ``backcast`` come from ``calibration``; sim never imports it)."""
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group="pnp_sim.commands"):
+        try:
+            ep.load()(sub)
+        except (ImportError, AttributeError, argparse.ArgumentError):
+            continue
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -70,6 +70,8 @@ def compute_kpis(model: PnPModel) -> dict[str, float]:
         ("breakdowns", "breakdowns_per_year"),
         ("crisis_admissions", "crisis_admissions_per_year"),
         ("left", "left_programme_per_year"),
+        ("aged_out", "aged_out_per_year"),
+        ("withdrawn", "withdrawn_per_year"),
     ):
         out[name] = (model.counts[key] - start_counts[key]) / years
     rec = model.rec
@@ -125,7 +127,8 @@ CHILD_COLUMNS: tuple[str, ...] = (
 
 def child_records(model: PnPModel) -> list[tuple[object, ...]]:
     """One tuple per referred child, in :data:`CHILD_COLUMNS` order (compact: what a worker
-    sends back; :func:`children_table` makes the DataFrame)."""
+    sends back; :func:`children_table` makes the DataFrame). The outcome is 'completed',
+    'left', 'aged_out', 'withdrawn', or '' while still in P&P."""
     return [
         (c.id, c.initial, c.source, c.age, c.intensity, c.complexity, c.referred,
          c.t_assess, c.first_placement, c.family_wait, c.outcome)
@@ -135,7 +138,7 @@ def child_records(model: PnPModel) -> list[tuple[object, ...]]:
 
 def children_table(model: PnPModel) -> pd.DataFrame:
     """One row per referred child: profile, referral, start of assessment, first placement,
-    weeks waited for a family, and outcome ('completed', 'left', or '' while still in P&P)."""
+    weeks waited for a family, and outcome (see :func:`child_records`)."""
     import pandas as pd
 
     return pd.DataFrame(child_records(model), columns=list(CHILD_COLUMNS))

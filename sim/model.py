@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from sim import rng
+from sim import ageing, leaving, rng, startstate, withdrawal
 from sim.distributions import Fixed
 from sim.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES, ROLES
 from sim.families import COMPLEXITY_RANK, Family, FamilyPool
@@ -103,6 +103,11 @@ class Child:
         "source_needs_family",
         "in_family",
         "day_share",
+        "birth",
+        "proc",
+        "job",
+        "pending",
+        "elapsed",
     )
 
     def __init__(self, cid: int, stream: rng.Stream, referred: float, initial: bool):
@@ -131,6 +136,12 @@ class Child:
         self.intensity = ""
         self.complexity = ""
         self.cx = 0
+        # leaving early (sim.ageing, sim.withdrawal, sim.leaving)
+        self.birth = 0.0
+        self.proc: simpy.Process | None = None
+        self.job: Job | None = None
+        self.pending: simpy.Event | None = None
+        self.elapsed: tuple[str, float] | None = None  # start state: (phase, weeks done)
 
 
 class PnPModel:
@@ -151,10 +162,13 @@ class PnPModel:
         self.children: list[Child] = []
         self.counts = dict.fromkeys(
             ("referrals", "placements", "completed", "breakdowns", "crises",
-             "crisis_admissions", "left"),
+             "crisis_admissions", "left", leaving.AGED_OUT, leaving.WITHDRAWN),
             0,
         )
         self._snapshots: list[tuple[float, ...]] = []
+        self.withdrawal_armed: dict[int, tuple[str | None, float]] = {}
+        self.withdrawal_streams: dict[int, rng.Stream] = {}
+        self.elapsed_seen: dict[str, int] = {}
         self.window_start: dict[str, dict[str, float]] = {}
         self._prepare()
 
@@ -207,6 +221,8 @@ class PnPModel:
     def work(self, child: Child, phase: str) -> float:
         """Weeks of fully staffed progress this child needs in ``phase``."""
         dist, mult = self._durations[phase][child.complexity]
+        if child.elapsed is not None:  # a start-state child part-way through its phase
+            return startstate.remaining_work(child, phase, dist, mult)
         return float(dist.sample(child.stream.uniform())) * mult
 
     def _instant_phase(self, child: Child, phase: str) -> bool:
@@ -337,7 +353,7 @@ class PnPModel:
             index += 1
             child = self._new_child(index, now, initial=False)
             self._count("referrals")
-            self.env.process(self._life(child, "assessment"))
+            self._start_life(child, "assessment")
 
     def _new_child(self, index: int, now: float, initial: bool) -> Child:
         purpose = rng.INITIAL_CHILD if initial else rng.CHILD
@@ -356,6 +372,7 @@ class PnPModel:
         child.day_share = self.s.costs.day_share.get(child.intensity, 1.0)
         self.children.append(child)
         self.rec.referral(child)
+        ageing.set_birth(self, child)
         return child
 
     def _start_state(self) -> None:
@@ -370,11 +387,24 @@ class PnPModel:
             for _ in range(n):
                 index += 1
                 child = self._new_child(index, 0.0, initial=True)
+                startstate.set_elapsed(self, child, state)
                 if state in MATCHING_PHASES or state in PLACED_PHASES:
                     child.family = self.families.family_for(child, [])
-                self.env.process(self._life(child, state))
+                self._start_life(child, state)
 
     # ------------------------------------------------------------------ a child's life
+
+    def _start_life(self, child: Child, start: str) -> None:
+        """Start the child's life process, with its ageing-out timer (``sim.ageing``)."""
+        child.proc = self.env.process(self._guarded_life(child, start))
+        ageing.schedule_ageing_out(self, child)
+
+    def _guarded_life(self, child: Child, start: str) -> Proc:
+        """The child's life; ageing out or withdrawal interrupts it (``sim.leaving``)."""
+        try:
+            yield from self._life(child, start)
+        except simpy.Interrupt as stop:
+            leaving.settle(self, child, str(stop.cause))
 
     def _life(self, child: Child, start: str) -> Proc:
         """From referral (or the given start state) to leaving the programme."""
@@ -388,7 +418,10 @@ class PnPModel:
             if not skip_matching and not child.has_family:
                 if child.family is None:
                     rec.move(child, WAITING_FAMILY, "family")
-                    child.family = yield self.families.request(child)
+                    withdrawal.on_wait(self, child)
+                    child.pending = self.families.request(child)
+                    child.family = yield child.pending
+                    child.pending = None
                     if rec.detail:
                         rec.log(child.id, "family_found", "", str(child.family.id))
                 matched = True
@@ -482,8 +515,10 @@ class PnPModel:
             return COMPLETED
         job = self.staff.serve(self._needs[phase][child.complexity], work, priority,
                                self._listener, child, phase)
+        child.job = job
         if job.state == QUEUED:  # a job that starts at once moved the child into the phase
             self.rec.move(child, WAITING_STAFF, phase)
+            withdrawal.on_wait(self, child)
         if not child.placed:
             yield job.done
             return COMPLETED
@@ -498,26 +533,31 @@ class PnPModel:
             self.rec.move(child, job.phase)
         else:
             self.rec.move(child, WAITING_STAFF, job.phase)
+            withdrawal.on_wait(self, child)
 
     def _race(self, child: Child, phase: str, job: Job) -> Proc:
         """Wait for the job while breakdown and crisis compete with it."""
         env, staff = self.env, self.staff
         risk = self.risk_stream(child)
         base = self._hazard[phase] * self._effect(child.complexity).breakdown
-        if child.age > 10:
-            base *= self.s.breakdown.age_over_10
         underserved_mult = self.s.breakdown.underserved
         while job.state != DONE:
-            hazard = base * (underserved_mult if job.underserved else 1.0)
+            # the age multiplier follows the current age; at a birthday the clock is redrawn
+            age_mult, birthday = ageing.age_multiplier(self, child, env.now)
+            if base <= 0:
+                birthday = float("inf")
+            hazard = base * age_mult * (underserved_mult if job.underserved else 1.0)
             total = hazard + self._crisis_rate
             if total <= 0:
                 yield job.done
                 break
             clock = env.timeout(risk.exponential(total))
+            events = [job.done, clock]
             if job.needs:
-                yield _first_of(env, job.done, clock, staff.changed(job))
-            else:
-                yield _first_of(env, job.done, clock)
+                events.append(staff.changed(job))
+            if birthday < float("inf"):
+                events.append(env.timeout(max(0.0, birthday - env.now)))
+            yield _first_of(env, *events)
             if job.state == DONE or not clock.processed:
                 continue  # finished, or the hours changed: draw the clock afresh
             if risk.uniform() * total < hazard:

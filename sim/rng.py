@@ -35,6 +35,10 @@ FAMILY = 4
 INITIAL_CHILD = 5
 INITIAL_FAMILY = 6
 UNLIMITED_FAMILY = 7
+#: A child's age within its year at referral (``sim.ageing``).
+AGEING = 8
+#: A child's withdrawal clocks while waiting (``sim.withdrawal``).
+WITHDRAWAL = 9
 
 # numpy's SeedSequence constants (numpy/random/bit_generator.pyx) and PCG64's multiplier.
 _M32 = 0xFFFFFFFF

@@ -329,6 +329,26 @@ class Costs(_Strict):
 
 
 
+# --------------------------------------------------------------------------- leaving early
+
+
+class Ageing(_Strict):
+    """Children grow older while in P&P: age-based multipliers follow the current age, and a
+    child leaves P&P (outcome ``aged_out``) on reaching ``leave_at_age``."""
+
+    enabled: bool = True
+    leave_at_age: int = Field(default=18, ge=1, le=30)
+
+
+class Withdrawal(_Strict):
+    """Children withdrawn from the waiting list (a solution found elsewhere): a rate per year
+    while waiting, by wait kind; the child leaves P&P (outcome ``withdrawn``). Only children
+    not yet placed withdraw."""
+
+    waiting_staff_per_year: NonNegativeFloat = 0.0
+    waiting_family_per_year: NonNegativeFloat = 0.0
+
+
 # --------------------------------------------------------------------------- start state
 
 
@@ -337,6 +357,10 @@ class StartState(_Strict):
 
     children: dict[PhaseKey | Literal["waiting_family"], int] = {}
     families_in_pool: int = Field(default=0, ge=0)
+    #: Weeks of work each start child has already done in its phase (in the order the
+    #: children of that phase are created; ``sim.startstate``). Its remaining work is drawn
+    #: from the phase's duration given that it has lasted this long. Missing: a fresh start.
+    elapsed: dict[PhaseKey, list[NonNegativeFloat]] = {}
 
     @field_validator("children")
     @classmethod
@@ -370,6 +394,8 @@ class Scenario(_Strict):
     breakdown: Breakdown
     crisis: Crisis = Crisis()
     costs: Costs = Costs()
+    ageing: Ageing = Ageing()
+    withdrawal: Withdrawal = Withdrawal()
     start_state: StartState = StartState()
 
     @field_validator("warmup_weeks")

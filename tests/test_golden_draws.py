@@ -20,6 +20,8 @@ PURPOSES = {
     "INITIAL_CHILD": 5,
     "INITIAL_FAMILY": 6,
     "UNLIMITED_FAMILY": 7,
+    "AGEING": 8,
+    "WITHDRAWAL": 9,
 }
 
 #: (seed, rep, purpose, index) -> the first four uniforms, as produced by

@@ -24,6 +24,7 @@ def test_start_state_puts_children_and_families_in_place(baseline) -> None:
         "start_state.families_in_pool": 0,
         "referrals.schedule.0.per_year": 0,
         "families.interested_per_year": 0,
+        "ageing.enabled": False,  # the waiting children would age out over ten years
     })
     res = run_replication(scen, 1, 0)
     first = res.weekly.iloc[0]
@@ -95,10 +96,13 @@ def test_new_developmental_tasks_send_children_back_to_training(baseline) -> Non
 
 
 def test_older_children_break_down_more_often(baseline) -> None:
+    # ageing off: the age at referral decides (tests/test_leaving.py checks the switch at 11)
     young = edit(baseline, HUGE_STAFF | {"referrals.age": {"min": 3, "max": 10},
-                                         "referrals.schedule.0.per_year": 12})
+                                         "referrals.schedule.0.per_year": 12,
+                                         "ageing.enabled": False})
     old = edit(baseline, HUGE_STAFF | {"referrals.age": {"min": 11, "max": 17},
-                                       "referrals.schedule.0.per_year": 12})
+                                       "referrals.schedule.0.per_year": 12,
+                                       "ageing.enabled": False})
     a = run_experiment(young, reps=4, seed=1, detail=False).summary.set_index("kpi")["mean"]
     b = run_experiment(old, reps=4, seed=1, detail=False).summary.set_index("kpi")["mean"]
     ratio = (b["breakdowns_per_year"] / b["placements_per_year"]) / (

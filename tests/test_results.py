@@ -26,7 +26,7 @@ def test_children_table_agrees_with_the_kpis(baseline) -> None:
     assessed = window.dropna(subset=["assessment_start_week"])
     assert res.kpis["wait_assessment_p90"] == pytest.approx(
         np.quantile(assessed.assessment_start_week - assessed.referred_week, 0.9))
-    assert set(kids.outcome) <= {"", "completed", "left"}
+    assert set(kids.outcome) <= {"", "completed", "left", "aged_out", "withdrawn"}
     exits = res.events[res.events.event == "exit"].set_index("child")["phase"]
     done = kids.set_index("child").loc[exits.index, "outcome"]
     assert (done != "").all()

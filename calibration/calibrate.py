@@ -1,0 +1,467 @@
+"""From a case log (and optionally a family log) to a calibrated scenario.
+
+Every fitted number is a :class:`Fitted` entry: its dotted path in the scenario, its value,
+n and 95% interval; :mod:`calibration.yamlout` writes each as the source comment of its line.
+What a case log cannot show (staff hours per case, family profiles) is kept from the base
+scenario and listed in ``kept``.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from calibration.fit import (
+    Z95,
+    DurationFit,
+    Estimate,
+    fit_duration,
+    poisson_glm,
+    poisson_rate,
+    proportion,
+)
+from calibration.read import ATTRIBUTE_VALUES, CaseLog, FamilyLog
+from calibration.timeline import TASK_TRAINING, Timeline, build
+from sim.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES
+from sim.scenario import Scenario, parse_scenario, scenario_to_dict, set_by_path
+
+WEEKS_PER_YEAR = 52.0
+
+
+@dataclass
+class Fitted:
+    path: str
+    value: Any
+    est: Estimate | None
+    what: str
+
+    def tag(self, digest: str) -> str:
+        e = self.est
+        if e is None:
+            return f"[calibrated log={digest}]"
+        n = f"n={e.n}" if e.n >= 5 else "n<5"
+        if math.isnan(e.low):
+            return f"[calibrated log={digest} {n}]"
+        return f"[calibrated log={digest} {n} 95% {_g(e.low)}-{_g(e.high)}]"
+
+
+def _g(x: float) -> str:
+    return f"{x:.3g}"
+
+
+@dataclass
+class Calibration:
+    scenario: Scenario
+    fitted: list[Fitted]
+    durations: dict[str, DurationFit]
+    kept: list[str]
+    digest: str
+    n_cases: int
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def tags(self) -> dict[str, str]:
+        return {f.path: f.tag(self.digest) for f in self.fitted}
+
+
+def _cx_mult(base: Scenario, cases: pd.DataFrame, what: str) -> pd.Series:
+    eff = base.complexity_effects
+    mult = {cx: getattr(eff[cx], what) if cx in eff else 1.0
+            for cx in ("low", "medium", "high")}
+    return cases["complexity"].map(mult).astype(float).fillna(1.0)
+
+
+def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
+              end: float | None = None, gof: bool = True, seed: int = 0,
+              hours: pd.DataFrame | None = None) -> Calibration:
+    """Fit everything the log shows; keep the rest from ``base``."""
+    tl = build(log, end)
+    data = copy.deepcopy(scenario_to_dict(base))
+    fitted: list[Fitted] = []
+    kept: list[str] = []
+    notes: list[str] = []
+    tables: dict[str, pd.DataFrame] = {}
+
+    def put(path: str, value: Any, est: Estimate | None, what: str) -> None:
+        set_by_path(data, path, value)
+        fitted[:] = [f for f in fitted if f.path != path]  # a later, better fit replaces it
+        fitted.append(Fitted(path, value, est, what))
+
+    cases = log.cases
+    # ---- referrals: rate, by year, and the mix
+    refs = tl.referrals
+    span = tl.end - (float(refs["t"].min()) if len(refs) else 0.0)
+    span = max(tl.end - 0.0, 1e-9) if len(refs) else span
+    rate = (poisson_rate(len(refs), tl.end / WEEKS_PER_YEAR * log.parallel) if len(refs)
+            else None)
+    if rate is not None and rate.n > 0:
+        put("referrals.schedule", [{"from_week": 0, "per_year": round(rate.value, 4)}],
+            None, "referrals")
+        fitted[-1] = Fitted("referrals.schedule.0.per_year", round(rate.value, 4), rate,
+                            "Referrals per year")
+        years = np.floor(refs["t"].to_numpy() / WEEKS_PER_YEAR).astype(int)
+        rows = []
+        for y in range(int(math.ceil(tl.end / WEEKS_PER_YEAR))):
+            exposure = min(tl.end, (y + 1) * WEEKS_PER_YEAR) - y * WEEKS_PER_YEAR
+            est = poisson_rate(int((years == y).sum()),
+                               exposure / WEEKS_PER_YEAR * log.parallel)
+            rows.append({"year": log.date(y * WEEKS_PER_YEAR)[:10], "referrals": est.n,
+                         "per_year": est.value, "low": est.low, "high": est.high})
+        tables["referrals_by_year"] = pd.DataFrame(rows)
+    else:
+        kept.append("referrals.schedule")
+    referred = cases.loc[cases.index.isin(refs["case"])]
+    for attr in ("source", "intensity", "complexity"):
+        col = referred[attr].dropna()
+        if len(col) < 5:
+            kept.append(f"referrals.{attr}")
+            continue
+        counts = col.value_counts()
+        keys = [k for k in ATTRIBUTE_VALUES[attr] if counts.get(k, 0) > 0]
+        shares = {k: round(counts.get(k, 0) / len(col), 4) for k in keys}
+        last = keys[-1]
+        shares[last] = round(1 - sum(v for k, v in shares.items() if k != last), 4)
+        tables[f"mix_{attr}"] = counts.rename("cases").to_frame()
+        if attr == "source":
+            base_src = data["referrals"]["sources"]
+            data["referrals"]["sources"] = {k: {**base_src.get(k, {"has_family": False,
+                                                                   "residential": True}),
+                                                "share": shares[k]} for k in keys}
+            for k in keys:
+                fitted.append(Fitted(f"referrals.sources.{k}.share", shares[k],
+                                     proportion(int(counts.get(k, 0)), len(col)),
+                                     f"Share of referrals from {k}"))
+        else:
+            set_by_path(data, f"referrals.{attr}", shares)
+            for k in keys:
+                fitted.append(Fitted(f"referrals.{attr}.{k}", shares[k],
+                                     proportion(int(counts.get(k, 0)), len(col)),
+                                     f"Share of referrals with {attr} {k}"))
+    ages = referred["age"].dropna()
+    if len(ages) >= 5:
+        lo, hi = int(ages.min()), int(ages.max())
+        put("referrals.age.min", lo, Estimate(lo, math.nan, math.nan, len(ages)),
+            "Youngest age at referral")
+        put("referrals.age.max", hi, Estimate(hi, math.nan, math.nan, len(ages)),
+            "Oldest age at referral")
+    else:
+        kept.append("referrals.age")
+
+    # ---- durations (work when fully staffed), normalised to the medium complexity
+    visits = tl.visits[~tl.visits["truncated"]]
+    mult = _cx_mult(base, cases, "duration")
+    durations: dict[str, DurationFit] = {}
+    for phase in CHILD_PHASES:
+        v = visits[visits["phase"] == phase]
+        work = v["work"].to_numpy() / mult.reindex(v["case"]).fillna(1.0).to_numpy()
+        fit = fit_duration(work, (v["outcome"] != "censored").to_numpy(), seed, gof)
+        if fit is None:
+            kept.append(f"phases.{phase}.duration")
+            continue
+        durations[phase] = fit
+        set_by_path(data, f"phases.{phase}.duration_by_complexity", {})
+        put(f"phases.{phase}.duration", fit.scenario_dist(), fit.mean,
+            f"Duration of {phase} (weeks, medium complexity)")
+    # training episodes during guidance
+    st = tl.stays
+    ep = st[st["state"] == TASK_TRAINING]
+    ep_work = (ep["end"] - ep["start"]).to_numpy() / mult.reindex(ep["case"]).fillna(1).to_numpy()
+    fit = fit_duration(ep_work, ~ep["censored"].to_numpy(), seed, gof)
+    if fit is not None:
+        durations["task_training"] = fit
+        put("phases.guidance.task_training", fit.scenario_dist(), fit.mean,
+            "Training episode for a new task (weeks)")
+    else:
+        kept.append("phases.guidance.task_training")
+    guid = st[st["state"] == "guidance"]
+    tasks = int((tl.points["activity"] == "new_task").sum())
+    g_exp = float((guid["end"] - guid["start"]).sum())
+    if g_exp > 0 and len(guid) >= 5:
+        est = poisson_rate(tasks, g_exp / WEEKS_PER_YEAR)
+        put("phases.guidance.new_task_per_year", round(est.value, 4), est,
+            "New developmental tasks per year of guidance")
+    # ---- matching success per sub-phase
+    for sub in MATCHING_PHASES:
+        v = tl.visits[(tl.visits["phase"] == sub) & (tl.visits["outcome"] != "censored")]
+        if len(v) >= 5:
+            est = proportion(int((v["outcome"] == "done").sum()), len(v))
+            put(f"phases.{sub}.success", round(est.value, 4), est, f"Success of {sub}")
+        else:
+            kept.append(f"phases.{sub}.success")
+    # ---- breakdown, crisis, rematch, withdrawal
+    _risks(tl, cases, base, put, kept, tables)
+    # ---- families
+    if families is not None:
+        _families(families, put, kept, tables)
+    else:
+        kept.append("families (no family log given)")
+    # ---- start state: the state at the log's end
+    start, elapsed = start_state(tl)
+    data["start_state"]["children"] = start
+    data["start_state"]["elapsed"] = elapsed
+    fitted.append(Fitted("start_state.children", start, None,
+                         f"Children per state at {log.date(tl.end)}"))
+    fitted.append(Fitted("start_state.elapsed", elapsed, None,
+                         f"Weeks already done in their phase at {log.date(tl.end)}"))
+    if hours is not None and len(hours):
+        _hours(tl, hours[hours["t"] <= tl.end], base, cases, data, put, kept)
+    else:
+        kept.append("staff hours per case (a case log cannot show them; no time registration)")
+    scenario = parse_scenario(data, f"calibrated from {log.source}")
+    return Calibration(scenario, fitted, durations, kept, log.digest, log.n_cases, tables,
+                       notes)
+
+
+def start_state(tl: Timeline) -> tuple[dict[str, int], dict[str, list[float]]]:
+    """Children per state at the timeline's end (waits for staff count towards their phase;
+    training episodes towards guidance), and the weeks of work each has already done in its
+    phase (``start_state.elapsed``)."""
+    st = tl.stays
+    open_ = st[st["censored"]]
+    visits = tl.visits.groupby(["case", "phase"])["work"].last()
+    counts: dict[str, int] = {}
+    elapsed: dict[str, list[float]] = {}
+    for case, state, phase in zip(open_["case"], open_["state"], open_["phase"], strict=True):
+        key = state
+        if state == TASK_TRAINING:
+            key = "guidance"
+        elif state in ("waiting_staff", "crisis_admission"):
+            key = phase or "assessment"
+        if key in CHILD_PHASES or key == "waiting_family":
+            counts[key] = counts.get(key, 0) + 1
+        if key in CHILD_PHASES:
+            done = float(visits.get((case, key), 0.0)) if (state != "waiting_staff"
+                                                           or phase == key) else 0.0
+            elapsed.setdefault(key, []).append(round(done, 3))
+    return dict(sorted(counts.items())), {k: elapsed[k] for k in sorted(counts)
+                                          if k in elapsed}
+
+
+def _split_at_11(start: np.ndarray, end: np.ndarray, birth: np.ndarray):
+    """Exposure before and after each child's 11th birthday."""
+    b11 = birth + 11 * WEEKS_PER_YEAR
+    b11 = np.where(np.isnan(b11), np.inf, b11)
+    under = np.clip(np.minimum(end, b11) - start, 0, None)
+    over = (end - start) - under
+    return under, over
+
+
+def _risks(tl: Timeline, cases: pd.DataFrame, base: Scenario, put, kept, tables) -> None:
+    st = tl.stays
+    placed = st[st["placed"] & st["state"].isin([*PLACED_PHASES, TASK_TRAINING,
+                                                 "waiting_staff"])].copy()
+    placed["phase"] = placed["phase"].where(placed["phase"] != "", "fitting")
+    birth = cases["birth"].reindex(placed["case"]).to_numpy(dtype=float)
+    under, over = _split_at_11(placed["start"].to_numpy(), placed["end"].to_numpy(), birth)
+    cx = _cx_mult(base, cases, "breakdown").reindex(placed["case"]).fillna(1).to_numpy()
+    age_mult = base.breakdown.age_over_10
+    weighted = (under + over * age_mult) * cx  # exposure of a reference child
+    pts = tl.points
+    bd = pts[pts["activity"] == "breakdown"]
+    rows = []
+    for phase in PLACED_PHASES:
+        in_phase = (placed["phase"] == phase).to_numpy()
+        k = int((bd["phase"] == phase).sum())
+        exposure = float(weighted[in_phase].sum())
+        if exposure <= 0 or in_phase.sum() < 5:
+            kept.append(f"breakdown.weekly_hazard.{phase}")
+            continue
+        est = poisson_rate(k, exposure)
+        rows.append({"phase": phase, "breakdowns": k, "weeks": float((under + over)[in_phase]
+                                                                     .sum()),
+                     "weekly_hazard": est.value, "low": est.low, "high": est.high})
+        put(f"breakdown.weekly_hazard.{phase}", float(f"{est.value:.4g}"), est,
+            f"Weekly breakdown hazard in {phase} (under 11, medium complexity)")
+    tables["breakdowns"] = pd.DataFrame(rows)
+    _multipliers(placed, under, over, bd, cases, base, put, kept)
+    # crises: per placement-year, outside crisis admissions
+    total = float((under + over).sum())
+    crises = int(((pts["activity"] == "crisis") & pts["placed"]).sum())
+    if total > 0 and len(placed) >= 5:
+        est = poisson_rate(crises, total / WEEKS_PER_YEAR)
+        put("crisis.per_placement_per_year", round(est.value, 4), est,
+            "Crises per placement-year")
+        adm = st[st["state"] == "crisis_admission"]
+        if crises >= 5:
+            p = proportion(min(len(adm), crises), crises)
+            put("crisis.admission_probability", round(p.value, 4), p,
+                "Share of crises leading to a crisis admission")
+        fit = fit_duration((adm["end"] - adm["start"]).to_numpy(), ~adm["censored"].to_numpy(),
+                           gof=False)
+        if fit is not None:
+            put("crisis.admission_duration", fit.scenario_dist(), fit.mean,
+                "Crisis admission (weeks)")
+    # rematch after breakdown: the next stay of the case after the breakdown
+    if len(bd) >= 5:
+        nxt = st.merge(bd[["case", "t"]], on="case")
+        nxt = nxt[nxt["start"] >= nxt["t"] - 1e-9].sort_values("start").groupby(
+            ["case", "t"]).first()
+        exits = tl.exits.set_index("case")
+        left = 0
+        back = int(nxt["state"].isin(["waiting_family", *MATCHING_PHASES]).sum())
+        for case, t in zip(bd["case"], bd["t"], strict=True):
+            if case in exits.index:
+                rows_ = exits.loc[[case]]
+                left += int(((rows_["outcome"] == "left") & (abs(rows_["t"] - t) < 1e-6)).sum())
+        if back + left >= 5:
+            p = proportion(back, back + left)
+            put("breakdown.rematch_share", round(p.value, 4), p,
+                "Share of broken-down children who go back to matching")
+    # withdrawal while waiting (children not yet placed)
+    for kind, path in (("waiting_staff", "withdrawal.waiting_staff_per_year"),
+                       ("waiting_family", "withdrawal.waiting_family_per_year")):
+        w = st[(st["state"] == kind) & ~st["placed"]]
+        exposure = float((w["end"] - w["start"]).sum())
+        if len(w) < 5 or exposure <= 0:
+            kept.append(path)
+            continue
+        est = poisson_rate(int((w["next"] == "withdrawn").sum()), exposure / WEEKS_PER_YEAR)
+        put(path, round(est.value, 4), est, f"Withdrawals per year while {kind}")
+
+
+def _hours(tl: Timeline, reg: pd.DataFrame, base: Scenario, cases: pd.DataFrame,
+           data: dict[str, Any], put, kept) -> None:
+    """Hours per week per case from a time registration, spread over the layers as in the
+    base scenario (the 'child' layer where the base has none for that role)."""
+    from calibration.hours import fit_hours
+
+    fits = fit_hours(tl, reg, _cx_mult(base, cases, "hours"))
+    for phase in CHILD_PHASES:
+        layers_of = data["phases"][phase].get("hours") or {}
+        for role in ("coordinator", "pnp_counsellor", "parent_counsellor"):
+            est = fits.get((phase, role))
+            if est is None:
+                kept.append(f"phases.{phase}.hours.{role} (too few registered cases)")
+                continue
+            layers = layers_of.get(role) or {}
+            total = sum(layers.values())
+            shares = ({k: v / total for k, v in layers.items()} if total > 0
+                      else {"child": 1.0})
+            value = {k: float(f"{est.value * sh:.4g}") for k, sh in shares.items()}
+            put(f"phases.{phase}.hours.{role}", value, est,
+                f"{role} hours per week per case in {phase} (time registration)")
+
+
+MIN_GROUP_EVENTS = 5
+
+
+def _multipliers(placed: pd.DataFrame, under: np.ndarray, over: np.ndarray, bd: pd.DataFrame,
+                 cases: pd.DataFrame, base: Scenario, put, kept) -> None:
+    """Age-over-10 and complexity breakdown multipliers by Poisson regression on exposure
+    cells (phase x over 10 x complexity), where each group has at least 5 breakdowns; a
+    multiplier the data cannot pin down is held at the base value (as an offset)."""
+    cx_of = cases["complexity"].fillna("medium")
+    cx = cx_of.reindex(placed["case"]).fillna("medium").to_numpy()
+    phase = placed["phase"].to_numpy()
+    expo = pd.DataFrame({"phase": np.r_[phase, phase], "over": np.r_[np.zeros(len(phase)),
+                                                                      np.ones(len(phase))],
+                         "cx": np.r_[cx, cx], "E": np.r_[under, over]})
+    birth = cases["birth"].reindex(bd["case"]).to_numpy(dtype=float)
+    ev = pd.DataFrame({"phase": bd["phase"].to_numpy(),
+                       "over": (bd["t"].to_numpy() >= birth + 11 * WEEKS_PER_YEAR).astype(float),
+                       "cx": cx_of.reindex(bd["case"]).fillna("medium").to_numpy(), "y": 1.0})
+    cells = expo.groupby(["phase", "over", "cx"], as_index=False)["E"].sum()
+    cells = cells.merge(ev.groupby(["phase", "over", "cx"], as_index=False)["y"].sum(),
+                        how="left").fillna({"y": 0.0})
+    cells = cells[(cells["E"] > 0) & cells["phase"].isin(PLACED_PHASES)]
+    eff = base.complexity_effects
+    base_cx = {c: (eff[c].breakdown if c in eff else 1.0)
+               for c in ("low", "medium", "high")}
+    free = {"over": ev["over"].sum() >= MIN_GROUP_EVENTS
+            and (1 - ev["over"]).sum() >= MIN_GROUP_EVENTS}
+    for c in ("low", "high"):
+        free[c] = (ev["cx"] == c).sum() >= MIN_GROUP_EVENTS and (
+            ev["cx"] == "medium").sum() >= MIN_GROUP_EVENTS
+    phases = [p for p in PLACED_PHASES if (cells["phase"] == p).any()]
+    if len(ev) < 4 * MIN_GROUP_EVENTS or not any(free.values()) or not phases:
+        kept.append("breakdown.age_over_10 and complexity breakdown multipliers (too few "
+                    "breakdowns per group to fit them)")
+        return
+    cols = [(cells["phase"] == p).to_numpy(float) for p in phases]
+    names = list(phases)
+    offset = np.log(cells["E"].to_numpy())
+    if free["over"]:
+        cols.append(cells["over"].to_numpy(float))
+        names.append("over")
+    else:
+        offset = offset + cells["over"].to_numpy() * math.log(base.breakdown.age_over_10)
+        kept.append("breakdown.age_over_10")
+    for c in ("low", "high"):
+        if free[c]:
+            cols.append((cells["cx"] == c).to_numpy(float))
+            names.append(c)
+        else:
+            offset = offset + (cells["cx"] == c).to_numpy() * math.log(
+                max(base_cx[c] / max(base_cx["medium"], 1e-12), 1e-12))
+            kept.append(f"complexity_effects.{c}.breakdown")
+    X = np.column_stack(cols)
+    offset = offset + np.log(max(base_cx["medium"], 1e-12))
+    beta, cov = poisson_glm(cells["y"].to_numpy(float), X, offset)
+    se = np.sqrt(np.diag(cov))
+
+    def est(i: int, n: int) -> Estimate:
+        return Estimate(math.exp(beta[i]), math.exp(beta[i] - Z95 * se[i]),
+                        math.exp(beta[i] + Z95 * se[i]), n)
+
+    for i, name in enumerate(names):
+        if name in PLACED_PHASES:
+            e = est(i, int((ev["phase"] == name).sum()))
+            put(f"breakdown.weekly_hazard.{name}", float(f"{e.value:.4g}"), e,
+                f"Weekly breakdown hazard in {name} (under 11, medium; Poisson regression)")
+        elif name == "over":
+            e = est(i, int(ev["over"].sum()))
+            put("breakdown.age_over_10", float(f"{e.value:.4g}"), e,
+                "Breakdown multiplier from age 11 (Poisson regression)")
+        elif name in ("low", "high"):
+            e = est(i, int((ev["cx"] == name).sum()))
+            put(f"complexity_effects.{name}.breakdown",
+                float(f"{e.value * base_cx['medium']:.4g}"), e,
+                f"Breakdown multiplier for {name} complexity (against medium)")
+
+
+def _families(fl: FamilyLog, put, kept, tables) -> None:
+    ev = fl.events
+    first = ev.groupby("case")["t"].min()
+    interest = ev[ev["activity"] == "interest"]
+    if len(interest) >= 5:
+        est = poisson_rate(len(interest), fl.end / WEEKS_PER_YEAR)
+        put("families.interested_per_year", round(est.value, 4), est,
+            "Interested families per year")
+    approved = set(ev.loc[ev["activity"] == "approved", "case"])
+    rejected = set(ev.loc[ev["activity"] == "rejected", "case"])
+    if len(approved | rejected) >= 5:
+        p = proportion(len(approved), len(approved | rejected))
+        put("families.screening.pass_rate", round(p.value, 4), p, "Screening pass rate")
+    # screening duration: from screening start (else interest) to approval or rejection
+    start = ev[ev["activity"] == "screening_start"].groupby("case")["t"].min()
+    start = start.combine_first(interest.groupby("case")["t"].min())
+    done = ev[ev["activity"].isin(["approved", "rejected"])].groupby("case")["t"].min()
+    cases = start.index
+    t_end = done.reindex(cases)
+    dur = (t_end.fillna(fl.end) - start).to_numpy()
+    fit = fit_duration(dur, t_end.notna().to_numpy(), gof=False)
+    if fit is not None:
+        put("families.screening.duration", fit.scenario_dist(), fit.mean,
+            "Screening (weeks)")
+    # leaving the pool: from approval (or a return) to matched/left/end
+    appr = ev[ev["activity"] == "approved"].groupby("case")["t"].min()
+    later = ev[ev["activity"].isin(["matched", "left"])].merge(
+        appr.rename("t0").reset_index(), on="case")
+    later = later[later["t"] >= later["t0"]].sort_values("t").groupby("case").first()
+    t_out = later["t"].reindex(appr.index).fillna(fl.end)
+    exposure = float((t_out - appr).sum())
+    left = int((later["activity"] == "left").sum())
+    if len(appr) >= 5 and exposure > 0:
+        est = poisson_rate(left, exposure / WEEKS_PER_YEAR)
+        put("families.leave_per_year", round(est.value, 4), est,
+            "Families leaving the pool per year")
+    del first
+    tables["family_funnel"] = pd.DataFrame({
+        "step": ["interested", "screened", "approved", "rejected", "left"],
+        "families": [len(interest), len(done), len(approved), len(rejected),
+                     int((ev["activity"] == "left").sum())]})

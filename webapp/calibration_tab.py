@@ -1,0 +1,184 @@
+"""The "Kalibratie / Calibration" tab: calibrate from your own log, back-cast, use the result.
+
+The uploaded logs stay in memory: they are read from the upload widget's bytes,
+pseudonymised at once (``calibration.read``) and never written to disk, the store or a cache.
+Only the pseudonymised fits are kept in the session. The lead wires :func:`render` into the
+page; "use as current scenario" sets the same session keys as the page's own loader
+(``base``, ``base_source``, and clears the ``in:*`` input widgets).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+TEXT = {
+    "title": ("Kalibratie op eigen gegevens", "Calibration from your own records"),
+    "intro": ("Laad een gebeurtenissenlog van je eigen werking (CSV, Parquet of XES, zie "
+              "calibration/README.md). Het bestand blijft in het geheugen: dossiernummers "
+              "worden meteen vervangen door versleutelde codes en niets wordt bewaard.",
+              "Load an event log of your own programme (CSV, Parquet or XES, see "
+              "calibration/README.md). The file stays in memory: case numbers are replaced by "
+              "keyed hashes at once and nothing is stored."),
+    "cases": ("Dossierlog", "Case log"),
+    "families": ("Gezinnenlog (optioneel)", "Family log (optional)"),
+    "mapping": ("Vertaalbestand (YAML, optioneel)", "Mapping file (YAML, optional)"),
+    "key": ("Sleutel voor pseudonimisering (leeg: nieuwe sleutel)",
+            "Pseudonymisation key (empty: a new key)"),
+    "newkey": ("Nieuwe sleutel (bewaar hem zelf om latere logs gelijk te coderen): ",
+               "New key (keep it yourself to code later logs the same way): "),
+    "run": ("Kalibreren", "Calibrate"),
+    "busy": ("Bezig met fitten…", "Fitting…"),
+    "fitted": ("Geschatte waarden (95%-interval)", "Fitted values (95% interval)"),
+    "kept": ("Overgenomen uit het basisscenario", "Kept from the base scenario"),
+    "report": ("Fitrapport", "Fit report"),
+    "download": ("Gekalibreerd scenario downloaden", "Download the calibrated scenario"),
+    "dlreport": ("Fitrapport downloaden (HTML)", "Download the fit report (HTML)"),
+    "use": ("Gebruik als huidig scenario", "Use as the current scenario"),
+    "used": ("Het gekalibreerde scenario is nu het huidige scenario.",
+             "The calibrated scenario is now the current scenario."),
+    "bc": ("Terugvoorspelling (back-cast)", "Back-cast"),
+    "cutoff": ("Afkapdatum: fitten vóór, vergelijken na", "Cut-off: fit before, compare after"),
+    "reps": ("Replicaties", "Replications"),
+    "bcrun": ("Back-cast uitvoeren", "Run the back-cast"),
+    "passed": ("Geslaagd op alle vooraf vastgelegde criteria.",
+               "Passed every criterion fixed in advance."),
+    "failed": ("Niet geslaagd: het model reproduceert deze periode niet binnen de criteria.",
+               "Failed: the model does not reproduce this period within the criteria."),
+    "bcdl": ("Back-cast-rapport downloaden (HTML)", "Download the back-cast report (HTML)"),
+    "few": ("Aantallen onder 5 worden als <5 getoond.", "Counts under 5 are shown as <5."),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    nl, en = TEXT[key]
+    return nl if lang == "nl" else en
+
+
+def _base_scenario() -> Any:
+    from sim.scenario import load_scenario, parse_scenario
+
+    data = st.session_state.get("base")
+    if isinstance(data, dict):
+        return parse_scenario(data, "current scenario")
+    return load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml")
+
+
+def _use_as_current(scenario: Any, digest: str) -> None:
+    from sim.scenario import scenario_to_dict
+
+    state = st.session_state
+    state["base"] = scenario_to_dict(scenario)
+    state["base_source"] = f"calibration:{digest}"
+    for key in [k for k in state if isinstance(k, str) and k.startswith("in:")]:
+        del state[key]
+
+
+def _calibrate(lang: str) -> None:
+    from calibration.calibrate import calibrate
+    from calibration.errors import LogError
+    from calibration.read import load_mapping, new_key, read_case_log, read_family_log
+    from calibration.report import calibration_report
+    from calibration.yamlout import scenario_yaml
+
+    state = st.session_state
+    up = state.get("cal:cases")
+    if up is None:
+        return
+    key = (state.get("cal:key") or "").strip()
+    if not key:
+        key = new_key()
+        state["cal:newkey"] = key
+    try:
+        mp = state.get("cal:mapping")
+        mapping = load_mapping(mp.getvalue(), mp.name) if mp is not None else None
+        log = read_case_log(up.getvalue(), up.name, key, mapping)
+        fam_up = state.get("cal:families")
+        fam = (read_family_log(fam_up.getvalue(), fam_up.name, key, mapping, origin=log.origin,
+                               end=log.end) if fam_up is not None else None)
+        base = _base_scenario()
+        with st.spinner(_t("busy", lang)):
+            cal = calibrate(log, base, fam)
+    except LogError as exc:
+        state["cal:error"] = str(exc)
+        return
+    state.pop("cal:error", None)
+    tags = cal.tags()
+    text = scenario_yaml(cal.scenario, tags, [f"Calibrated from log {cal.digest} "
+                                              f"({cal.n_cases} cases) by the pnp-sim app"])
+    # only pseudonymised results are kept; the raw bytes stay in the upload widget
+    state["cal:result"] = {"cal": cal, "yaml": text, "log": log, "families": fam,
+                           "report": calibration_report(cal, {"log": cal.digest})}
+
+
+def render(lang: str) -> None:
+    """Draw the tab (``lang``: "nl" or "en")."""
+    st.subheader(_t("title", lang))
+    st.caption(_t("intro", lang))
+    st.file_uploader(_t("cases", lang), type=["csv", "parquet", "xes"], key="cal:cases")
+    st.file_uploader(_t("families", lang), type=["csv", "parquet", "xes"], key="cal:families")
+    st.file_uploader(_t("mapping", lang), type=["yaml", "yml"], key="cal:mapping")
+    st.text_input(_t("key", lang), type="password", key="cal:key")
+    st.button(_t("run", lang), key="cal:run", on_click=_calibrate, args=(lang,))
+    state = st.session_state
+    if state.get("cal:error"):
+        st.error(state["cal:error"])
+    if state.get("cal:newkey"):
+        st.info(_t("newkey", lang) + state["cal:newkey"])
+    res = state.get("cal:result")
+    if not res:
+        return
+    cal = res["cal"]
+    st.markdown(f"**{_t('fitted', lang)}** · {_t('few', lang)}")
+    rows = [{"path": f.path, "value": str(f.value),
+             "n": (f.est.n if f.est and f.est.n >= 5 else "<5") if f.est else "",
+             "95%": (f"{f.est.low:.3g}–{f.est.high:.3g}" if f.est and f.est.low == f.est.low
+                     else "")} for f in cal.fitted]
+    st.dataframe(pd.DataFrame(rows).astype(str), hide_index=True)
+    st.markdown(f"**{_t('kept', lang)}**: " + "; ".join(cal.kept))
+    with st.expander(_t("report", lang)):
+        st.html(res["report"])
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(_t("download", lang), res["yaml"], file_name="calibrated.yaml",
+                       mime="text/yaml", key="cal:dl")
+    c2.download_button(_t("dlreport", lang), res["report"], file_name="fit-report.html",
+                       mime="text/html", key="cal:dlrep")
+    if c3.button(_t("use", lang), key="cal:use"):
+        _use_as_current(cal.scenario, cal.digest)
+        st.success(_t("used", lang))
+    _backcast_part(lang, res)
+
+
+def _backcast_part(lang: str, res: dict[str, Any]) -> None:
+    from calibration.backcast import SERIES_LABELS, run_backcast
+    from calibration.backcast_report import backcast_report
+
+    log = res["log"]
+    st.markdown(f"### {_t('bc', lang)}")
+    default = log.date(log.end * 0.6) if log.origin is not None else None
+    cut = st.text_input(_t("cutoff", lang), value=default or f"{log.end * 0.6:.0f}",
+                        key="cal:cutoff")
+    reps = st.number_input(_t("reps", lang), min_value=5, max_value=200, value=30,
+                           key="cal:reps")
+    if st.button(_t("bcrun", lang), key="cal:bcrun"):
+        try:
+            bc = run_backcast(log, res["cal"].scenario, log.week(cut), reps=int(reps),
+                              families=res["families"])
+        except ValueError as exc:
+            st.error(str(exc))
+            return
+        st.session_state["cal:bc"] = (bc, backcast_report(bc, log))
+    got = st.session_state.get("cal:bc")
+    if not got:
+        return
+    bc, page = got
+    (st.success if bc.passed else st.error)(_t("passed" if bc.passed else "failed", lang))
+    table = pd.DataFrame([{"series": SERIES_LABELS[s.name], "coverage": f"{s.coverage:.0%}",
+                           "needed": f"{s.threshold:.0%}",
+                           "verdict": "pass" if s.passed else "fail"} for s in bc.series])
+    st.dataframe(table, hide_index=True)
+    st.download_button(_t("bcdl", lang), page, file_name="backcast-report.html",
+                       mime="text/html", key="cal:bcdl")
