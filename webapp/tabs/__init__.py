@@ -80,6 +80,13 @@ def _least(c: Context) -> None:
                         store=str(folder / "least-staffing.duckdb"))
 
 
+def _calibration(c: Context) -> None:
+    """Calibration from an organisation's records (issue 10); the upload stays in memory."""
+    from webapp import calibration_tab
+
+    calibration_tab.render(c.lang)
+
+
 def _downloads(c: Context) -> None:
     from webapp.tabs import downloads
 
@@ -111,4 +118,5 @@ TABS: list[Tab] = [
     _own("downloads", _downloads),
     _own("scenario", _scenario),
     _own("sweeps", _sweeps),
+    _own("calibration", _calibration),
 ]
