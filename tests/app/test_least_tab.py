@@ -17,5 +17,5 @@ def test_least_staffing_tab_draws_its_inputs_in_both_languages() -> None:
 
 def test_calibration_tab_is_wired_into_the_page() -> None:
     at = open_tab(new_app(), "calibration")
-    assert [h.value for h in at.subheader][-1].startswith("Kalibratie")
+    assert "Kalibratie op eigen gegevens" in [h.value for h in at.subheader]
     assert len(at.get("file_uploader")) >= 3
