@@ -207,9 +207,10 @@ def _stamp_line(results: dict[str, Any]) -> str:
 
 
 def build_report(results: Any, lang: str, now: dt.datetime | None = None,
-                 name: str | None = None) -> str:
+                 name: str | None = None, extra_sections: list[str] | None = None) -> str:
     """The report as one HTML string. ``results`` maps option names to results (one result
-    with ``name`` is accepted too)."""
+    with ``name`` is accepted too). ``extra_sections`` are ready HTML sections of the analyses
+    run in this session (least staffing, sensitivity), placed after the charts."""
     if not isinstance(results, dict):
         results = {name or results.scenario.name: results}
     esc = html.escape
@@ -265,6 +266,8 @@ def build_report(results: Any, lang: str, now: dt.datetime | None = None,
         out.append(f"<figure>{body}<figcaption>{esc(t(f'{key}.help', lang))}"
                    "</figcaption></figure>")
     out.append("</section>")
+    for section in extra_sections or []:
+        out.append(f'<section class="page">{section}</section>')
     out.append(f"<section class=\"page\"><h2>{esc(t('rep.assumptions', lang))}</h2>")
     for n, r in results.items():
         out.append(f"<h3>{esc(n)}</h3><table>")

@@ -19,3 +19,13 @@ def test_calibration_tab_is_wired_into_the_page() -> None:
     at = open_tab(new_app(), "calibration")
     assert "Kalibratie op eigen gegevens" in [h.value for h in at.subheader]
     assert len(at.get("file_uploader")) >= 3
+
+
+def test_report_carries_the_analysis_sections_before_the_assumptions(baseline) -> None:
+    from sim import run_experiment
+    from webapp.report import build_report
+
+    res = run_experiment(baseline.model_copy(update={"horizon_weeks": 104, "warmup_weeks": 0}),
+                         reps=2, seed=1)
+    html = build_report({"A": res}, "nl", extra_sections=["<h2>Minimale bezetting X</h2>"])
+    assert html.index("Minimale bezetting X") < html.index("Invoer en aannames met hun bron")

@@ -12,6 +12,18 @@ from webapp.i18n import t
 from webapp.state import runs, ss
 
 
+def analysis_sections(lg: str) -> list[str]:
+    """HTML sections of the analyses done in this session, for the board report: the last
+    least-staffing search (its answer, guarantee and frontier)."""
+    from webapp import staffing_tab
+
+    out = []
+    staffing = ss().get("staffing-result")
+    if staffing is not None:
+        out.append(staffing_tab.report_section(staffing, lg))
+    return out
+
+
 def render(lg: str) -> None:
     from webapp.report import CHROMIUM, build_report, report_pdf
 
@@ -32,16 +44,21 @@ def render(lg: str) -> None:
     st.multiselect(t("dl.report_runs", lg), names, key="ui:report_runs")
     chosen = [n for n in state["ui:report_runs"] if n in names] or names[-1:]
     selected = {n: all_runs[n].result for n in chosen}
+    extra = analysis_sections(lg)
     stem = f"pnp-rapport-{safe_name('-'.join(chosen))[:60]}" if lg == "nl" else \
         f"pnp-report-{safe_name('-'.join(chosen))[:60]}"
     c1, c2 = st.columns(2)
     with c1:
-        st.download_button(t("dl.report", lg), lambda: build_report(selected, lg).encode("utf-8"),
+        st.download_button(t("dl.report", lg),
+                           lambda: build_report(selected, lg,
+                                                extra_sections=extra).encode("utf-8"),
                            file_name=f"{stem}-{lg}.html", mime="text/html",
                            help=t("dl.report_help", lg), key="ui:dl_report", on_click="ignore")
     with c2:
         if Path(CHROMIUM).exists():
-            st.download_button(t("dl.pdf", lg), lambda: report_pdf(build_report(selected, lg)),
+            st.download_button(t("dl.pdf", lg),
+                               lambda: report_pdf(build_report(selected, lg,
+                                                               extra_sections=extra)),
                                file_name=f"{stem}-{lg}.pdf", mime="application/pdf",
                                help=t("dl.pdf_help", lg), key="ui:dl_pdf", on_click="ignore")
         else:  # the PDF is printed by Debian's Chromium (`make browser`)
