@@ -99,8 +99,22 @@ class ProgressBar:
             self._last_draw = now
             self._last_pct = pct
 
+    def status(self, text: str) -> None:
+        """Open-ended work whose total is not known in advance (a sequential search): one
+        status line with the elapsed time, redrawn like the bar (in place on a terminal, at
+        most every five seconds in a log file)."""
+        now = time.monotonic()
+        if now - self._last_draw < (0.2 if self._tty else 5.0):
+            return
+        self._last_draw = now
+        self._status = True
+        line = (self.label + " " if self.label else "") + \
+            f"{text}  elapsed {format_duration(now - self.start)}"
+        self.stream.write(("\r" + line) if self._tty else line + "\n")
+        self.stream.flush()
+
     def finish(self) -> None:
         """End the line on a terminal when the run stopped before the end."""
-        if self._tty and self.done < self.total:
+        if self._tty and (self.done < self.total or getattr(self, "_status", False)):
             self.stream.write("\n")
             self.stream.flush()

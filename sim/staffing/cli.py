@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -41,26 +40,23 @@ def _yaml_value(text: str) -> Any:
 
 
 class _Progress:
-    """One line on stderr: candidates decided and replications spent (Ctrl-C keeps them)."""
+    """Candidates decided and replications spent, as the one progress line
+    (:meth:`sim.progress.ProgressBar.status`; Ctrl-C keeps what was spent in the store)."""
 
     def __init__(self, quiet: bool):
+        from sim.progress import ProgressBar
+
         self.quiet = quiet
-        self.last = 0.0
-        self.tty = sys.stderr.isatty()
+        self.bar = ProgressBar(0, label="least staffing:")
 
     def __call__(self, decided: int, spent: Any) -> None:
-        now = time.monotonic()
-        if self.quiet or now - self.last < (0.2 if self.tty else 5.0):
-            return
-        self.last = now
-        msg = (f"candidates decided: {decided}; replications run: {spent.ran}, "
-               f"from the store: {spent.cached}")
-        print(("\r" + msg) if self.tty else msg, end="" if self.tty else "\n",
-              file=sys.stderr, flush=True)
+        if not self.quiet:
+            self.bar.status(f"candidates decided: {decided}; replications run: {spent.ran}, "
+                            f"from the store: {spent.cached}")
 
     def done(self) -> None:
-        if self.tty and not self.quiet and self.last:
-            print(file=sys.stderr)
+        if not self.quiet:
+            self.bar.finish()
 
 
 def cmd_staffing(args: argparse.Namespace) -> int:

@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sim.domain import ROLES
+from sim.inputs import describe_errors
 from sim.scenario import (
     InputError,
     Scenario,
@@ -145,22 +146,6 @@ def build_problem(scenario: Scenario, targets: list[Any], *, roles: list[str] | 
                    scenario.seed if seed is None else seed)
 
 
-def _describe(err: Any) -> tuple[str, str]:
-    path = ".".join(str(p) for p in err["loc"] if not str(p).startswith(("str", "dict[")))
-    kind = err["type"]
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    if kind == "extra_forbidden":
-        import difflib
-
-        known = list(StaffingSpec.model_fields)
-        last = str(err["loc"][-1])
-        hint = difflib.get_close_matches(last, known, n=1)
-        msg = "unknown field" + (f"; did you mean '{hint[0]}'?" if hint else "")
-    elif kind == "missing":
-        msg = "required field is missing"
-    return path, msg
-
-
 def load_problem(path: str | Path) -> Problem:
     """Read and validate a staffing spec file; every problem names the file and the field."""
     p = Path(path)
@@ -171,7 +156,7 @@ def load_problem(path: str | Path) -> Problem:
     try:
         spec = StaffingSpec.model_validate(data)
     except ValidationError as exc:
-        raise StaffingSpecError(source, [_describe(e) for e in exc.errors()]) from None
+        raise StaffingSpecError(source, describe_errors(exc, StaffingSpec)) from None
     base_path = Path(spec.base)
     if not base_path.is_absolute():
         base_path = p.parent / base_path
