@@ -158,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         register(sub)
+    from sim.sensitivity.cli import register as register_sensitivity
+
+    register_sensitivity(sub)
     return parser
 
 
