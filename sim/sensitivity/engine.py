@@ -125,6 +125,9 @@ def _sobol_estimates(ya: np.ndarray, yb: np.ndarray, yab: np.ndarray
     r = ya.shape[1]
     ma, mb, mab = ya.mean(axis=1), yb.mean(axis=1), yab.mean(axis=2)
     pooled = np.concatenate([ma, mb])
+    # centred, as SALib does: the first-order estimator's variance grows with the mean
+    centre = pooled.mean()
+    ma, mb, mab, pooled = ma - centre, mb - centre, mab - centre, pooled - centre
     v_means = pooled.var(ddof=1)
     if r > 1:
         resid = np.concatenate([ya - ma[:, None], yb - mb[:, None]])  # (2N, r)
