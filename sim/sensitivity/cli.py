@@ -145,7 +145,7 @@ def _global(method: str, scenario: Any, groups: list[Any], kpis: list[str], seed
             run: dict[str, Any]) -> list[Path]:
     import pandas as pd
 
-    from sim.sensitivity.model_sa import RunLog, morris, sobol, top_groups
+    from sim.sensitivity.model_sa import RunLog, morris, sobol, sobol_emulated, top_groups
     from sim.sensitivity.output import write_result
 
     reps = args.reps or spec.reps or 3
@@ -166,16 +166,25 @@ def _global(method: str, scenario: Any, groups: list[Any], kpis: list[str], seed
                                "ran_now": log.ran, "kpis": kpis})
         _print_morris(m)
         chosen = top_groups(m, groups, top)
-    if method == "sobol":
+    if method == "sobol" and args.emulator:
+        n_train = args.emulator
+        print(f"Sobol indices of the top {len(chosen)} groups through a Gaussian-process "
+              f"emulator: {n_train} points x {reps} replications = {n_train * reps} runs",
+              file=sys.stderr)
+        before = log.runs
+        s = sobol_emulated(scenario, chosen, kpis, n_train=n_train, reps=reps, seed=seed,
+                           log=log, **run)
+    elif method == "sobol":
         n_base = args.n_base or spec.n_base or 64
         print(f"Sobol indices of the top {len(chosen)} groups: {n_base} base rows x "
               f"{len(chosen) + 2} points x {reps} replications = "
               f"{n_base * (len(chosen) + 2) * reps} runs", file=sys.stderr)
         before = log.runs
         s = sobol(scenario, chosen, kpis, n_base=n_base, reps=reps, seed=seed, log=log, **run)
+    if method == "sobol":
         files += write_result(out, "sobol", pd.DataFrame(s.table()), scenario, seed, reps,
-                              {"method": s.method, "n_base": n_base,
-                               "runs": log.runs - before, "kpis": kpis})
+                              {"method": s.method, "runs": log.runs - before, "kpis": kpis,
+                               "emulator_loo": s.emulator_loo})
         for k, kpi in enumerate(s.outputs):
             print(f"\n{kpi}: noise share {s.noise_share[k]:.2f} "
                   f"[{s.noise_share_low[k]:.2f}, {s.noise_share_high[k]:.2f}]")
@@ -230,6 +239,9 @@ def register(subparsers: Any) -> None:
                    help="Sobol base rows, a power of 2 (default 64)")
     p.add_argument("--top", type=int, default=None,
                    help="Sobol for this many top groups from Morris (default 4)")
+    p.add_argument("--emulator", type=int, default=None, metavar="POINTS",
+                   help="Sobol through a Gaussian-process emulator fitted on POINTS points "
+                   "(far fewer runs than direct Sobol)")
     p.add_argument("--store", default=None, help="DuckDB store: resumable runs")
     p.add_argument("--backend", choices=("local", "dask", "inline"), default="local")
     p.add_argument("--workers", type=int, default=None)

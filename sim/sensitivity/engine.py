@@ -100,6 +100,8 @@ class SobolResult:
     method: str = "direct (Saltelli design, noise-corrected estimators)"
     #: Base rows left out because an output was missing (NaN) in one of their points.
     dropped_rows: list[int] = field(default_factory=list)
+    #: Emulator only: leave-one-out RMSE of the emulator over the spread of the point means.
+    emulator_loo: np.ndarray | None = None
 
     def table(self) -> list[dict[str, object]]:
         rows: list[dict[str, object]] = []

@@ -102,6 +102,21 @@ def sobol(
                          seed=seed % (2 ** 32), n_boot=n_boot, outputs=list(kpis))
 
 
+def sobol_emulated(
+    scenario: Scenario, groups: Sequence[Group], kpis: Sequence[str], n_train: int = 64,
+    reps: int = 3, seed: int | None = None, log: RunLog | None = None, n_boot: int = 50,
+    **run: object,
+) -> SobolResult:
+    """Sobol indices through a Gaussian-process emulator: n_train x reps runs."""
+    from sim.sensitivity.emulator import emulated_sobol
+
+    seed = scenario.seed if seed is None else seed
+    ev = model_evaluator(scenario, groups, kpis, seed, _experiment("emulator", scenario, seed),
+                         log=log, **run)  # type: ignore[arg-type]
+    return emulated_sobol(problem_of(groups), ev, n_train=n_train, reps=reps,
+                          seed=seed % (2 ** 32), n_boot=n_boot, outputs=list(kpis))
+
+
 def top_groups(result: MorrisResult, groups: Sequence[Group], n: int, output: int = 0
                ) -> list[Group]:
     """The n groups with the largest mu* on one output (ties kept in file order)."""
