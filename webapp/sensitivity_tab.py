@@ -69,6 +69,25 @@ def t(key: str, lang: str, **fmt: Any) -> str:
     return text.format(**fmt) if fmt else text
 
 
+KIND_LABELS = {
+    "nl": {"method": "methodedocument", "domain": "publiek cijfer", "assume": "aanname",
+           "calibrated": "gekalibreerd", "user": "door u ingevuld"},
+    "en": {"method": "method document", "domain": "public figure", "assume": "assumption",
+           "calibrated": "calibrated", "user": "entered by you"},
+}
+
+
+def source_note(sources: Any, path: str, lang: str = "nl") -> str:
+    """A short caption for an input: where its value comes from (for the sidebar inputs;
+    '' when the scenario names no source for it)."""
+    src = sources.get(path) if sources is not None else None
+    if src is None:
+        return ""
+    kind = KIND_LABELS.get(lang, KIND_LABELS["nl"]).get(src.kind, src.kind)
+    ref = f" {src.reference}" if src.reference else ""
+    return f"{'Bron' if lang == 'nl' else 'Source'}: {kind}{ref}"
+
+
 def tornado_frame(result: Any, kpi: str, lang: str = "nl", top: int = 15) -> pd.DataFrame:
     """Long table for the chart: one row per input and side (low/high), largest first."""
     rows = result.for_kpi(kpi).head(top)

@@ -11,7 +11,7 @@ from sim.sensitivity.params import uncertain_groups
 from sim.sensitivity.report import report_section
 from sim.sources import load_sources
 from tests.conftest import SCENARIOS, edit
-from webapp.sensitivity_tab import ranking_frame, tornado_chart, tornado_frame
+from webapp.sensitivity_tab import ranking_frame, source_note, tornado_chart, tornado_frame
 
 KPIS = ["wait_assessment_mean", "placements_per_year"]
 
@@ -50,3 +50,11 @@ def test_report_section_in_both_languages(analysis) -> None:  # type: ignore[no-
     assert "replicatieruis" in nl and "replication noise" in en
     assert "Referrals per year" in en and "<script" not in en
     assert report_section() == ""
+
+
+def test_source_note_for_an_input() -> None:
+    sources = load_sources(SCENARIOS / "baseline.yaml")
+    assert source_note(sources, "families.screening.pass_rate", "en") == \
+        "Source: public figure Flemish parliament"
+    assert source_note(sources, "phases.assessment.duration.mean", "nl") == "Bron: aanname"
+    assert source_note(sources, "no.such.field") == ""
