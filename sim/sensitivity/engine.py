@@ -100,6 +100,8 @@ class SobolResult:
     method: str = "direct (Saltelli design, noise-corrected estimators)"
     #: Base rows left out because an output was missing (NaN) in one of their points.
     dropped_rows: list[int] = field(default_factory=list)
+    #: Outputs whose point means varied no more than their noise have NaN indices and a
+    #: noise share of 1: more replications per point are needed to say anything.
     #: Emulator only: leave-one-out RMSE of the emulator over the spread of the point means.
     emulator_loo: np.ndarray | None = None
 
@@ -193,6 +195,10 @@ def sobol_indices(
         if len(a) < 4:
             continue
         s1, st, v, w = _sobol_estimates(a, b, ab)
+        if not v > 0:
+            # the point means vary no more than their noise: nothing to apportion
+            nv[o], sv[o], ns[o] = w, v, 1.0
+            continue
         boots_1, boots_t, boots_n = [], [], []
         n = len(a)
         for _ in range(n_boot):

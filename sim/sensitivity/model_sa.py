@@ -117,7 +117,13 @@ def sobol_emulated(
                           seed=seed % (2 ** 32), n_boot=n_boot, outputs=list(kpis))
 
 
-def top_groups(result: MorrisResult, groups: Sequence[Group], n: int, output: int = 0
-               ) -> list[Group]:
-    """The n groups with the largest mu* on one output (ties kept in file order)."""
-    return [groups[i] for i in result.ranking(output)[:n]]
+def top_groups(result: MorrisResult, groups: Sequence[Group], n: int) -> list[Group]:
+    """The n groups that matter most over all KPIs: per KPI, mu* above its noise floor as a
+    share of the KPI's largest mu*, summed over the KPIs (a group that only noise moves
+    scores nothing, so a noisy KPI does not pick the groups)."""
+    mu = np.nan_to_num(result.mu_star, nan=0.0)
+    above = np.clip(mu - np.nan_to_num(result.noise_floor, nan=0.0), 0.0, None)
+    scale = np.maximum(mu.max(axis=1, keepdims=True), 1e-300)
+    score = (above / scale).sum(axis=0)
+    order = sorted(range(len(groups)), key=lambda j: (-score[j], j))
+    return [groups[j] for j in order[:n]]

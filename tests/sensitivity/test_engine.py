@@ -95,3 +95,28 @@ def test_a_deterministic_unused_input_has_zero_indices() -> None:
                       seed=0, n_boot=100)
     assert r.first[0, 3] == 0.0 and r.total[0, 3] == 0.0
     assert r.first_low[0, 3] == 0.0 and r.total_high[0, 3] == 0.0
+
+
+def test_pure_noise_gives_no_indices_and_a_noise_share_of_one() -> None:
+    rng = np.random.default_rng(8)
+    problem = Problem(["a", "b"], [(0.0, 1.0)] * 2)
+    r = sobol_indices(problem, replicated(lambda x: rng.normal(0, 1, len(x))), n_base=64,
+                      reps=3, seed=1, n_boot=20)
+    if r.signal_var[0] <= 0:
+        assert np.isnan(r.first[0]).all() and r.noise_share[0] == 1.0
+    else:  # the estimate of no signal came out just above zero: the share is still near 1
+        assert r.noise_share[0] > 0.9
+    assert r.noise_var[0] == pytest.approx(1.0, rel=0.15)
+
+
+def test_top_groups_ignore_what_only_noise_moves() -> None:
+    from sim.sensitivity.engine import MorrisResult
+    from sim.sensitivity.model_sa import top_groups
+
+    m = MorrisResult(["a", "b", "c"], ["noisy", "clean"],
+                     mu_star=np.array([[9.0, 8.0, 1.0], [0.0, 0.1, 2.0]]),
+                     mu_star_conf=np.zeros((2, 3)), sigma=np.zeros((2, 3)),
+                     noise_floor=np.array([[9.5, 9.5, 9.5], [0.01, 0.01, 0.01]]),
+                     noise_share=np.array([0.9, 0.01]), trajectories=2, reps=2,
+                     evaluations=0, level=0.95)
+    assert top_groups(m, ["a", "b", "c"], 2) == ["c", "b"]  # type: ignore[arg-type]
