@@ -102,7 +102,8 @@ class SobolResult:
     dropped_rows: list[int] = field(default_factory=list)
     #: Outputs whose point means varied no more than their noise have NaN indices and a
     #: noise share of 1: more replications per point are needed to say anything.
-    #: Emulator only: leave-one-out RMSE of the emulator over the spread of the point means.
+    #: Emulator only: its leave-one-out error beyond the noise of the point means, relative
+    #: to their spread (0: as good as the noise allows).
     emulator_loo: np.ndarray | None = None
 
     def table(self) -> list[dict[str, object]]:

@@ -40,6 +40,8 @@ def _clean(x: Any) -> Any:
         return None
     if isinstance(x, dict):
         return {k: _clean(v) for k, v in x.items()}
+    if hasattr(x, "tolist") and getattr(x, "ndim", 0) > 0:
+        return _clean(x.tolist())
     if isinstance(x, list | tuple):
         return [_clean(v) for v in x]
     if hasattr(x, "item"):
