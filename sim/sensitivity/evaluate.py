@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.batch.backends import Backend, make_backend
+from sim.batch.backends import Backend
 from sim.batch.spec import LoadedSpec, Point, SweepSpec
 from sim.batch.store import Outcome, Store
 from sim.batch.sweep import run_sweep
@@ -91,14 +91,12 @@ class Evaluations:
         return self.values[:, :, self.kpis.index(name)]
 
 
-def _backend(backend: str | Backend, workers: int | None, address: str | None
-             ) -> str | Backend:
+def _backend(backend: str | Backend) -> str | Backend:
+    """A backend name the sweep driver starts (and closes) itself, or a backend object."""
     if isinstance(backend, str) and backend == "inline":
         return InlineBackend()
     if isinstance(backend, str) and backend not in BACKENDS:
         raise ValueError(f"backend must be one of {', '.join(BACKENDS)} (got {backend!r})")
-    if isinstance(backend, str) and backend == "dask":
-        return make_backend("dask", workers, address)
     return backend
 
 
@@ -133,7 +131,7 @@ def evaluate_scenarios(
         seed=seed, store_weekly=False, set={}, parameters=[], latin_hypercube=None)
     design = _Design(spec=spec, source=f"sensitivity of {base.name}", text="", base=base,
                      scenarios=list(scenarios), labels=labels)
-    be = _backend(backend, workers, address)
+    be = _backend("dask" if address and backend == "local" else backend)
     start = time.monotonic()
     st = Store(store if store is not None else ":memory:")
     try:
@@ -150,8 +148,6 @@ def evaluate_scenarios(
                WHERE seed = ? AND rep < ? AND list_contains(?, scenario_hash)""",
             [seed, reps, uniq]).fetchall()
     finally:
-        if isinstance(be, InlineBackend):
-            be.close()
         st.close()
     names = list(KPIS)
     col = {k: i for i, k in enumerate(names)}
