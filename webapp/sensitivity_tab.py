@@ -38,6 +38,8 @@ LABELS: dict[str, dict[str, str]] = {
                    "replicatieruis.",
         "mu": "mu* (gemiddeld absoluut effect)", "floor": "ruisvloer",
         "source": "Bron", "range": "Bereik",
+        "sources": "Onzekere gegevens, hun bron en bereik",
+        "download": "Tornado downloaden (CSV)",
     },
     "en": {
         "title": "Sensitivity",
@@ -60,6 +62,8 @@ LABELS: dict[str, dict[str, str]] = {
                    "noise.",
         "mu": "mu* (mean absolute effect)", "floor": "noise floor",
         "source": "Source", "range": "Range",
+        "sources": "Uncertain inputs, their source and range",
+        "download": "Download the tornado (CSV)",
     },
 }
 
@@ -124,6 +128,17 @@ def tornado_chart(result: Any, kpi: str, lang: str = "nl", top: int = 15) -> alt
         title=KPIS[kpi].label(lang), height=alt.Step(12))
 
 
+def groups_frame(groups: Any, lang: str = "nl") -> pd.DataFrame:
+    """Every uncertain group with its source and plausible range (what the analysis varies)."""
+    rows = []
+    for g in groups:
+        rng = (f"×{g.low:.3g} – ×{g.high:.3g}" if g.kind == "scale"
+               else f"{g.low:.3g} – {g.high:.3g}")
+        rows.append({t("param", lang): g.label(lang), t("source", lang): g.source.label(),
+                     t("range", lang): rng, "": g.range_note})
+    return pd.DataFrame(rows)
+
+
 def ranking_frame(morris: Any, lang: str = "nl", output: int = 0) -> pd.DataFrame:
     """The Morris ranking of one output, largest mu* first."""
     clear = morris.clear_effect()
@@ -166,6 +181,8 @@ def render(scenario: Any, sources: Any, lang: str = "nl", key: str = "sens",
         return
     kpis = st.multiselect(t("kpis", lang), list(KPIS), default=list(DEFAULT_KPIS),
                           format_func=lambda k: KPIS[k].label(lang), key=f"{key}-kpis")
+    with st.expander(t("sources", lang)):
+        st.dataframe(groups_frame(groups, lang), hide_index=True)
     names = {g.name: g.label(lang) for g in groups}
     chosen = st.multiselect(t("groups", lang), list(names), format_func=names.get,
                             key=f"{key}-groups")
@@ -179,10 +196,16 @@ def render(scenario: Any, sources: Any, lang: str = "nl", key: str = "sens",
     res = st.session_state.get(f"{key}-oneway")
     if res is not None:
         for kpi in res.kpis:
-            st.altair_chart(tornado_chart(res, kpi, lang), use_container_width=True)
+            st.altair_chart(tornado_chart(res, kpi, lang), width="stretch")
             base = res.for_kpi(kpi)["base_mean"].iloc[0]
             st.caption(t("caption", lang, kpi=KPIS[kpi].label(lang),
                          base=KPIS[kpi].format(base, lang)))
+        from sim.runner import make_stamp
+        from sim.sensitivity.output import stamped
+
+        csv = stamped(res.table, make_stamp(scenario, res.seed, res.reps)).to_csv(index=False)
+        st.download_button(t("download", lang), csv.encode(), "sensitivity-oneway.csv",
+                           "text/csv", key=f"{key}-download")
     st.markdown(f"**{t('morris', lang)}**")
     if st.button(t("run_morris", lang), key=f"{key}-run-morris") and kpis:
         bar = st.progress(0.0)

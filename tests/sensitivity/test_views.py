@@ -11,7 +11,14 @@ from sim.sensitivity.params import uncertain_groups
 from sim.sensitivity.report import report_section
 from sim.sources import load_sources
 from tests.conftest import SCENARIOS, edit
-from webapp.sensitivity_tab import ranking_frame, source_note, tornado_chart, tornado_frame
+from webapp.sensitivity_tab import (
+    LABELS,
+    groups_frame,
+    ranking_frame,
+    source_note,
+    tornado_chart,
+    tornado_frame,
+)
 
 KPIS = ["wait_assessment_mean", "placements_per_year"]
 
@@ -58,3 +65,11 @@ def test_source_note_for_an_input() -> None:
         "Source: public figure Flemish parliament"
     assert source_note(sources, "phases.assessment.duration.mean", "nl") == "Bron: aanname"
     assert source_note(sources, "no.such.field") == ""
+
+
+def test_groups_frame_lists_sources_and_ranges(analysis) -> None:  # type: ignore[no-untyped-def]
+    ow, _ = analysis
+    frame = groups_frame(ow.groups, "en")
+    assert list(frame["Input"]) == ["Referrals per year", "P&P parents · interested per year"]
+    assert set(frame["Range"]) == {"×0.5 – ×1.5"} and set(frame["Source"]) == {"[assume]"}
+    assert set(LABELS["nl"]) == set(LABELS["en"])
