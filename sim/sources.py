@@ -195,6 +195,17 @@ def load_sources(path: str | Path) -> ScenarioSources:
 # --------------------------------------------------------------------------- writing back
 
 
+def leading_comment(text: str) -> str:
+    """The comment block at the top of a scenario file (without the '#'), to write back as
+    the header of a download."""
+    out = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        out.append(line[1:].removeprefix(" "))
+    return "\n".join(out)
+
+
 def _scalar(value: Any) -> str:
     text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000)
     return text.strip().removesuffix("...").strip()

@@ -9,6 +9,7 @@ import pytest
 from sim.scenario import load_scenario, parse_scenario_text, scenario_to_dict
 from sim.sources import (
     comment_of,
+    leading_comment,
     load_sources,
     parse_comment,
     read_sources,
@@ -78,3 +79,12 @@ def test_values_changed_by_a_planner_become_user_sources() -> None:
     out = with_user_values(sources, base, edited)
     assert out["referrals.schedule.0.per_year"].kind == "user"
     assert out["horizon_weeks"] == sources.sources["horizon_weeks"]
+
+
+def test_the_file_header_is_kept_in_a_download() -> None:
+    text = (SCENARIOS / "baseline.yaml").read_text()
+    header = leading_comment(text)
+    assert header.startswith("pnp-sim baseline:") and "[assume]" in header
+    out = scenario_to_sourced_yaml(load_scenario(SCENARIOS / "baseline.yaml"),
+                                   read_sources(text), header=header)
+    assert leading_comment(out) == header
