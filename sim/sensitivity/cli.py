@@ -93,7 +93,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from sim.kpi_defs import KPIS
     from sim.scenario import scenario_hash
     from sim.sensitivity.oneway import DEFAULT_KPIS, one_way
-    from sim.sensitivity.output import write_result
+    from sim.sensitivity.output import write_html, write_result
     from sim.sensitivity.params import uncertain_groups
 
     scenario, sources, spec = _load(Path(args.input))
@@ -128,6 +128,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                                  {"method": "oneway", "runs": res.runs, "ran_now": res.ran,
                                   "kpis": kpis})
             _print_oneway(res)
+            files.append(write_html(out, scenario, seed, reps, args.lang, oneway=res))
         else:
             files = _global(method, scenario, groups, kpis, seed, spec, args, out, run)
     except KeyboardInterrupt:
@@ -146,9 +147,10 @@ def _global(method: str, scenario: Any, groups: list[Any], kpis: list[str], seed
     import pandas as pd
 
     from sim.sensitivity.model_sa import RunLog, morris, sobol, sobol_emulated, top_groups
-    from sim.sensitivity.output import write_result
+    from sim.sensitivity.output import write_html, write_result
 
     reps = args.reps or spec.reps or 3
+    shown: dict[str, Any] = {}
     files: list[Path] = []
     log = RunLog()
     top = args.top or spec.top or 4
@@ -165,6 +167,7 @@ def _global(method: str, scenario: Any, groups: list[Any], kpis: list[str], seed
                               {"method": "morris", "trajectories": traj, "runs": log.runs,
                                "ran_now": log.ran, "kpis": kpis})
         _print_morris(m)
+        shown["morris"] = m
         chosen = top_groups(m, groups, top)
     if method == "sobol" and args.emulator:
         n_train = args.emulator
@@ -182,6 +185,7 @@ def _global(method: str, scenario: Any, groups: list[Any], kpis: list[str], seed
         before = log.runs
         s = sobol(scenario, chosen, kpis, n_base=n_base, reps=reps, seed=seed, log=log, **run)
     if method == "sobol":
+        shown["sobol"] = s
         files += write_result(out, "sobol", pd.DataFrame(s.table()), scenario, seed, reps,
                               {"method": s.method, "runs": log.runs - before, "kpis": kpis,
                                "emulator_loo": s.emulator_loo})
@@ -192,6 +196,7 @@ def _global(method: str, scenario: Any, groups: list[Any], kpis: list[str], seed
                 print(f"  {name:45s} first {s.first[k, j]:6.3f} "
                       f"[{s.first_low[k, j]:6.3f}, {s.first_high[k, j]:6.3f}]  total "
                       f"{s.total[k, j]:6.3f} [{s.total_low[k, j]:6.3f}, {s.total_high[k, j]:6.3f}]")
+    files.append(write_html(out, scenario, seed, reps, args.lang, **shown))
     return files
 
 
@@ -247,5 +252,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--workers", type=int, default=None)
     p.add_argument("--address", default=None, help="Dask scheduler address")
     p.add_argument("--out", default=None, help="output folder")
+    p.add_argument("--lang", choices=("nl", "en"), default="nl",
+                   help="language of sensitivity.html")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_sensitivity)

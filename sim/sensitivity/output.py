@@ -61,3 +61,20 @@ def write_result(out_dir: str | Path, name: str, table: pd.DataFrame, scenario: 
     payload = {"stamp": stamp, **info, "rows": table.to_dict(orient="records")}
     _atomic_write(js, json.dumps(_clean(payload), indent=1, ensure_ascii=False))
     return [csv, js]
+
+
+def write_html(out_dir: str | Path, scenario: Scenario, seed: int, reps: int, lang: str = "nl",
+               **results: Any) -> Path:
+    """``sensitivity.html``: the report section on its own page, with the stamp."""
+    import html
+
+    from sim.sensitivity.report import report_section
+
+    stamp = make_stamp(scenario, seed, reps)
+    foot = ", ".join(f"{k} {html.escape(str(v))}" for k, v in stamp.items())
+    page = (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>"
+            f"{html.escape(scenario.name)}</title></head><body>"
+            f"{report_section(lang=lang, **results)}<p><small>{foot}</small></p></body></html>")
+    path = Path(out_dir) / "sensitivity.html"
+    _atomic_write(path, page)
+    return path

@@ -37,6 +37,8 @@ def test_oneway_writes_stamped_csv_and_json(tmp_path: Path, capsys: pytest.Captu
     base = load_scenario(SCENARIOS / "baseline.yaml")
     assert data["stamp"]["scenario_hash"] != scenario_hash(base)  # the spec's `set` applies
     assert "Referrals per year" in capsys.readouterr().out
+    page = (out / "sensitivity.html").read_text()
+    assert "Aanmeldingen per jaar" in page and data["stamp"]["model_fingerprint"] in page
 
 
 def test_morris_from_the_command_line(tmp_path: Path) -> None:
@@ -49,6 +51,7 @@ def test_morris_from_the_command_line(tmp_path: Path) -> None:
     assert set(table["parameter"]) == {"referrals.schedule.0.per_year",
                                        "families.interested_per_year"}
     assert {"mu_star", "mu_star_conf", "noise_floor", "clear_effect"} <= set(table.columns)
+    assert "Morris" in (out / "sensitivity.html").read_text()
 
 
 def test_bad_input_gives_a_message_not_a_traceback(tmp_path: Path,
