@@ -68,7 +68,7 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str, **fmt: Any) -> str:
+def _t(key: str, lang: str, **fmt: Any) -> str:
     text = LABELS.get(lang, LABELS["nl"])[key]
     return text.format(**fmt) if fmt else text
 
@@ -99,10 +99,10 @@ def tornado_frame(result: Any, kpi: str, lang: str = "nl", top: int = 15) -> pd.
     for order, (_, r) in enumerate(rows.iterrows()):
         label = r["label_nl"] if lang == "nl" else r["label_en"]
         for side in ("low", "high"):
-            out.append({"param": label, "order": order, "side": t(side, lang),
+            out.append({"param": label, "order": order, "side": _t(side, lang),
                         "diff": r[f"{side}_diff"], "ci_low": r[f"{side}_diff_ci_low"],
                         "ci_high": r[f"{side}_diff_ci_high"],
-                        "verdict": t(r[f"{side}_verdict"], lang),
+                        "verdict": _t(r[f"{side}_verdict"], lang),
                         "noise": r["noise_half_width"], "source": r["source"],
                         "range": r["range_note"]})
     return pd.DataFrame(out)
@@ -114,11 +114,11 @@ def tornado_chart(result: Any, kpi: str, lang: str = "nl", top: int = 15) -> alt
     data = tornado_frame(result, kpi, lang, top)
     order = list(dict.fromkeys(data["param"]))
     noise = float(data["noise"].iloc[0]) if len(data) else 0.0
-    y = alt.Y("param:N", sort=order, title=t("param", lang))
+    y = alt.Y("param:N", sort=order, title=_t("param", lang))
     band = alt.Chart(pd.DataFrame({"lo": [-noise], "hi": [noise]})).mark_rect(
         color="#dddddd", opacity=0.6).encode(x="lo:Q", x2="hi:Q")
     bars = alt.Chart(data).mark_bar(opacity=0.85).encode(
-        x=alt.X("diff:Q", title=f"{t('diff', lang)} ({KPIS[kpi].unit_label(lang)})"),
+        x=alt.X("diff:Q", title=f"{_t('diff', lang)} ({KPIS[kpi].unit_label(lang)})"),
         y=y, yOffset="side:N",
         color=alt.Color("side:N", title=""),
         tooltip=["param", "side", "diff", "ci_low", "ci_high", "verdict", "source", "range"])
@@ -134,17 +134,17 @@ def groups_frame(groups: Any, lang: str = "nl") -> pd.DataFrame:
     for g in groups:
         rng = (f"×{g.low:.3g} – ×{g.high:.3g}" if g.kind == "scale"
                else f"{g.low:.3g} – {g.high:.3g}")
-        rows.append({t("param", lang): g.label(lang), t("source", lang): g.source.label(),
-                     t("range", lang): rng, "": g.range_note})
+        rows.append({_t("param", lang): g.label(lang), _t("source", lang): g.source.label(),
+                     _t("range", lang): rng, "": g.range_note})
     return pd.DataFrame(rows)
 
 
 def ranking_frame(morris: Any, lang: str = "nl", output: int = 0) -> pd.DataFrame:
     """The Morris ranking of one output, largest mu* first."""
     clear = morris.clear_effect()
-    rows = [{t("param", lang): morris.names[j], t("mu", lang): morris.mu_star[output, j],
-             "±": morris.mu_star_conf[output, j], t("floor", lang): morris.noise_floor[output, j],
-             t("verdict", lang): t("clear effect" if clear[output, j] else "no clear effect",
+    rows = [{_t("param", lang): morris.names[j], _t("mu", lang): morris.mu_star[output, j],
+             "±": morris.mu_star_conf[output, j], _t("floor", lang): morris.noise_floor[output, j],
+             _t("verdict", lang): _t("clear effect" if clear[output, j] else "no clear effect",
                                    lang)}
             for j in morris.ranking(output)]
     return pd.DataFrame(rows)
@@ -173,23 +173,23 @@ def render(scenario: Any, sources: Any, lang: str = "nl", key: str = "sens",
     from sim.sensitivity.oneway import DEFAULT_KPIS, one_way
     from sim.sensitivity.params import uncertain_groups
 
-    st.subheader(t("title", lang) + (" / Sensitivity" if lang == "nl" else ""))
-    st.caption(t("intro", lang))
+    st.subheader(_t("title", lang) + (" / Sensitivity" if lang == "nl" else ""))
+    st.caption(_t("intro", lang))
     groups = uncertain_groups(scenario, sources)
     if not groups:
-        st.info(t("none", lang))
+        st.info(_t("none", lang))
         return
-    kpis = st.multiselect(t("kpis", lang), list(KPIS), default=list(DEFAULT_KPIS),
+    kpis = st.multiselect(_t("kpis", lang), list(KPIS), default=list(DEFAULT_KPIS),
                           format_func=lambda k: KPIS[k].label(lang), key=f"{key}-kpis")
-    with st.expander(t("sources", lang)):
+    with st.expander(_t("sources", lang)):
         st.dataframe(groups_frame(groups, lang), hide_index=True)
     names = {g.name: g.label(lang) for g in groups}
-    chosen = st.multiselect(t("groups", lang), list(names), format_func=names.get,
+    chosen = st.multiselect(_t("groups", lang), list(names), format_func=names.get,
                             key=f"{key}-groups")
-    reps = int(st.number_input(t("reps", lang), 2, 200, 20, key=f"{key}-reps"))
+    reps = int(st.number_input(_t("reps", lang), 2, 200, 20, key=f"{key}-reps"))
     use = [g for g in groups if not chosen or g.name in chosen]
-    if st.button(t("run", lang), key=f"{key}-run") and kpis:
-        bar = st.progress(0.0, text=t("running", lang, n=(2 * len(use) + 1) * reps))
+    if st.button(_t("run", lang), key=f"{key}-run") and kpis:
+        bar = st.progress(0.0, text=_t("running", lang, n=(2 * len(use) + 1) * reps))
         st.session_state[f"{key}-oneway"] = one_way(
             scenario, use, kpis, reps=reps, workers=workers,
             progress=lambda total: _Progress(total, bar))
@@ -198,16 +198,16 @@ def render(scenario: Any, sources: Any, lang: str = "nl", key: str = "sens",
         for kpi in res.kpis:
             st.altair_chart(tornado_chart(res, kpi, lang), width="stretch")
             base = res.for_kpi(kpi)["base_mean"].iloc[0]
-            st.caption(t("caption", lang, kpi=KPIS[kpi].label(lang),
+            st.caption(_t("caption", lang, kpi=KPIS[kpi].label(lang),
                          base=KPIS[kpi].format(base, lang)))
         from sim.runner import make_stamp
         from sim.sensitivity.output import stamped
 
         csv = stamped(res.table, make_stamp(scenario, res.seed, res.reps)).to_csv(index=False)
-        st.download_button(t("download", lang), csv.encode(), "sensitivity-oneway.csv",
+        st.download_button(_t("download", lang), csv.encode(), "sensitivity-oneway.csv",
                            "text/csv", key=f"{key}-download")
-    st.markdown(f"**{t('morris', lang)}**")
-    if st.button(t("run_morris", lang), key=f"{key}-run-morris") and kpis:
+    st.markdown(f"**{_t('morris', lang)}**")
+    if st.button(_t("run_morris", lang), key=f"{key}-run-morris") and kpis:
         bar = st.progress(0.0)
         st.session_state[f"{key}-morris"] = morris(
             scenario, use, kpis, trajectories=10, reps=3, workers=workers,
