@@ -161,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.sensitivity.cli import register as register_sensitivity
 
     register_sensitivity(sub)
+    from sim.staffing.cli import register as register_staffing
+
+    register_staffing(sub)
     return parser
 
 

@@ -1,0 +1,84 @@
+"""``pnp-sim staffing``: answer, guarantee and frontier printed, stamped files written, a
+repeated search served by the store, and bad input refused with the field named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sim.cli import main
+from sim.scenario import scenario_to_yaml
+from sim.textbook import textbook_scenario
+
+
+def _scenario(tmp_path: Path) -> Path:
+    scen = textbook_scenario(1.0, {"dist": "exponential", "mean": 2.0}, 1, hours_per_case=1.0,
+                             horizon_weeks=150, warmup_weeks=20)
+    p = tmp_path / "mm.yaml"
+    p.write_text(scenario_to_yaml(scen))
+    return p
+
+
+ARGS = ["--target", "wait_assessment_mean <= 0.5", "--roles", "pnp_counsellor",
+        "--bounds", "pnp_counsellor=1:8", "--backend", "serial", "--first-reps", "5",
+        "--max-reps", "20", "--confirm-reps", "20", "--quiet"]
+
+
+def test_cli_answers_writes_and_resumes(tmp_path, capsys) -> None:  # noqa: ANN001
+    scen = _scenario(tmp_path)
+    store = tmp_path / "s.duckdb"
+    out = tmp_path / "out"
+    assert main(["staffing", str(scen), *ARGS, "--store", str(store), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Least staffing" in printed and "P&P counsellor 4 h" in printed
+    assert "With 95% confidence the staffing 4 meets every target" in printed
+    data = json.loads((out / "staffing.json").read_text())
+    assert data["answer"] == {"pnp_counsellor": 4.0}
+    assert {"scenario_hash", "seed", "version", "model_fingerprint"} <= set(data)
+    ran = data["replications_run"]
+    assert ran > 0
+    header = (out / "frontier.csv").read_text().splitlines()[0]
+    assert header.startswith("scenario_hash,seed,version,model_fingerprint,pnp_counsellor")
+    # the same search again: every replication comes from the store
+    assert main(["staffing", str(scen), *ARGS, "--store", str(store), "--out", str(out)]) == 0
+    again = json.loads((out / "staffing.json").read_text())
+    assert again["replications_run"] == 0 and again["replications_from_store"] > 0
+    assert again["answer"] == data["answer"]
+
+
+def test_cli_refuses_bad_targets_and_bounds(tmp_path, capsys) -> None:  # noqa: ANN001
+    scen = _scenario(tmp_path)
+    assert main(["staffing", str(scen), "--target", "wait_asessment_mean <= 1"]) == 2
+    err = capsys.readouterr().err
+    assert "did you mean 'wait_assessment_mean'" in err and "Traceback" not in err
+    assert main(["staffing", str(scen), "--target", "wait_assessment_mean <= 1",
+                 "--bounds", "pnp_counsellor=9:3"]) == 2
+    assert "bounds.pnp_counsellor" in capsys.readouterr().err
+    assert main(["staffing", str(scen)]) == 2
+
+
+def test_spec_file_errors_name_file_and_field(tmp_path, capsys) -> None:  # noqa: ANN001
+    scen = _scenario(tmp_path)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"base: {scen.name}\ntargets: ['wait_assessment_mean <= 0.5']\n"
+                    "role: [pnp_counsellor]\n")
+    assert main(["staffing", str(spec)]) == 2
+    err = capsys.readouterr().err
+    assert str(spec) in err and "role: unknown field; did you mean 'roles'?" in err
+    spec.write_text(f"base: {scen.name}\ntargets: ['wait_assessment_mean <= 0.5']\n"
+                    "roles: [pnp_counselor]\n")
+    assert main(["staffing", str(spec)]) == 2
+    assert "roles" in capsys.readouterr().err
+
+
+def test_spec_file_runs(tmp_path, capsys) -> None:  # noqa: ANN001
+    scen = _scenario(tmp_path)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        f"name: mm\nbase: {scen.name}\ntargets: ['wait_assessment_mean <= 0.5']\n"
+        "roles: [pnp_counsellor]\nbounds: {pnp_counsellor: [1, 8]}\n"
+        "replications: {first: 5, max: 20, confirm: 20}\nseed: 4\n")
+    assert main(["staffing", str(spec), "--backend", "serial", "--quiet",
+                 "--out", str(tmp_path / "o")]) == 0
+    assert json.loads((tmp_path / "o" / "staffing.json").read_text())["answer"] == \
+        {"pnp_counsellor": 4.0}
