@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.domain import label as domain_label
 from sim.scenario import Scenario
 from sim.sensitivity.params import Group, scenario_at
 
@@ -80,9 +81,16 @@ class DecisionResult:
         label = (row.label_nl if lang == "nl" else row.label_en) if row else group
         moved = ""
         if row is not None and row.least is not None and self.recommended is not None:
-            diffs = [f"{role} {self.recommended.get(role, 0):g} -> {h:g} h"
-                     for role, h in row.least.items() if h != self.recommended.get(role)]
-            moved = "; " + ", ".join(diffs) if diffs else ""
+            unit = "u" if lang == "nl" else "h"
+            diffs = [f"{domain_label(role, lang)} {self.recommended.get(role, 0):g} -> {h:g} "
+                     f"{unit}" for role, h in row.least.items()
+                     if h != self.recommended.get(role)]
+            need = "nodig" if lang == "nl" else "needed"
+            moved = f"; {need}: " + ", ".join(diffs) if diffs else ""
+        if lang == "nl":
+            reason = {"misses the targets": "haalt de doelen niet",
+                      "cannot tell at the stated confidence":
+                          "niet te beslissen met de gevraagde zekerheid"}.get(reason, reason)
         side_txt = {"low": "laag" if lang == "nl" else "low",
                     "high": "hoog" if lang == "nl" else "high"}.get(side, side)
         if lang == "nl":

@@ -41,7 +41,8 @@ def test_a_top_assumption_that_moves_the_least_staffing_breaks_the_verdict() -> 
     assert table.loc[("referrals.schedule.0.per_year", "high"), "least_pnp_counsellor"] == 22
     assert table.loc[("families.interested_per_year", "low"), "recommended_meets"]
     assert "Referrals per year (high)" in res.sentence("en")
-    assert "19 -> 22 h" in res.sentence("en")
+    assert "needed: P&P counsellor 19 -> 22 h" in res.sentence("en")
+    assert "haalt de doelen niet" in res.sentence("nl")
     assert res.sentence("nl").startswith("Niet robuust: Aanmeldingen per jaar (hoog)")
 
 
