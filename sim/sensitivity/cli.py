@@ -27,14 +27,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 EXIT_OK = 0
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
-METHODS = ("oneway", "morris", "sobol")
+METHODS = ("oneway", "morris", "sobol", "decision")
 
 
 class SensitivitySpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     scenario: str
-    method: str = Field(default="oneway", pattern="^(oneway|morris|sobol)$")
+    method: str = Field(default="oneway", pattern="^(oneway|morris|sobol|decision)$")
     kpis: list[str] | None = None
     groups: list[str] | None = None
     reps: int | None = Field(default=None, ge=2, le=10_000)
@@ -118,7 +118,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     if args.store and not str(args.store).endswith((".duckdb", ".db")):
         return _err(f"--store {args.store}: expected a .duckdb file")
     try:
-        if method == "oneway":
+        if method == "decision":
+            files = _decision(scenario, groups, kpis, seed, spec, args, out, run)
+        elif method == "oneway":
             reps = args.reps or spec.reps or 20
             print(f"one-way sensitivity of {scenario.name}: {len(groups)} groups x 2 + base, "
                   f"{reps} replications each = {(2 * len(groups) + 1) * reps} runs",
@@ -200,6 +202,57 @@ def _global(method: str, scenario: Any, groups: list[Any], kpis: list[str], seed
     return files
 
 
+def _decision(scenario: Any, groups: list[Any], kpis: list[str], seed: int,
+              spec: SensitivitySpec, args: argparse.Namespace, out: Path,
+              run: dict[str, Any]) -> list[Path]:
+    """The least staffing across the plausible ranges of the top groups, and the verdict."""
+    from sim.scenario import ScenarioError
+    from sim.sensitivity.decision import decision_sensitivity
+    from sim.sensitivity.model_sa import RunLog, morris, top_groups
+    from sim.sensitivity.output import write_result
+    from sim.sensitivity.staffing_link import staffing_functions
+    from sim.staffing.spec import build_problem
+
+    if not args.target:
+        raise ScenarioError(str(args.input), [("--target", "the decision method needs at least "
+                                               "one --target 'KPI <= NUMBER'")])
+    bounds: dict[str, tuple[float, float]] = {}
+    for item in args.bounds or []:
+        role, _, rng = item.partition("=")
+        lo, _, hi = rng.partition(":")
+        try:
+            bounds[role.strip()] = (float(lo), float(hi))
+        except ValueError:
+            raise ScenarioError(str(args.input), [("--bounds", f"expected ROLE=LOW:HIGH (got "
+                                                   f"{item!r})")]) from None
+    problem = build_problem(scenario, args.target, roles=args.roles, bounds=bounds, seed=seed,
+                            source="pnp-sim sensitivity")
+    top = args.top or spec.top or 3
+    chosen = groups
+    if len(groups) > top:
+        reps = args.reps or spec.reps or 3
+        traj = args.trajectories or spec.trajectories or 10
+        print(f"Morris screening to find the top {top} groups: "
+              f"{traj * (len(groups) + 1) * reps} runs", file=sys.stderr)
+        m = morris(scenario, groups, kpis, trajectories=traj, reps=reps, seed=seed,
+                   log=RunLog(), **run)
+        chosen = top_groups(m, groups, top)
+    print(f"least-staffing searches at the low and high value of {len(chosen)} groups: "
+          f"{2 * len(chosen) + 1} searches", file=sys.stderr)
+    backend = "serial" if run["backend"] == "inline" else run["backend"]
+    least, meets = staffing_functions(problem.space, problem.targets, problem.settings,
+                                      seed=seed, store=run["store"], backend=backend,
+                                      workers=run["workers"])
+    res = decision_sensitivity(scenario, chosen, least, meets)
+    print(res.sentence(args.lang))
+    return write_result(out, "decision", res.table(), scenario, seed,
+                        problem.settings.confirm_reps,
+                        {"method": "decision", "verdict": res.verdict,
+                         "sentence": res.sentence(args.lang),
+                         "targets": [str(t) for t in problem.targets],
+                         "recommended": res.recommended})
+
+
 def _print_oneway(res: Any) -> None:
     for kpi in res.kpis:
         t = res.for_kpi(kpi)
@@ -247,6 +300,13 @@ def register(subparsers: Any) -> None:
     p.add_argument("--emulator", type=int, default=None, metavar="POINTS",
                    help="Sobol through a Gaussian-process emulator fitted on POINTS points "
                    "(far fewer runs than direct Sobol)")
+    p.add_argument("--target", action="append", default=None,
+                   help="decision: a target 'KPI <= NUMBER' the staffing must meet (repeat)")
+    p.add_argument("--roles", nargs="+", default=None,
+                   help="decision: the roles whose hours the search sets (default: all)")
+    p.add_argument("--bounds", action="append", default=None, metavar="ROLE=LOW:HIGH",
+                   help="decision: the hours the search may give a role (default: the method "
+                   "minimum to 38)")
     p.add_argument("--store", default=None, help="DuckDB store: resumable runs")
     p.add_argument("--backend", choices=("local", "dask", "inline"), default="local")
     p.add_argument("--workers", type=int, default=None)

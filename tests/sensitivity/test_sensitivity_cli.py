@@ -68,3 +68,29 @@ def test_bad_input_gives_a_message_not_a_traceback(tmp_path: Path,
     assert main(["sensitivity", str(wrong)]) == 2
     err = capsys.readouterr().err
     assert "wrong.yaml" in err and "method" in err and "Traceback" not in err
+
+
+def test_decision_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                        ) -> None:
+    from sim.scenario import scenario_to_yaml
+    from sim.sources import Source, scenario_to_sourced_yaml
+    from sim.textbook import textbook_scenario
+
+    scen = textbook_scenario(1.0, {"dist": "exponential", "mean": 2.0}, 1, hours_per_case=1.0,
+                             horizon_weeks=150, warmup_weeks=20)
+    path = tmp_path / "mm.yaml"
+    path.write_text(scenario_to_sourced_yaml(
+        scen, {"referrals.schedule.0.per_year": Source("assume")}))
+    assert scenario_to_yaml(scen)  # the file is a plain scenario with one sourced number
+    out = tmp_path / "d"
+    rc = main(["sensitivity", str(path), "--method", "decision", "--target",
+               "wait_assessment_mean <= 0.5", "--roles", "pnp_counsellor", "--seed", "3",
+               "--bounds", "pnp_counsellor=1:8",
+               "--backend", "inline", "--quiet", "--out", str(out), "--lang", "en"])
+    assert rc == 0
+    printed = capsys.readouterr().out
+    assert "Not robust: Referrals per year (high)" in printed
+    data = json.loads((out / "decision.json").read_text())
+    assert data["verdict"] == "not robust" and data["stamp"]["seed"] == 3
+    assert main(["sensitivity", str(path), "--method", "decision", "--quiet"]) == 2
+    assert "--target" in capsys.readouterr().err
