@@ -40,6 +40,7 @@ LABELS: dict[str, dict[str, str]] = {
         "source": "Bron", "range": "Bereik",
         "sources": "Onzekere gegevens, hun bron en bereik",
         "download": "Tornado downloaden (CSV)",
+        "decision": "Houdt de aanbevolen bezetting stand?",
     },
     "en": {
         "title": "Sensitivity",
@@ -64,6 +65,7 @@ LABELS: dict[str, dict[str, str]] = {
         "source": "Source", "range": "Range",
         "sources": "Uncertain inputs, their source and range",
         "download": "Download the tornado (CSV)",
+        "decision": "Does the recommended staffing hold?",
     },
 }
 
@@ -165,8 +167,10 @@ class _Progress:
 
 
 def render(scenario: Any, sources: Any, lang: str = "nl", key: str = "sens",
-           workers: int = 2) -> None:
-    """The tab's content. Results are kept in the session under ``key``."""
+           workers: int = 2, decision: Any = None) -> None:
+    """The tab's content. Results are kept in the session under ``key``. ``decision`` (a
+    :class:`sim.sensitivity.decision.DecisionResult`, e.g. from the least-staffing tab's
+    targets) adds the decision verdict: robust or not, and the least staffing per case."""
     import streamlit as st
 
     from sim.sensitivity.model_sa import morris
@@ -212,6 +216,11 @@ def render(scenario: Any, sources: Any, lang: str = "nl", key: str = "sens",
         st.session_state[f"{key}-morris"] = morris(
             scenario, use, kpis, trajectories=10, reps=3, workers=workers,
             progress=lambda total: _Progress(total, bar))
+    if decision is not None:
+        st.markdown(f"**{_t('decision', lang)}**")
+        (st.success if decision.verdict == "robust" else st.warning)(decision.sentence(lang))
+        if len(decision.rows):
+            st.dataframe(decision.table(), hide_index=True)
     m = st.session_state.get(f"{key}-morris")
     if m is not None:
         for k, kpi in enumerate(m.outputs):

@@ -209,7 +209,7 @@ def _decision(scenario: Any, groups: list[Any], kpis: list[str], seed: int,
     from sim.scenario import ScenarioError
     from sim.sensitivity.decision import decision_sensitivity
     from sim.sensitivity.model_sa import RunLog, morris, top_groups
-    from sim.sensitivity.output import write_result
+    from sim.sensitivity.output import write_html, write_result
     from sim.sensitivity.staffing_link import staffing_functions
     from sim.staffing.spec import build_problem
 
@@ -245,12 +245,15 @@ def _decision(scenario: Any, groups: list[Any], kpis: list[str], seed: int,
                                       workers=run["workers"])
     res = decision_sensitivity(scenario, chosen, least, meets)
     print(res.sentence(args.lang))
-    return write_result(out, "decision", res.table(), scenario, seed,
-                        problem.settings.confirm_reps,
-                        {"method": "decision", "verdict": res.verdict,
-                         "sentence": res.sentence(args.lang),
-                         "targets": [str(t) for t in problem.targets],
-                         "recommended": res.recommended})
+    files = write_result(out, "decision", res.table(), scenario, seed,
+                         problem.settings.confirm_reps,
+                         {"method": "decision", "verdict": res.verdict,
+                          "sentence": res.sentence(args.lang),
+                          "targets": [str(t) for t in problem.targets],
+                          "recommended": res.recommended})
+    files.append(write_html(out, scenario, seed, problem.settings.confirm_reps, args.lang,
+                            decision=res))
+    return files
 
 
 def _print_oneway(res: Any) -> None:

@@ -139,14 +139,35 @@ def _sobol(s: Any, lang: str) -> str:
     return "".join(parts)
 
 
+def _decision(d: Any, lang: str) -> str:
+    t = TEXT[lang]
+    head = "Beslissing" if lang == "nl" else "Decision"
+    parts = [f"<h4>{head}</h4><p><strong>{html.escape(d.sentence(lang))}</strong></p>"]
+    table = d.table()
+    if not table.empty:
+        least_cols = [c for c in table.columns if c.startswith("least_")]
+        parts.append(f"<table class='sens'><tr><th>{t['param']}</th><th>{t['low']}/"
+                     f"{t['high']}</th>" + "".join(
+                         f"<th>{html.escape(c.removeprefix('least_'))}</th>"
+                         for c in least_cols) + "</tr>")
+        for _, r in table.iterrows():
+            label = r["label_nl"] if lang == "nl" else r["label_en"]
+            cells = "".join(f"<td>{_num(r[c], lang, 1)}</td>" for c in least_cols)
+            parts.append(f"<tr><td>{html.escape(label)}</td><td>{html.escape(t[r['side']])}"
+                         f"</td>{cells}</tr>")
+        parts.append("</table>")
+    return "".join(parts)
+
+
 def report_section(oneway: Any = None, morris: Any = None, sobol: Any = None,
-                   lang: str = "nl", top: int = 12) -> str:
+                   lang: str = "nl", top: int = 12, decision: Any = None) -> str:
     """The report's sensitivity section (empty string when there is nothing to show)."""
     lang = lang if lang in TEXT else "nl"
     body = "".join([
         _oneway(oneway, lang, top) if oneway is not None else "",
         _morris(morris, lang, top) if morris is not None else "",
         _sobol(sobol, lang) if sobol is not None else "",
+        _decision(decision, lang) if decision is not None else "",
     ])
     if not body:
         return ""

@@ -92,5 +92,7 @@ def test_decision_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFi
     assert "Not robust: Referrals per year (high)" in printed
     data = json.loads((out / "decision.json").read_text())
     assert data["verdict"] == "not robust" and data["stamp"]["seed"] == 3
+    page = (out / "sensitivity.html").read_text()
+    assert "Not robust" in page and "Decision" in page
     assert main(["sensitivity", str(path), "--method", "decision", "--quiet"]) == 2
     assert "--target" in capsys.readouterr().err

@@ -27,3 +27,26 @@ def test_tab_runs_the_tornado_and_shows_one_chart_per_kpi() -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.get("vega_lite_chart")) == 1
     assert any("replicatieruis" in c.value for c in at.caption)
+
+
+def _page_with_decision() -> None:
+    from sim.scenario import load_scenario
+    from sim.sensitivity.decision import DecisionResult, DecisionRow
+    from sim.sources import load_sources
+    from tests.conftest import SCENARIOS
+    from webapp.sensitivity_tab import render
+
+    decision = DecisionResult({"pnp_counsellor": 19.0}, [
+        DecisionRow("referrals.schedule.0.per_year", "Referrals per year",
+                    "Aanmeldingen per jaar", "high", 1.5, {"pnp_counsellor": 24.0}, False)],
+        "not robust", ("referrals.schedule.0.per_year", "high", "misses the targets"))
+    render(load_scenario(SCENARIOS / "baseline.yaml"), load_sources(SCENARIOS / "baseline.yaml"),
+           lang="nl", decision=decision)
+
+
+def test_tab_shows_the_decision_verdict() -> None:
+    at = AppTest.from_function(_page_with_decision, default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.warning[0].value.startswith("Niet robuust: Aanmeldingen per jaar (hoog)")
+    assert "P&P-begeleider 19 -> 24 u" in at.warning[0].value
