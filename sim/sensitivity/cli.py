@@ -225,7 +225,10 @@ def _decision(scenario: Any, groups: list[Any], kpis: list[str], seed: int,
         except ValueError:
             raise ScenarioError(str(args.input), [("--bounds", f"expected ROLE=LOW:HIGH (got "
                                                    f"{item!r})")]) from None
+    from sim.staffing.targets import Stability
+
     problem = build_problem(scenario, args.target, roles=args.roles, bounds=bounds, seed=seed,
+                            stability=Stability(enabled=not args.no_stability),
                             source="pnp-sim sensitivity")
     top = args.top or spec.top or 3
     chosen = groups
@@ -310,6 +313,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--bounds", action="append", default=None, metavar="ROLE=LOW:HIGH",
                    help="decision: the hours the search may give a role (default: the method "
                    "minimum to 38)")
+    p.add_argument("--no-stability", dest="no_stability", action="store_true",
+                   help="decision: do not require a waiting list that does not grow")
     p.add_argument("--store", default=None, help="DuckDB store: resumable runs")
     p.add_argument("--backend", choices=("local", "dask", "inline"), default="local")
     p.add_argument("--workers", type=int, default=None)
