@@ -201,6 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         register(sub)
+    from sim.sensitivity.cli import register as register_sensitivity
+
+    register_sensitivity(sub)
     from sim.staffing.cli import register as register_staffing
 
     register_staffing(sub)

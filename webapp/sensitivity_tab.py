@@ -1,0 +1,229 @@
+"""The "Gevoeligheid / Sensitivity" tab: which assumptions move the answer.
+
+``render(scenario, sources, lang)`` is called by the app inside a tab, with the scenario in
+use and its sources (:func:`sim.sources.read_sources` of the file it came from). It runs the
+one-way analysis (the tornado per KPI, with the replication noise beside the bars) and, on
+request, Morris screening (the global ranking). The chart and table builders are plain
+functions, tested without Streamlit. Texts are Dutch first, with English.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from sim.kpi_defs import KPIS
+
+LABELS: dict[str, dict[str, str]] = {
+    "nl": {
+        "title": "Gevoeligheid",
+        "intro": "Welke aannames bepalen het resultaat? Elk onzeker gegeven ([assume], "
+                 "[domain]) wordt op zijn lage en hoge waarde gezet, met dezelfde "
+                 "toevalsgetallen als de basis. Een balk waarvan het 95%-interval nul bevat, "
+                 "betekent: geen duidelijk effect, hoe lang hij ook is.",
+        "kpis": "KPI's", "groups": "Gegevens (standaard: alle onzekere)", "reps": "Replicaties",
+        "run": "Gevoeligheid berekenen", "running": "Bezig: {n} runs",
+        "morris": "Rangorde over alle gegevens samen (Morris-screening)",
+        "run_morris": "Morris-screening berekenen",
+        "low": "laag", "high": "hoog", "diff": "Verschil met de basis",
+        "noise": "Replicatieruis (±halve breedte van het interval van de basis)",
+        "param": "Gegeven", "verdict": "Oordeel", "clear effect": "duidelijk effect",
+        "no clear effect": "geen duidelijk effect", "no data": "geen gegevens",
+        "none": "Dit scenario heeft geen onzekere gegevens met een bron (zie "
+                "docs/sensitivity.md).",
+        "caption": "{kpi}: verschil met de basis ({base}) bij de lage en hoge waarde van elk "
+                   "gegeven, met het 95%-interval (streepje). Het grijze vlak is de "
+                   "replicatieruis.",
+        "mu": "mu* (gemiddeld absoluut effect)", "floor": "ruisvloer",
+        "source": "Bron", "range": "Bereik",
+        "sources": "Onzekere gegevens, hun bron en bereik",
+        "download": "Tornado downloaden (CSV)",
+        "decision": "Houdt de aanbevolen bezetting stand?",
+    },
+    "en": {
+        "title": "Sensitivity",
+        "intro": "Which assumptions move the answer? Each uncertain input ([assume], "
+                 "[domain]) is set to its low and high value, with the same random numbers "
+                 "as the base. A bar whose 95% interval contains zero means: no clear "
+                 "effect, however long it is.",
+        "kpis": "KPIs", "groups": "Inputs (default: every uncertain one)",
+        "reps": "Replications", "run": "Run sensitivity", "running": "Running {n} runs",
+        "morris": "Ranking over all inputs together (Morris screening)",
+        "run_morris": "Run Morris screening",
+        "low": "low", "high": "high", "diff": "Difference from the base",
+        "noise": "Replication noise (± half-width of the base's interval)",
+        "param": "Input", "verdict": "Verdict", "clear effect": "clear effect",
+        "no clear effect": "no clear effect", "no data": "no data",
+        "none": "This scenario has no uncertain inputs with a source (see "
+                "docs/sensitivity.md).",
+        "caption": "{kpi}: difference from the base ({base}) at each input's low and high "
+                   "value, with its 95% interval (whisker). The grey band is the replication "
+                   "noise.",
+        "mu": "mu* (mean absolute effect)", "floor": "noise floor",
+        "source": "Source", "range": "Range",
+        "sources": "Uncertain inputs, their source and range",
+        "download": "Download the tornado (CSV)",
+        "decision": "Does the recommended staffing hold?",
+    },
+}
+
+
+def _t(key: str, lang: str, **fmt: Any) -> str:
+    text = LABELS.get(lang, LABELS["nl"])[key]
+    return text.format(**fmt) if fmt else text
+
+
+KIND_LABELS = {
+    "nl": {"method": "methodedocument", "domain": "publiek cijfer", "assume": "aanname",
+           "calibrated": "gekalibreerd", "user": "door u ingevuld"},
+    "en": {"method": "method document", "domain": "public figure", "assume": "assumption",
+           "calibrated": "calibrated", "user": "entered by you"},
+}
+
+
+def source_note(sources: Any, path: str, lang: str = "nl") -> str:
+    """A short caption for an input: where its value comes from (for the sidebar inputs;
+    '' when the scenario names no source for it)."""
+    src = sources.get(path) if sources is not None else None
+    if src is None:
+        return ""
+    kind = KIND_LABELS.get(lang, KIND_LABELS["nl"]).get(src.kind, src.kind)
+    ref = f" {src.reference}" if src.reference else ""
+    return f"{'Bron' if lang == 'nl' else 'Source'}: {kind}{ref}"
+
+
+def tornado_frame(result: Any, kpi: str, lang: str = "nl", top: int = 15) -> pd.DataFrame:
+    """Long table for the chart: one row per input and side (low/high), largest first."""
+    rows = result.for_kpi(kpi).head(top)
+    out = []
+    for order, (_, r) in enumerate(rows.iterrows()):
+        label = r["label_nl"] if lang == "nl" else r["label_en"]
+        for side in ("low", "high"):
+            out.append({"param": label, "order": order, "side": _t(side, lang),
+                        "diff": r[f"{side}_diff"], "ci_low": r[f"{side}_diff_ci_low"],
+                        "ci_high": r[f"{side}_diff_ci_high"],
+                        "verdict": _t(r[f"{side}_verdict"], lang),
+                        "noise": r["noise_half_width"], "source": r["source"],
+                        "range": r["range_note"]})
+    return pd.DataFrame(out)
+
+
+def tornado_chart(result: Any, kpi: str, lang: str = "nl",
+                  top: int = 15) -> alt.LayerChart | alt.FacetChart:
+    """Horizontal bars of the paired difference per input, whiskers for the 95% interval,
+    a grey band of +- the replication noise around zero."""
+    data = tornado_frame(result, kpi, lang, top)
+    order = list(dict.fromkeys(data["param"]))
+    noise = float(data["noise"].iloc[0]) if len(data) else 0.0
+    y = alt.Y("param:N", sort=order, title=_t("param", lang))
+    band = alt.Chart(pd.DataFrame({"lo": [-noise], "hi": [noise]})).mark_rect(
+        color="#dddddd", opacity=0.6).encode(x="lo:Q", x2="hi:Q")
+    bars = alt.Chart(data).mark_bar(opacity=0.85).encode(
+        x=alt.X("diff:Q", title=f"{_t('diff', lang)} ({KPIS[kpi].unit_label(lang)})"),
+        y=y, yOffset="side:N",
+        color=alt.Color("side:N", title=""),
+        tooltip=["param", "side", "diff", "ci_low", "ci_high", "verdict", "source", "range"])
+    whiskers = alt.Chart(data).mark_rule(color="black").encode(
+        x="ci_low:Q", x2="ci_high:Q", y=y, yOffset="side:N")
+    return alt.layer(band, bars, whiskers).properties(
+        title=KPIS[kpi].label(lang), height=alt.Step(12))
+
+
+def groups_frame(groups: Any, lang: str = "nl") -> pd.DataFrame:
+    """Every uncertain group with its source and plausible range (what the analysis varies)."""
+    rows = []
+    for g in groups:
+        rng = (f"×{g.low:.3g} – ×{g.high:.3g}" if g.kind == "scale"
+               else f"{g.low:.3g} – {g.high:.3g}")
+        rows.append({_t("param", lang): g.label(lang), _t("source", lang): g.source.label(),
+                     _t("range", lang): rng, "": g.range_note})
+    return pd.DataFrame(rows)
+
+
+def ranking_frame(morris: Any, lang: str = "nl", output: int = 0) -> pd.DataFrame:
+    """The Morris ranking of one output, largest mu* first."""
+    clear = morris.clear_effect()
+    rows = [{_t("param", lang): morris.names[j], _t("mu", lang): morris.mu_star[output, j],
+             "±": morris.mu_star_conf[output, j], _t("floor", lang): morris.noise_floor[output, j],
+             _t("verdict", lang): _t("clear effect" if clear[output, j] else "no clear effect",
+                                   lang)}
+            for j in morris.ranking(output)]
+    return pd.DataFrame(rows)
+
+
+class _Progress:
+    """A sweep progress object on a Streamlit progress bar."""
+
+    def __init__(self, total: int, bar: Any):
+        self.total, self.done, self.bar = max(total, 1), 0, bar
+
+    def update(self, ok: bool = True) -> None:
+        self.done += 1
+        self.bar.progress(min(1.0, self.done / self.total))
+
+    def finish(self) -> None:
+        self.bar.empty()
+
+
+def render(scenario: Any, sources: Any, lang: str = "nl", key: str = "sens",
+           workers: int = 2, decision: Any = None) -> None:
+    """The tab's content. Results are kept in the session under ``key``. ``decision`` (a
+    :class:`sim.sensitivity.decision.DecisionResult`, e.g. from the least-staffing tab's
+    targets) adds the decision verdict: robust or not, and the least staffing per case."""
+    import streamlit as st
+
+    from sim.sensitivity.model_sa import morris
+    from sim.sensitivity.oneway import DEFAULT_KPIS, one_way
+    from sim.sensitivity.params import uncertain_groups
+
+    st.subheader(_t("title", lang) + (" / Sensitivity" if lang == "nl" else ""))
+    st.caption(_t("intro", lang))
+    groups = uncertain_groups(scenario, sources)
+    if not groups:
+        st.info(_t("none", lang))
+        return
+    kpis = st.multiselect(_t("kpis", lang), list(KPIS), default=list(DEFAULT_KPIS),
+                          format_func=lambda k: KPIS[k].label(lang), key=f"{key}-kpis")
+    with st.expander(_t("sources", lang)):
+        st.dataframe(groups_frame(groups, lang), hide_index=True)
+    names = {g.name: g.label(lang) for g in groups}
+    chosen = st.multiselect(_t("groups", lang), list(names), format_func=lambda n: names.get(n, n),
+                            key=f"{key}-groups")
+    reps = int(st.number_input(_t("reps", lang), 2, 200, 20, key=f"{key}-reps"))
+    use = [g for g in groups if not chosen or g.name in chosen]
+    if st.button(_t("run", lang), key=f"{key}-run") and kpis:
+        bar = st.progress(0.0, text=_t("running", lang, n=(2 * len(use) + 1) * reps))
+        st.session_state[f"{key}-oneway"] = one_way(
+            scenario, use, kpis, reps=reps, workers=workers,
+            progress=lambda total: _Progress(total, bar))
+    res = st.session_state.get(f"{key}-oneway")
+    if res is not None:
+        for kpi in res.kpis:
+            st.altair_chart(tornado_chart(res, kpi, lang), width="stretch")
+            base = res.for_kpi(kpi)["base_mean"].iloc[0]
+            st.caption(_t("caption", lang, kpi=KPIS[kpi].label(lang),
+                         base=KPIS[kpi].format(base, lang)))
+        from sim.runner import make_stamp
+        from sim.sensitivity.output import stamped
+
+        csv = stamped(res.table, make_stamp(scenario, res.seed, res.reps)).to_csv(index=False)
+        st.download_button(_t("download", lang), csv.encode(), "sensitivity-oneway.csv",
+                           "text/csv", key=f"{key}-download")
+    st.markdown(f"**{_t('morris', lang)}**")
+    if st.button(_t("run_morris", lang), key=f"{key}-run-morris") and kpis:
+        bar = st.progress(0.0)
+        st.session_state[f"{key}-morris"] = morris(
+            scenario, use, kpis, trajectories=10, reps=3, workers=workers,
+            progress=lambda total: _Progress(total, bar))
+    if decision is not None:
+        st.markdown(f"**{_t('decision', lang)}**")
+        (st.success if decision.verdict == "robust" else st.warning)(decision.sentence(lang))
+        if len(decision.rows):
+            st.dataframe(decision.table(), hide_index=True)
+    m = st.session_state.get(f"{key}-morris")
+    if m is not None:
+        for k, kpi in enumerate(m.outputs):
+            st.markdown(KPIS[kpi].label(lang))
+            st.dataframe(ranking_frame(m, lang, k), hide_index=True)
