@@ -18,18 +18,25 @@ def safe_name(name: str) -> str:
     return cleaned or "run"
 
 
-def scenario_yaml(result: Any, name: str | None = None) -> bytes:
+def scenario_yaml(result: Any, name: str | None = None, sources: Any = None,
+                  header: str = "") -> bytes:
     """The simulated scenario, with the replications and seed that were run, as YAML.
 
     Uploading it again and running it gives identical results: same hash, reps and seed.
     ``name`` (the run's name) replaces the scenario's name, which the hash leaves out.
+    ``sources`` (``sim.sources``) writes each number's source beside it as a comment, as the
+    shipped scenarios have them, so a downloaded file keeps where its numbers come from.
     """
     update: dict[str, Any] = {"replications": int(result.stamp["replications"]),
                               "seed": int(result.seed)}
     if name:
         update["name"] = name
     scenario = result.scenario.model_copy(update=update)
-    return scenario_to_yaml(scenario).encode("utf-8")
+    if sources is None:
+        return scenario_to_yaml(scenario).encode("utf-8")
+    from sim.sources import scenario_to_sourced_yaml
+
+    return scenario_to_sourced_yaml(scenario, sources, header).encode("utf-8")
 
 
 #: CSV dialects offered: (separator, decimal mark). "nl" opens in columns in a Dutch-language

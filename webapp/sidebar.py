@@ -72,7 +72,19 @@ def _schedule(group: str, value_label: str, value_step_label: str, lg: str,
                    max_value=max_value, step=0.5)
 
 
+def _source(sources: Any, path: str, lg: str) -> None:
+    """Where the input's value comes from ([method], [domain], [assume], ...), beside it."""
+    from webapp.sensitivity_tab import source_note
+
+    note = source_note(sources, path, lg)
+    if note:
+        st.caption(note)
+
+
 def inputs(lg: str) -> None:
+    from webapp.state import current_sources
+
+    srcs = current_sources()
     st.subheader(t("in.header", lg))
     st.radio(t("in.time_unit", lg), list(inp.TIME_UNITS), key=inp.TIME_UNIT_KEY, horizontal=True,
              format_func=lambda u: t(f"in.unit.{u}", lg), on_change=on_unit_change)
@@ -81,25 +93,34 @@ def inputs(lg: str) -> None:
         for role in ROLES:
             st.markdown(f"**{term(role, lg)}**")
             _schedule(inp.staff_group(role), t("in.hours", lg), "in.hours_step", lg, 168.0)
+            _source(srcs, f"staff.{role}.schedule.0.hours", lg)
             number(t("in.leave", lg), inp.K_LEAVE[role], max_value=95.0, step=1.0,
                    help=t("in.leave_help", lg))
+            _source(srcs, f"staff.{role}.leave_share", lg)
     with st.expander(t("in.referrals", lg)):
         _schedule(inp.REF_GROUP, t("in.per_year", lg), "in.per_year_step", lg, 1000.0)
+        _source(srcs, "referrals.schedule.0.per_year", lg)
         st.markdown(f"**{t('in.sources', lg)}**")
         for src in inp.SOURCES:
             number(term(src, lg), inp.K_SOURCE[src], max_value=100.0, step=5.0)
+            _source(srcs, f"referrals.sources.{src}.share", lg)
         total = inp.source_total(input_values())
         st.caption(t("in.sources_sum", lg, total=fmt_num(total, lg, 0)))
     with st.expander(t("in.families", lg)):
         number(t("in.interested", lg), inp.K_INTERESTED, max_value=10000.0,
                help=t("in.interested_help", lg))
+        _source(srcs, "families.interested_per_year", lg)
         number(t("in.pass_rate", lg), inp.K_PASS_RATE, max_value=100.0,
                help=t("in.pass_rate_help", lg))
+        _source(srcs, "families.screening.pass_rate", lg)
         number(t("in.family_leave", lg), inp.K_FAMILY_LEAVE, max_value=100.0)
+        _source(srcs, "families.leave_per_year", lg)
     with st.expander(t("in.risk", lg)):
         number(t("in.breakdown", lg), inp.K_BREAKDOWN, max_value=20.0, step=0.1,
                help=t("in.breakdown_help", lg))
+        _source(srcs, "breakdown.weekly_hazard.guidance", lg)
         number(t("in.underserved", lg), inp.K_UNDERSERVED, max_value=20.0, step=0.1)
+        _source(srcs, "breakdown.underserved", lg)
         st.radio(t("in.policy", lg), list(inp.POLICIES), key=inp.K_POLICY,
                  format_func=lambda p: t(f"in.policy.{p}", lg))
     with st.expander(t("in.start", lg)):

@@ -125,11 +125,14 @@ def scenario_files() -> list[str]:
     return names
 
 
-def set_base(data: dict[str, Any], source: str) -> None:
-    """Make ``data`` the loaded scenario; every input widget starts again from it."""
+def set_base(data: dict[str, Any], source: str, text: str | None = None) -> None:
+    """Make ``data`` the loaded scenario; every input widget starts again from it. ``text``
+    is the file's YAML, whose comments name each number's source (kept for the sources shown
+    beside the inputs, in downloads and in the sensitivity tab)."""
     state = ss()
     state["base"] = data
     state["base_source"] = source
+    state["base_text"] = text
     for key in [k for k in state if isinstance(k, str) and k.startswith(inp.PREFIX)]:
         del state[key]
 
@@ -170,7 +173,8 @@ def init_state() -> None:
         except ScenarioError as exc:
             st.error(str(exc))
             st.stop()
-        set_base(scenario_to_dict(scenario), f"scenarios/{name}")
+        set_base(scenario_to_dict(scenario), f"scenarios/{name}",
+                 (SCENARIO_DIR / str(name)).read_text(encoding="utf-8"))
         state["ui:source_file"] = name
     for key, value in inp.defaults(state["base"], state[inp.TIME_UNIT_KEY]).items():
         if key not in state:
@@ -193,6 +197,22 @@ def current_scenario() -> tuple[dict[str, Any], Scenario | None, ScenarioError |
         return data, None, exc
 
 
+def current_sources(data: dict[str, Any] | None = None) -> Any:
+    """Where each number of the current scenario comes from (``sim.sources``): read from the
+    loaded file's comments; a number the planner changed in the inputs is marked ``user``."""
+    from sim.sources import ScenarioSources, read_sources, with_user_values
+
+    state = ss()
+    text = state.get("base_text")
+    try:
+        sources = read_sources(text) if text else ScenarioSources({}, {})
+    except Exception:  # noqa: BLE001 - a text that parsed as a scenario; comments are extras
+        sources = ScenarioSources({}, {})
+    if data is None:
+        return sources
+    return ScenarioSources(with_user_values(sources, state["base"], data), sources.unsourced)
+
+
 # --------------------------------------------------------------------------- callbacks
 
 
@@ -205,7 +225,8 @@ def on_source_change() -> None:
     except ScenarioError as exc:
         state["ui:source_error"] = (str(name), exc)
         return
-    set_base(scenario_to_dict(scenario), f"scenarios/{name}")
+    set_base(scenario_to_dict(scenario), f"scenarios/{name}",
+             (SCENARIO_DIR / str(name)).read_text(encoding="utf-8"))
 
 
 def on_upload() -> None:
@@ -225,7 +246,7 @@ def on_upload() -> None:
     except ScenarioError as exc:
         state["ui:source_error"] = (up.name, exc)
         return
-    set_base(scenario_to_dict(scenario), f"upload:{up.name}")
+    set_base(scenario_to_dict(scenario), f"upload:{up.name}", text)
 
 
 def on_unit_change() -> None:
@@ -245,7 +266,7 @@ def on_apply_yaml() -> None:
     except ScenarioError as exc:
         state["ui:yaml_error"] = exc
         return
-    set_base(scenario_to_dict(scenario), source)
+    set_base(scenario_to_dict(scenario), source, state.get("ui:yaml_text", ""))
     state["ui:yaml_ok"] = True
 
 

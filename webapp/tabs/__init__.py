@@ -80,6 +80,19 @@ def _least(c: Context) -> None:
                         store=str(folder / "least-staffing.duckdb"))
 
 
+def _sensitivity(c: Context) -> None:
+    """Which assumptions matter (issue 9): the sources come from the loaded file's comments,
+    with the planner's own changes marked as such."""
+    import streamlit as st
+
+    from webapp import sensitivity_tab, state
+
+    if c.scenario is None:
+        st.info(t("least.invalid", c.lang))
+        return
+    sensitivity_tab.render(c.scenario, state.current_sources(c.data), c.lang)
+
+
 def _calibration(c: Context) -> None:
     """Calibration from an organisation's records (issue 10); the upload stays in memory."""
     from webapp import calibration_tab
@@ -118,5 +131,6 @@ TABS: list[Tab] = [
     _own("downloads", _downloads),
     _own("scenario", _scenario),
     _own("sweeps", _sweeps),
+    _own("sensitivity", _sensitivity),
     _own("calibration", _calibration),
 ]

@@ -4,6 +4,7 @@ as YAML, and the result tables as CSV (separator and decimal mark of choice) or 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -12,15 +13,35 @@ from webapp.i18n import t
 from webapp.state import runs, ss
 
 
+def _sourced_yaml(result: Any, name: str) -> bytes:
+    """The run's scenario as YAML with each number's source beside it: from the loaded file's
+    comments, and ``user`` where the planner changed a value."""
+    from sim.scenario import scenario_to_dict
+    from sim.sources import leading_comment
+    from webapp.state import current_sources
+
+    text = ss().get("base_text") or ""
+    sources = current_sources(scenario_to_dict(result.scenario))
+    return scenario_yaml(result, name, sources, leading_comment(text) if text else "")
+
+
 def analysis_sections(lg: str) -> list[str]:
     """HTML sections of the analyses done in this session, for the board report: the last
-    least-staffing search (its answer, guarantee and frontier)."""
+    least-staffing search (its answer, guarantee and frontier) and the last sensitivity
+    analysis (tornado and ranking)."""
+    from sim.sensitivity.report import report_section as sensitivity_section
     from webapp import staffing_tab
 
+    state = ss()
     out = []
-    staffing = ss().get("staffing-result")
+    staffing = state.get("staffing-result")
     if staffing is not None:
         out.append(staffing_tab.report_section(staffing, lg))
+    oneway, morris = state.get("sens-oneway"), state.get("sens-morris")
+    if oneway is not None or morris is not None:
+        section = sensitivity_section(oneway=oneway, morris=morris, lang=lg)
+        if section:
+            out.append(section)
     return out
 
 
@@ -75,7 +96,7 @@ def render(lg: str) -> None:
     st.markdown(t("dl.intro", lg, name=name))
     stem = f"pnp-{safe_name(name)}-{run.key[0]}"
     result = run.result
-    st.download_button(t("dl.yaml", lg), scenario_yaml(result, name), file_name=f"{stem}.yaml",
+    st.download_button(t("dl.yaml", lg), _sourced_yaml(result, name), file_name=f"{stem}.yaml",
                        mime="application/x-yaml", help=t("dl.yaml_help", lg), key="ui:dl_yaml",
                        on_click="ignore")
     state.setdefault("ui:csv_dialect", "nl" if lg == "nl" else "en")
