@@ -339,6 +339,33 @@ def _walk_through(server: str, page: Any) -> None:
     run_and_time(page, "nl")
     assert not no_raw_keys(page.locator("body").inner_text())
 
+    # The analysis tabs: least staffing and sensitivity draw from the current scenario, with
+    # each input's source beside it; calibration takes a (synthetic) case log.
+    open_tab(page, "least", "nl")
+    page.get_by_role("button", name="Zoeken").wait_for(timeout=60_000)
+    body = page.locator("body").inner_text()
+    assert "Minimale bezetting" in body and "Bron: methodedocument 3.2" in body
+    shot(page, "10-least-staffing", docs=True)
+    open_tab(page, "sensitivity", "nl")
+    page.get_by_role("button", name="Gevoeligheid berekenen").wait_for(timeout=60_000)
+    shot(page, "11-sensitivity", docs=True)
+    open_tab(page, "calibration", "nl")
+    page.get_by_text("Kalibratie op eigen gegevens").wait_for(timeout=60_000)
+    inputs = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    examples = ROOT / "calibration" / "examples"
+    n_up = inputs.count()
+    inputs.nth(n_up - 3).set_input_files(str(examples / "synthetic_cases.csv"))
+    wait_idle(page)
+    inputs.nth(n_up - 1).set_input_files(str(examples / "mapping.yaml"))
+    wait_idle(page)
+    page.get_by_role("button", name="Kalibreren").click()
+    page.get_by_text("Geschatte waarden (95%-interval)").wait_for(timeout=120_000)
+    shot(page, "12-calibration", docs=True)
+    page.get_by_role("button", name="Gebruik als huidig scenario").click()
+    page.get_by_text("Het gekalibreerde scenario is nu het huidige scenario.").wait_for(
+        timeout=60_000)
+    assert not no_raw_keys(page.locator("body").inner_text())
+
     # Nothing but the app itself was contacted.
     assert hosts <= {server.split("/")[2]}, hosts
 
