@@ -272,7 +272,7 @@ def with_user_values(sources: ScenarioSources, base: dict[str, Any], edited: dic
     from sim.scenario import get_by_path
 
     out = dict(sources.sources)
-    for path, _ in _walk(edited):
+    for path, _ in number_leaves(edited):
         try:
             old = get_by_path(base, path)
         except KeyError:
@@ -283,12 +283,13 @@ def with_user_values(sources: ScenarioSources, base: dict[str, Any], edited: dic
     return out
 
 
-def _walk(data: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+def number_leaves(data: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Every number in nested scenario data, with its dotted path (booleans are not numbers)."""
     if isinstance(data, dict):
         for k, v in data.items():
-            yield from _walk(v, f"{path}.{k}" if path else str(k))
+            yield from number_leaves(v, f"{path}.{k}" if path else str(k))
     elif isinstance(data, list):
         for i, v in enumerate(data):
-            yield from _walk(v, f"{path}.{i}")
+            yield from number_leaves(v, f"{path}.{i}")
     elif isinstance(data, int | float) and not isinstance(data, bool):
         yield path, data

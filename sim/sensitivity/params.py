@@ -27,7 +27,7 @@ from typing import Any
 
 from sim.domain import label as domain_label
 from sim.scenario import Scenario, get_by_path, parse_scenario, scenario_to_dict, set_by_path
-from sim.sources import ScenarioSources, Source
+from sim.sources import ScenarioSources, Source, number_leaves
 
 #: Default plausible range as a factor of the value, by source kind (a stated +-share).
 DEFAULT_SHARE: dict[str, float] = {"assume": 0.5, "user": 0.5, "domain": 0.2, "method": 0.2,
@@ -98,17 +98,6 @@ class Group:
         if self.kind == "scale":
             return f"x{x:.3g}"
         return f"{x:.3g}"
-
-
-def _walk(data: Any, path: str = "") -> Iterable[tuple[str, Any]]:
-    if isinstance(data, dict):
-        for k, v in data.items():
-            yield from _walk(v, f"{path}.{k}" if path else str(k))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from _walk(v, f"{path}.{i}")
-    elif isinstance(data, int | float) and not isinstance(data, bool):
-        yield path, data
 
 
 def _share_set(path: str) -> tuple[str, str] | None:
@@ -213,7 +202,7 @@ def uncertain_groups(scenario: Scenario, sources: ScenarioSources,
     data = scenario_to_dict(scenario)
     want = tuple(kinds) if kinds is not None else ("assume", "domain", "calibrated", "user")
     members: dict[str, list[tuple[str, Source]]] = {}
-    for path, value in _walk(data):
+    for path, value in number_leaves(data):
         src = sources.get(path)
         if src is None or src.kind not in want or any(rx.search(path) for rx in EXCLUDED):
             continue
