@@ -9,8 +9,6 @@ independent units (the ratio estimator's pseudo-values, summarised by ``sim.stat
 
 from __future__ import annotations
 
-import difflib
-
 import numpy as np
 import pandas as pd
 
@@ -19,6 +17,7 @@ from calibration.fit import Estimate
 from calibration.read import ALIASES, Mapping, _objects, pseudonym, read_table
 from calibration.timeline import TASK_TRAINING, Timeline
 from sim.domain import CHILD_PHASES, LABELS, ROLES
+from sim.inputs import did_you_mean
 from sim.stats import summarise
 
 #: Dutch and English role labels are accepted besides the keys.
@@ -47,9 +46,8 @@ def read_hours(data: bytes, source: str, key: str, origin: pd.Timestamp | None,
     roles = frame["role"].map(lambda v: ROLE_NAMES.get(str(v).strip().lower()))
     for i in np.flatnonzero(roles.isna().to_numpy())[:20]:
         got = str(frame["role"].iloc[i])
-        hint = difflib.get_close_matches(got.lower(), list(ROLE_NAMES), n=1)
         problems.append(Problem(int(i) + offset, "role", f"unknown role {got!r}"
-                                + (f"; did you mean '{hint[0]}'?" if hint else "")
+                                + did_you_mean(got.lower(), ROLE_NAMES)
                                 + f" (expected one of: {', '.join(ROLES)})"))
     hours = pd.to_numeric(frame["hours"], errors="coerce")
     for i in np.flatnonzero((hours.isna() | (hours < 0)).to_numpy())[:20]:

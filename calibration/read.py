@@ -11,7 +11,6 @@ see ``calibration/README.md`` for the full format.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import hmac
 import io
@@ -27,6 +26,7 @@ import yaml
 
 from calibration.errors import LogError, Problem, fail
 from sim.domain import CHILD_PHASES
+from sim.inputs import did_you_mean
 
 EXITS = ("completed", "left", "aged_out", "withdrawn")
 STATE_ACTIVITIES = (*CHILD_PHASES, "waiting_staff", "waiting_family", "crisis_admission")
@@ -113,9 +113,8 @@ def load_mapping(data: bytes | str | None, source: str = "<mapping>") -> Mapping
         out = {}
         for k, v in part.items():
             if str(v) not in allowed:
-                hint = difflib.get_close_matches(str(v), allowed, n=1)
                 problems.append(Problem(None, f"{name}.{k}", f"unknown target {v!r}"
-                                        + (f"; did you mean '{hint[0]}'?" if hint else "")
+                                        + did_you_mean(str(v), allowed)
                                         + f" (expected one of: {', '.join(allowed)})"))
             out[str(k)] = str(v)
         return out
@@ -376,10 +375,9 @@ def read_case_log(
     unknown = keep & ~mapped.isin(CASE_ACTIVITIES).to_numpy()
     for i in np.flatnonzero(unknown)[:50]:
         a = mapped.iloc[i]
-        hint = difflib.get_close_matches(str(a), choices, n=1, cutoff=0.5)
         problems.append(Problem(int(i) + offset, "activity",
                                 f"unknown activity {str(acts.iloc[i])!r}"
-                                + (f"; did you mean '{hint[0]}'?" if hint else "")
+                                + did_you_mean(str(a), choices, cutoff=0.5)
                                 + " (map it in the mapping file, or list it under 'ignore')"))
     bad_lc = keep & ~lifecycle.isin(["start", "complete"]).to_numpy()
     for i in np.flatnonzero(bad_lc)[:20]:
@@ -438,10 +436,9 @@ def _case_attributes(frame: pd.DataFrame, events: pd.DataFrame, mapping: Mapping
         vals = attrs[attr].map(lambda v, a=attr: mapping.values.get(a, {}).get(v, v)
                                if pd.notna(v) else v)
         for i in np.flatnonzero(vals.notna().to_numpy() & ~vals.isin(allowed).to_numpy())[:5]:
-            hint = difflib.get_close_matches(str(vals.iloc[i]), allowed, n=1)
             problems.append(Problem(int(frame.index[i]) + offset, attr,
                                     f"unknown value {vals.iloc[i]!r}"
-                                    + (f"; did you mean '{hint[0]}'?" if hint else "")
+                                    + did_you_mean(str(vals.iloc[i]), allowed)
                                     + f" (expected one of: {', '.join(allowed)})"))
         attrs[attr] = vals
     age = pd.to_numeric(attrs["age"], errors="coerce")
@@ -490,10 +487,9 @@ def read_family_log(data: bytes, source: str, key: str, mapping: Mapping | None 
     mapped = acts.map(lambda a: mapping.family_activities.get(a, a) if a is not None else a)
     keep = ~acts.isin(list(mapping.ignore)).to_numpy()
     for i in np.flatnonzero(keep & ~mapped.isin(FAMILY_ACTIVITIES).to_numpy()):
-        hint = difflib.get_close_matches(str(mapped.iloc[i]), FAMILY_ACTIVITIES, n=1)
         problems.append(Problem(int(i) + offset, "activity",
                                 f"unknown family activity {str(acts.iloc[i])!r}"
-                                + (f"; did you mean '{hint[0]}'?" if hint else "")
+                                + did_you_mean(str(mapped.iloc[i]), FAMILY_ACTIVITIES)
                                 + f" (expected one of: {', '.join(FAMILY_ACTIVITIES)})"))
     events = pd.DataFrame({"case": frame["case_id"], "activity": mapped, "t": t,
                            "row": np.arange(len(frame)) + offset})[keep]

@@ -351,6 +351,13 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
         p in _DIST_TAGS or p == "[key]" or "[" in p or p in _BRANCH_NAMES)))
 
 
+def did_you_mean(word: str, choices: Any, cutoff: float = 0.6) -> str:
+    """"; did you mean 'x'?" for the nearest of ``choices``, or "" when none is close (the one
+    wording of every did-you-mean hint: scenario and spec fields, KPIs, calibration logs)."""
+    hint = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return f"; did you mean '{hint[0]}'?" if hint else ""
+
+
 def describe_error(err: Any, model: type[BaseModel]) -> tuple[str, str]:
     """One pydantic error as ``(dotted field path, what was expected)``."""
     loc = _clean_loc(tuple(err["loc"]))
@@ -358,8 +365,7 @@ def describe_error(err: Any, model: type[BaseModel]) -> tuple[str, str]:
     kind = err["type"]
     if kind == "extra_forbidden":
         known = known_fields(model, loc)
-        hint = difflib.get_close_matches(str(loc[-1]), known, n=1) if loc else []
-        msg = "unknown field" + (f"; did you mean '{hint[0]}'?" if hint else "")
+        msg = "unknown field" + (did_you_mean(str(loc[-1]), known) if loc else "")
         if known:
             msg += f" (expected one of: {', '.join(known)})"
         return path, msg

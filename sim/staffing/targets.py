@@ -6,13 +6,13 @@ the field and, for an unknown KPI, the nearest known name (did you mean ...?).
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from sim.inputs import did_you_mean
 from sim.kpi_defs import KPIS
 from sim.scenario import InputError
 
@@ -29,11 +29,8 @@ class TargetError(InputError):
 
 def kpi_hint(name: str) -> str:
     """'unknown KPI ...; did you mean ...?' for a name not in :data:`sim.kpi_defs.KPIS`."""
-    hint = difflib.get_close_matches(name, list(KPIS), n=1, cutoff=0.5)
-    msg = f"unknown KPI {name!r}"
-    if hint:
-        msg += f"; did you mean '{hint[0]}'?"
-    return msg + " (pnp-sim staffing --list-kpis shows them all)"
+    return (f"unknown KPI {name!r}" + did_you_mean(name, KPIS, cutoff=0.5)
+            + " (pnp-sim staffing --list-kpis shows them all)")
 
 
 class Target(BaseModel):
