@@ -9,7 +9,6 @@ hours available when a role works over).
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -37,29 +36,16 @@ COUNT = KpiDef("count", "", "", "", bounds=NON_NEGATIVE)
 
 # --------------------------------------------------------------------------- frames
 
-_FRAMES: OrderedDict[int, tuple[Any, pd.DataFrame, pd.DataFrame]] = OrderedDict()
-
-
-def _frames(result: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``result.weekly`` and ``result.events``, concatenated once per result (the properties
-    concatenate the replications' frames on every access)."""
-    key = id(result)
-    hit = _FRAMES.get(key)
-    if hit is None or hit[0] is not result:
-        hit = (result, result.weekly, result.events)
-        _FRAMES[key] = hit
-        while len(_FRAMES) > 8:
-            _FRAMES.popitem(last=False)
-    _FRAMES.move_to_end(key)
-    return hit[1], hit[2]
-
 
 def weekly(result: Any) -> pd.DataFrame:
-    return _frames(result)[0]
+    """All replications' weekly rows (``ExperimentResult`` concatenates them once and keeps
+    them)."""
+    return result.weekly
 
 
 def events(result: Any) -> pd.DataFrame:
-    return _frames(result)[1]
+    """All replications' events, likewise kept by the result."""
+    return result.events
 
 
 # --------------------------------------------------------------------------- statistics

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from sim.domain import ROLES
 
@@ -31,14 +30,14 @@ MET, NOT_MET, UNCERTAIN = "met", "not_met", "uncertain"
 
 
 def load_template(path: Path = TEMPLATE) -> dict[str, Any] | None:
-    """The lead's minimum-requirements scenario as data, or None if it is absent or unusable."""
+    """The shipped minimum-requirements scenario as data (read and validated like any other
+    scenario), or None if it is absent or unusable."""
+    from sim.scenario import ScenarioError, load_scenario, scenario_to_dict
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return scenario_to_dict(load_scenario(path))
+    except ScenarioError:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("staff"), dict):
-        return None
-    return data
 
 
 def template_start_week(template: dict[str, Any] | None) -> float | None:

@@ -39,12 +39,8 @@ def main() -> None:
 
 
 def main_area(lg: str, data: dict[str, Any], scenario: Scenario | None) -> None:
-    from importlib.metadata import PackageNotFoundError, version
+    from sim import __version__ as pkg_version  # the one version lookup (sim.stamp)
 
-    try:
-        pkg_version = version("pnp-sim")
-    except PackageNotFoundError:
-        pkg_version = "?"
     st.title(t("app.title", lg))
     st.caption(t("app.caption", lg) + " " + t("app.version", lg, version=pkg_version))
     labels = {tab.key: tab.label(lg) for tab in TABS}
