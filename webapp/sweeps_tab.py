@@ -137,10 +137,9 @@ def unit_label(unit: str, lang: str) -> str:
 
 
 def kpi_name(kpi: str, lang: str) -> str:
+    """The KPI's label from its definition (the name itself for a KPI no longer defined)."""
     d = KPIS.get(kpi)
-    if d is None:
-        return kpi
-    return d.nl if lang == "nl" else d.en
+    return d.label(lang) if d is not None else kpi
 
 
 def kpi_title(k: str, lg: str) -> str:
