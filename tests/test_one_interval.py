@@ -21,7 +21,7 @@ KPIS_CHECKED = ("referral_to_placement_p90", "utilisation_pnp_counsellor", "net_
 def test_same_kpi_same_interval_everywhere(tmp_path) -> None:
     from webapp.i18n import fmt_ci
     from webapp.report import build_report
-    from webapp.sweeps_tab import display_table, tr
+    from webapp.tabs.sweep_store import display_table, tr
 
     spec = {"name": "one-point", "base": "baseline.yaml", "replications": 6, "seed": 77,
             "set": {"horizon_weeks": 260},

@@ -74,7 +74,7 @@ def _schedule(group: str, value_label: str, value_step_label: str, lg: str,
 
 def _source(sources: Any, path: str, lg: str) -> None:
     """Where the input's value comes from ([method], [domain], [assume], ...), beside it."""
-    from webapp.sensitivity_tab import source_note
+    from webapp.tabs.sensitivity import source_note
 
     note = source_note(sources, path, lg)
     if note:

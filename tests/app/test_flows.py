@@ -309,7 +309,7 @@ def test_sweeps_tab_is_present(spy: Any) -> None:
     assert t("tab.sweeps", "nl") in labels
     open_tab(at, "sweeps")
     try:
-        import webapp.sweeps_tab  # noqa: F401
+        import webapp.tabs.sweep_store  # noqa: F401
     except ImportError:
         assert t("sweeps.missing", "nl") in texts(at.info)
 

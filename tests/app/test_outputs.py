@@ -24,7 +24,7 @@ from sim.scenario import (
 from webapp import charts as ch
 from webapp import engine
 from webapp import inputs as inp
-from webapp import minimum as mn
+from webapp import minimum_check as mn
 from webapp.downloads import results_zip, safe_name, scenario_yaml
 from webapp.i18n import LANGS, fmt_kpi, kpi_label, t
 from webapp.report import build_report

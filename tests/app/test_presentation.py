@@ -50,7 +50,7 @@ def steady() -> Any:
 def test_presentation_imports_without_streamlit() -> None:
     code = ("import sys; sys.modules['streamlit'] = None\n"
             "import webapp.charts, webapp.tables, webapp.texts, webapp.report, webapp.growth, "
-            "webapp.downloads, webapp.i18n, webapp.inputs, webapp.minimum\n")
+            "webapp.downloads, webapp.i18n, webapp.inputs, webapp.minimum_check\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True)
     assert done.returncode == 0, done.stderr

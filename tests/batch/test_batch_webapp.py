@@ -16,14 +16,14 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from sim.batch.spec import load_spec  # noqa: E402
 from sim.batch.store import Store  # noqa: E402
 from sim.batch.sweep import run_sweep  # noqa: E402
-from webapp import sweeps_tab  # noqa: E402
-from webapp.sweeps_tab import LABELS  # noqa: E402
+from webapp.tabs import sweep_store as sweeps_tab  # noqa: E402
+from webapp.tabs.sweep_store import LABELS  # noqa: E402
 
 
 def _app(lang: str, path: str | None = None) -> None:
     from pathlib import Path
 
-    from webapp.sweeps_tab import render_sweeps_tab
+    from webapp.tabs.sweep_store import render_sweeps_tab
 
     # The app picks the store inside its results folder (webapp/sweep_jobs.py); the tab
     # itself never reads a path typed by the user.

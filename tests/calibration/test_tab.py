@@ -13,7 +13,7 @@ def _app() -> None:
     from calibration.calibrate import calibrate
     from calibration.read import load_mapping, read_case_log
     from calibration.report import calibration_report
-    from webapp.calibration_tab import render
+    from webapp.tabs.calibration import render
 
     if "cal:result" not in st.session_state:
         ex = Path("calibration/examples")

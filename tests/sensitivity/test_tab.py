@@ -9,7 +9,7 @@ def _page() -> None:
     from sim.scenario import load_scenario
     from sim.sources import load_sources
     from tests.conftest import SCENARIOS, edit
-    from webapp.sensitivity_tab import render
+    from webapp.tabs.sensitivity import render
 
     scen = edit(load_scenario(SCENARIOS / "baseline.yaml"), {"horizon_weeks": 104})
     render(scen, load_sources(SCENARIOS / "baseline.yaml"), lang="nl", workers=1)
@@ -34,7 +34,7 @@ def _page_with_decision() -> None:
     from sim.sensitivity.decision import DecisionResult, DecisionRow
     from sim.sources import load_sources
     from tests.conftest import SCENARIOS
-    from webapp.sensitivity_tab import render
+    from webapp.tabs.sensitivity import render
 
     decision = DecisionResult({"pnp_counsellor": 19.0}, [
         DecisionRow("referrals.schedule.0.per_year", "Referrals per year",

@@ -11,7 +11,7 @@ from sim.sensitivity.params import uncertain_groups
 from sim.sensitivity.report import report_section
 from sim.sources import load_sources
 from tests.conftest import SCENARIOS, edit
-from webapp.sensitivity_tab import (
+from webapp.tabs.sensitivity import (
     LABELS,
     groups_frame,
     ranking_frame,

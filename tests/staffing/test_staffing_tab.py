@@ -9,7 +9,7 @@ from sim.staffing.search import Search, Settings
 from sim.staffing.space import Space, Variable
 from sim.staffing.targets import Stability, parse_target
 from sim.textbook import textbook_scenario
-from webapp import staffing_tab as tab
+from webapp.tabs import staffing as tab
 
 
 class _Rule(Search):
@@ -59,7 +59,7 @@ def test_tab_draws() -> None:
 
     def app() -> None:
         from sim import load_scenario
-        from webapp.staffing_tab import render
+        from webapp.tabs.staffing import render
 
         render(load_scenario("scenarios/baseline.yaml"), "nl")
 
@@ -76,7 +76,7 @@ def test_tab_shows_a_result() -> None:
         import streamlit as st
 
         from sim import load_scenario
-        from webapp.staffing_tab import render
+        from webapp.tabs.staffing import render
 
         render(load_scenario("scenarios/baseline.yaml"), "en",
                on_load=lambda data: st.session_state.update(loaded=data))

@@ -63,8 +63,9 @@ def _least(c: Context) -> None:
     """Least staffing (issue 8): the search caches its replications in the results folder."""
     import streamlit as st
 
-    from webapp import staffing_tab, state
+    from webapp import state
     from webapp.sweep_jobs import results_dir
+    from webapp.tabs import staffing as staffing_tab
 
     if c.scenario is None:
         st.info(t("least.invalid", c.lang))
@@ -85,7 +86,8 @@ def _sensitivity(c: Context) -> None:
     with the planner's own changes marked as such."""
     import streamlit as st
 
-    from webapp import sensitivity_tab, state
+    from webapp import state
+    from webapp.tabs import sensitivity as sensitivity_tab
 
     if c.scenario is None:
         st.info(t("least.invalid", c.lang))
@@ -95,7 +97,7 @@ def _sensitivity(c: Context) -> None:
 
 def _calibration(c: Context) -> None:
     """Calibration from an organisation's records (issue 10); the upload stays in memory."""
-    from webapp import calibration_tab
+    from webapp.tabs import calibration as calibration_tab
 
     calibration_tab.render(c.lang)
 

@@ -30,7 +30,7 @@ def analysis_sections(lg: str) -> list[str]:
     least-staffing search (its answer, guarantee and frontier) and the last sensitivity
     analysis (tornado and ranking)."""
     from sim.sensitivity.report import report_section as sensitivity_section
-    from webapp import staffing_tab
+    from webapp.tabs import staffing as staffing_tab
 
     state = ss()
     out = []

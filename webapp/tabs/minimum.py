@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from sim.scenario import Scenario, ScenarioError, parse_scenario
-from webapp import minimum as mn
+from webapp import minimum_check as mn
 from webapp.i18n import fmt_ci, fmt_kpi, fmt_num, t, term
 from webapp.sidebar import execute
 from webapp.state import Run, ss

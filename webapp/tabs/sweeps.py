@@ -62,7 +62,7 @@ def render(lg: str, scenario: Scenario | None) -> None:
     jobs_view(lg)
     st.divider()
     store = pick_store(lg)
-    from webapp.sweeps_tab import render_sweeps_tab
+    from webapp.tabs.sweep_store import render_sweeps_tab
 
     try:
         render_sweeps_tab(lg, store)
