@@ -2,15 +2,19 @@
 
 Domain words (phases, roles, layers, sources) and KPI names come from ``sim.domain`` and
 ``sim.kpi_defs`` so that the app, the CLI and the reports use one vocabulary. Everything else
-is in :data:`TEXT` below. ``t(key, lang)`` raises ``KeyError`` for a key that is missing, so an
+is in :data:`TEXT` below: the one catalogue of the app (page, sidebar, tabs, charts, report,
+scenario errors and run names; the sweeps store view's texts are the ``store.*`` keys).
+``t(key, lang)`` raises ``KeyError`` for a key that is missing, so an
 untranslated label fails loudly in the tests instead of showing up raw on the page.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
+from sim.domain import ROLES
 from sim.domain import label as domain_label
 from sim.kpi_defs import KPIS, format_number
 
@@ -715,3 +719,260 @@ _add("sw.upload", "Of laad een resultatenbank op (.duckdb)", "Or upload a result
 _add("sw.store", "Resultatenbank", "Results store")
 _add("sw.no_stores", "Nog geen resultatenbanken in {folder}.", "No results stores in {folder} yet.")
 # fmt: on
+
+
+# ------------------------------------------------------------ scenario errors and run names
+# (formerly webapp/texts.py: texts built from results and errors)
+
+#: Field names in scenario paths, as the planner knows them.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "staff": ("Personeel", "Staffing"),
+    "schedule": ("rooster", "schedule"),
+    "hours": ("uren per week", "hours per week"),
+    "from_week": ("vanaf week", "from week"),
+    "leave_share": ("verlof, vorming en overleg", "leave, training and meetings"),
+    "referrals": ("Aanmeldingen", "Referrals"),
+    "per_year": ("per jaar", "per year"),
+    "sources": ("herkomst", "sources"),
+    "share": ("aandeel", "share"),
+    "families": ("P&P-gezinnen", "P&P families"),
+    "interested_per_year": ("geïnteresseerd per jaar", "interested per year"),
+    "screening": ("screening", "screening"),
+    "pass_rate": ("slaagkans", "pass rate"),
+    "leave_per_year": ("stoppen per jaar", "stopping per year"),
+    "breakdown": ("Breukrisico", "Breakdown risk"),
+    "weekly_hazard": ("risico per week", "hazard per week"),
+    "underserved": ("extra risico bij te weinig uren", "extra risk when underserved"),
+    "policy": ("Werkwijze", "Service policy"),
+    "start_state": ("Beginsituatie", "Start state"),
+    "children": ("kinderen", "children"),
+    "families_in_pool": ("gezinnen in de pool", "families in the pool"),
+    "horizon_weeks": ("Horizon (weken)", "Horizon (weeks)"),
+    "warmup_weeks": ("Opwarmperiode (weken)", "Warm-up (weeks)"),
+    "replications": ("Replicaties", "Replications"),
+    "seed": ("Seed", "Seed"),
+    "name": ("Naam", "Name"),
+}
+
+#: English messages from ``sim.scenario`` -> Dutch (regular expressions, first match wins).
+_NL_MESSAGES: list[tuple[str, str]] = [
+    (r"expected a value at least (.+)", r"verwacht een waarde van minstens \1"),
+    (r"expected a value at most (.+)", r"verwacht een waarde van hoogstens \1"),
+    (r"expected a value more than (.+)", r"verwacht een waarde groter dan \1"),
+    (r"expected a value less than (.+)", r"verwacht een waarde kleiner dan \1"),
+    (r"expected at least (\S+) item\(s\)", r"verwacht minstens \1 element(en)"),
+    (r"expected at most (\S+) item\(s\)", r"verwacht hoogstens \1 element(en)"),
+    (r"expected one of (.+)", r"verwacht een van \1"),
+    (r"expected a whole number", "verwacht een geheel getal"),
+    (r"expected a number", "verwacht een getal"),
+    (r"expected true or false", "verwacht waar of onwaar (true/false)"),
+    (r"expected text", "verwacht tekst"),
+    (r"expected a list of two whole numbers", "verwacht een lijst van twee gehele getallen"),
+    (r"expected a list", "verwacht een lijst"),
+    (r"expected a mapping of fields at the top level", "verwacht velden op het hoogste niveau"),
+    (r"expected a mapping of fields", "verwacht een groep velden"),
+    (r"required field is missing", "verplicht veld ontbreekt"),
+    (r"unknown field; did you mean '([^']+)'\?", r"onbekend veld; bedoelde je '\1'?"),
+    (r"unknown field", "onbekend veld"),
+    (r"\(expected one of: ", "(verwacht een van: "),
+    (r"not valid YAML at line (\d+), column (\d+)", r"geen geldige YAML op regel \1, kolom \2"),
+    (r"not valid YAML", "geen geldige YAML"),
+    (r"expected a UTF-8 text file", "verwacht een tekstbestand (UTF-8)"),
+    (r"\(got ", "(kreeg "),
+    (r" or ", " of "),
+]
+
+
+def translate_message(msg: str, lang: str) -> str:
+    """A message from the scenario validation in ``lang`` (English as it comes)."""
+    if lang != "nl":
+        return msg
+    out = msg
+    for pattern, repl in _NL_MESSAGES:
+        out = re.sub(pattern, repl, out, count=1)
+    return out
+
+
+def path_label(path: str, lang: str) -> str:
+    """'staff.pnp_counsellor.leave_share' -> 'Personeel › P&P-begeleider › verlof, ...'."""
+    if not path:
+        return t("err.top", lang)
+    parts = []
+    for part in path.split("."):
+        if part.isdigit():
+            parts.append(t("err.step", lang, n=int(part) + 1))
+        elif part in FIELD_LABELS:
+            parts.append(FIELD_LABELS[part][0 if lang == "nl" else 1])
+        else:
+            parts.append(term(part, lang))
+    return " › ".join(parts)
+
+
+def error_lines(exc: Any, lang: str) -> list[str]:
+    """One line per problem of a :class:`sim.scenario.InputError`: the field in words, its path
+    in code font and what was expected, translated."""
+    problems = getattr(exc, "problems", None)
+    if problems is None:
+        return [translate_message(str(exc), lang)]
+    return [f"**{path_label(p, lang)}**" + (f" (`{p}`)" if p else "") + ": "
+            + translate_message(m, lang) for p, m in problems]
+
+
+def error_text(exc: Any, lang: str) -> str:
+    """:func:`error_lines` as a Markdown list (wraps in the sidebar, unlike a code block)."""
+    return "\n".join(f"- {line}" for line in error_lines(exc, lang))
+
+
+# --------------------------------------------------------------------------- run names
+
+
+def _hours(steps: list[dict[str, Any]], lang: str) -> str:
+
+    h = "u" if lang == "nl" else "h"
+    return " → ".join(f"{_num(float(s['hours']), lang)} {h}" for s in steps)
+
+
+def _num(x: float, lang: str) -> str:
+    """Whole numbers without decimals, others with one."""
+    from sim.kpi_defs import format_number
+
+    return format_number(x, lang, 0 if float(x).is_integer() else 1)
+
+
+def run_name(base: dict[str, Any], data: dict[str, Any], lang: str) -> str:
+    """A name that says what changed against the loaded scenario ("P&P-begeleider 12 u");
+    the base scenario's name when nothing did."""
+    from sim.kpi_defs import format_number
+
+    parts = []
+    for role in ROLES:
+        steps = data["staff"][role]["schedule"]
+        if steps != base["staff"][role]["schedule"]:
+            parts.append(f"{term(role, lang)} {_hours(steps, lang)}")
+        if data["staff"][role].get("leave_share") != base["staff"][role].get("leave_share"):
+            parts.append(f"{term(role, lang)} {t('name.leave', lang)} "
+                         f"{_num(round(100 * float(data['staff'][role]['leave_share'])), lang)}%")
+    if data["referrals"]["schedule"] != base["referrals"]["schedule"]:
+        rates = " → ".join(format_number(float(s["per_year"]), lang, 0
+                                         if float(s["per_year"]).is_integer() else 1)
+                           for s in data["referrals"]["schedule"])
+        parts.append(t("name.referrals", lang, rate=rates))
+    for field, key in (("policy", "name.policy"), ("families", "name.families"),
+                       ("breakdown", "name.breakdown"), ("start_state", "name.start"),
+                       ("horizon_weeks", "name.horizon"), ("seed", "name.seed")):
+        if data.get(field) != base.get(field):
+            if field == "policy":
+                parts.append(t(f"in.policy.{data['policy']}", lang).split(":")[0])
+            elif field == "seed":
+                parts.append(f"seed {data['seed']}")
+            else:
+                parts.append(t(key, lang))
+    if data["referrals"].get("sources") != base["referrals"].get("sources"):
+        parts.append(t("name.sources", lang))
+    if not parts:
+        return str(base.get("name") or t("name.base", lang))
+    return ", ".join(parts)
+
+
+# --------------------------------------------------------------------------- sweep results
+# (formerly the LABELS of the sweeps store view, webapp/tabs/sweep_store.py; keys ``store.*``)
+
+_STORE_LABELS: dict[str, dict[str, str]] = {
+    "nl": {
+        "title": "Reeksen van scenario's (sweeps)",
+        "intro": "Open een resultatenbank van `pnp-sim sweep` om een KPI te bekijken tegenover "
+                 "de gevarieerde parameters, met het 95%-betrouwbaarheidsinterval.",
+        "store_path": "Pad naar de resultatenbank (.duckdb)",
+        "store_help": "Het bestand dat u bij `pnp-sim sweep ... --store` opgaf.",
+        "store_hint": "Kies een resultatenbank uit de resultatenmap of laad er een op.",
+        "store_bad": "Dit bestand kan niet als resultatenbank geopend worden.",
+        "no_experiments": "Deze resultatenbank bevat nog geen experimenten.",
+        "experiment": "Experiment",
+        "progress": "{done} van {planned} replicaties opgeslagen, {failed} mislukt, "
+                    "{invalid} ongeldige punten.",
+        "incomplete": "Dit experiment is nog niet af: de intervallen steunen op minder "
+                      "replicaties dan gepland. Start dezelfde sweep opnieuw om verder te gaan.",
+        "no_results": "Voor dit experiment zijn nog geen replicaties opgeslagen.",
+        "kpi": "KPI",
+        "x_param": "Parameter op de x-as",
+        "y_param": "Tweede parameter (warmtekaart)",
+        "none": "(geen)",
+        "fixed": "Vaste waarde voor {param}",
+        "spread": "De punten verschillen ook in {params} (Latin hypercube): elk punt is één "
+                  "scenario, met zijn eigen interval.",
+        "mean": "Gemiddelde",
+        "ci_low": "95%-interval, onder",
+        "ci_high": "95%-interval, boven",
+        "n": "Replicaties",
+        "point": "Punt",
+        "table": "Tabel",
+        "chart_line": "{kpi} tegenover {x}: gemiddelde over de replicaties (lijn) met het "
+                      "95%-betrouwbaarheidsinterval (band).",
+        "chart_heat": "{kpi} voor elke combinatie van {x} en {y}: de kleur is het gemiddelde; "
+                      "het interval staat in de tabel en bij het aanwijzen van een vak.",
+        "unit": "eenheid",
+        "download": "Tabel downloaden (CSV)",
+        "na": "geen waarnemingen",
+        "unit.weeks": "weken",
+        "unit.per year": "per jaar",
+        "unit.weeks/year": "weken per jaar",
+        "unit.share": "aandeel",
+        "unit.children": "kinderen",
+        "unit.families": "gezinnen",
+        "unit.cases": "dossiers",
+        "unit.cases/FTE": "dossiers per VTE",
+        "unit.days/year": "dagen per jaar",
+        "unit.EUR/year": "euro per jaar",
+        "unit.children/year": "kinderen per jaar",
+    },
+    "en": {
+        "title": "Scenario sweeps",
+        "intro": "Open a results store written by `pnp-sim sweep` to see a KPI against the "
+                 "swept parameters, with its 95% confidence interval.",
+        "store_path": "Path to the results store (.duckdb)",
+        "store_help": "The file you gave to `pnp-sim sweep ... --store`.",
+        "store_hint": "Pick a results store from the results folder or upload one.",
+        "store_bad": "This file cannot be opened as a results store.",
+        "no_experiments": "This results store holds no experiments yet.",
+        "experiment": "Experiment",
+        "progress": "{done} of {planned} replications stored, {failed} failed, "
+                    "{invalid} invalid points.",
+        "incomplete": "This experiment is not finished: the intervals rest on fewer "
+                      "replications than planned. Run the same sweep again to resume.",
+        "no_results": "No replications are stored for this experiment yet.",
+        "kpi": "KPI",
+        "x_param": "Parameter on the x axis",
+        "y_param": "Second parameter (heat map)",
+        "none": "(none)",
+        "fixed": "Fixed value of {param}",
+        "spread": "The points also differ in {params} (Latin hypercube): each point is one "
+                  "scenario, with its own interval.",
+        "mean": "Mean",
+        "ci_low": "95% interval, low",
+        "ci_high": "95% interval, high",
+        "n": "Replications",
+        "point": "Point",
+        "table": "Table",
+        "chart_line": "{kpi} against {x}: mean over the replications (line) with the 95% "
+                      "confidence interval (band).",
+        "chart_heat": "{kpi} for each combination of {x} and {y}: the colour is the mean; the "
+                      "interval is in the table and shown when pointing at a cell.",
+        "unit": "unit",
+        "download": "Download the table (CSV)",
+        "na": "no observations",
+        "unit.weeks": "weeks",
+        "unit.per year": "per year",
+        "unit.weeks/year": "weeks per year",
+        "unit.share": "share",
+        "unit.children": "children",
+        "unit.families": "families",
+        "unit.cases": "cases",
+        "unit.cases/FTE": "cases per FTE",
+        "unit.days/year": "days per year",
+        "unit.EUR/year": "euro per year",
+        "unit.children/year": "children per year",
+    },
+}
+
+for _key, _nl in _STORE_LABELS["nl"].items():
+    _add(f"store.{_key}", _nl, _STORE_LABELS["en"][_key])

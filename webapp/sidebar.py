@@ -11,7 +11,7 @@ from sim.domain import ROLES
 from sim.scenario import Scenario, ScenarioError, parse_scenario, scenario_hash
 from webapp import inputs as inp
 from webapp.engine import RunOutcome, run_cached
-from webapp.i18n import LANGS, fmt_num, t, term
+from webapp.i18n import LANGS, error_text, fmt_num, run_name, t, term
 from webapp.state import (
     Run,
     input_values,
@@ -24,7 +24,6 @@ from webapp.state import (
     source_error_text,
     ss,
 )
-from webapp.texts import error_text, run_name
 from webapp.widgets import integer, number
 
 

@@ -24,8 +24,7 @@ from sim.scenario import (
     scenario_to_dict,
 )
 from webapp import inputs as inp
-from webapp.i18n import DEFAULT_LANG, LANGS, t
-from webapp.texts import error_text
+from webapp.i18n import DEFAULT_LANG, LANGS, error_text, t
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_DIR = ROOT / "scenarios"

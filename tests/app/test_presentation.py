@@ -19,9 +19,8 @@ from sim.scenario import ScenarioError, load_scenario, parse_scenario, scenario_
 from webapp import growth as gr
 from webapp import inputs as inp
 from webapp.downloads import results_zip, to_dialect
-from webapp.i18n import fmt_ci, fmt_diff, fmt_kpi, t
+from webapp.i18n import error_text, fmt_ci, fmt_diff, fmt_kpi, run_name, t
 from webapp.tables import verdict_mark
-from webapp.texts import error_text, run_name
 
 BASE = load_scenario(ROOT / "scenarios/baseline.yaml")
 BASE_DATA = scenario_to_dict(BASE)
@@ -49,7 +48,7 @@ def steady() -> Any:
 
 def test_presentation_imports_without_streamlit() -> None:
     code = ("import sys; sys.modules['streamlit'] = None\n"
-            "import webapp.charts, webapp.tables, webapp.texts, webapp.report, webapp.growth, "
+            "import webapp.charts, webapp.tables, webapp.report, webapp.growth, "
             "webapp.downloads, webapp.i18n, webapp.inputs, webapp.minimum_check\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True)

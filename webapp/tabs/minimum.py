@@ -9,10 +9,9 @@ import streamlit as st
 
 from sim.scenario import Scenario, ScenarioError, parse_scenario
 from webapp import minimum_check as mn
-from webapp.i18n import fmt_ci, fmt_kpi, fmt_num, t, term
+from webapp.i18n import error_text, fmt_ci, fmt_kpi, fmt_num, t, term
 from webapp.sidebar import execute
 from webapp.state import Run, ss
-from webapp.texts import error_text
 from webapp.widgets import number
 
 

@@ -6,9 +6,8 @@ import streamlit as st
 
 from sim.scenario import Scenario, scenario_hash, scenario_to_dict, scenario_to_yaml
 from webapp import charts as ch
-from webapp.i18n import t
+from webapp.i18n import error_text, t
 from webapp.state import on_apply_yaml, ss
-from webapp.texts import error_text
 from webapp.widgets import show_chart
 
 

@@ -2,7 +2,7 @@
 parameters with its 95% interval, and show the table.
 
 ``render_sweeps_tab(lang)`` is called by the app inside a tab. Its texts live in
-:data:`LABELS` below (Dutch first, the default; every key in both languages). KPI names come
+the one catalogue, ``webapp.i18n`` (keys ``store.*``). KPI names come
 from ``sim.kpi_defs`` like everywhere else in the app.
 """
 
@@ -18,105 +18,12 @@ import streamlit as st
 
 from sim.kpi_defs import KPIS
 from webapp.charts import localise
+from webapp.i18n import DEFAULT_LANG, LANGS, TEXT
 
-LANGS = ("nl", "en")
-DEFAULT_LANG = "nl"
-
+#: This view's texts, from the one catalogue (``webapp.i18n``, keys ``store.*``).
 LABELS: dict[str, dict[str, str]] = {
-    "nl": {
-        "title": "Reeksen van scenario's (sweeps)",
-        "intro": "Open een resultatenbank van `pnp-sim sweep` om een KPI te bekijken tegenover "
-                 "de gevarieerde parameters, met het 95%-betrouwbaarheidsinterval.",
-        "store_path": "Pad naar de resultatenbank (.duckdb)",
-        "store_help": "Het bestand dat u bij `pnp-sim sweep ... --store` opgaf.",
-        "store_hint": "Kies een resultatenbank uit de resultatenmap of laad er een op.",
-        "store_bad": "Dit bestand kan niet als resultatenbank geopend worden.",
-        "no_experiments": "Deze resultatenbank bevat nog geen experimenten.",
-        "experiment": "Experiment",
-        "progress": "{done} van {planned} replicaties opgeslagen, {failed} mislukt, "
-                    "{invalid} ongeldige punten.",
-        "incomplete": "Dit experiment is nog niet af: de intervallen steunen op minder "
-                      "replicaties dan gepland. Start dezelfde sweep opnieuw om verder te gaan.",
-        "no_results": "Voor dit experiment zijn nog geen replicaties opgeslagen.",
-        "kpi": "KPI",
-        "x_param": "Parameter op de x-as",
-        "y_param": "Tweede parameter (warmtekaart)",
-        "none": "(geen)",
-        "fixed": "Vaste waarde voor {param}",
-        "spread": "De punten verschillen ook in {params} (Latin hypercube): elk punt is één "
-                  "scenario, met zijn eigen interval.",
-        "mean": "Gemiddelde",
-        "ci_low": "95%-interval, onder",
-        "ci_high": "95%-interval, boven",
-        "n": "Replicaties",
-        "point": "Punt",
-        "table": "Tabel",
-        "chart_line": "{kpi} tegenover {x}: gemiddelde over de replicaties (lijn) met het "
-                      "95%-betrouwbaarheidsinterval (band).",
-        "chart_heat": "{kpi} voor elke combinatie van {x} en {y}: de kleur is het gemiddelde; "
-                      "het interval staat in de tabel en bij het aanwijzen van een vak.",
-        "unit": "eenheid",
-        "download": "Tabel downloaden (CSV)",
-        "na": "geen waarnemingen",
-        "unit.weeks": "weken",
-        "unit.per year": "per jaar",
-        "unit.weeks/year": "weken per jaar",
-        "unit.share": "aandeel",
-        "unit.children": "kinderen",
-        "unit.families": "gezinnen",
-        "unit.cases": "dossiers",
-        "unit.cases/FTE": "dossiers per VTE",
-        "unit.days/year": "dagen per jaar",
-        "unit.EUR/year": "euro per jaar",
-        "unit.children/year": "kinderen per jaar",
-    },
-    "en": {
-        "title": "Scenario sweeps",
-        "intro": "Open a results store written by `pnp-sim sweep` to see a KPI against the "
-                 "swept parameters, with its 95% confidence interval.",
-        "store_path": "Path to the results store (.duckdb)",
-        "store_help": "The file you gave to `pnp-sim sweep ... --store`.",
-        "store_hint": "Pick a results store from the results folder or upload one.",
-        "store_bad": "This file cannot be opened as a results store.",
-        "no_experiments": "This results store holds no experiments yet.",
-        "experiment": "Experiment",
-        "progress": "{done} of {planned} replications stored, {failed} failed, "
-                    "{invalid} invalid points.",
-        "incomplete": "This experiment is not finished: the intervals rest on fewer "
-                      "replications than planned. Run the same sweep again to resume.",
-        "no_results": "No replications are stored for this experiment yet.",
-        "kpi": "KPI",
-        "x_param": "Parameter on the x axis",
-        "y_param": "Second parameter (heat map)",
-        "none": "(none)",
-        "fixed": "Fixed value of {param}",
-        "spread": "The points also differ in {params} (Latin hypercube): each point is one "
-                  "scenario, with its own interval.",
-        "mean": "Mean",
-        "ci_low": "95% interval, low",
-        "ci_high": "95% interval, high",
-        "n": "Replications",
-        "point": "Point",
-        "table": "Table",
-        "chart_line": "{kpi} against {x}: mean over the replications (line) with the 95% "
-                      "confidence interval (band).",
-        "chart_heat": "{kpi} for each combination of {x} and {y}: the colour is the mean; the "
-                      "interval is in the table and shown when pointing at a cell.",
-        "unit": "unit",
-        "download": "Download the table (CSV)",
-        "na": "no observations",
-        "unit.weeks": "weeks",
-        "unit.per year": "per year",
-        "unit.weeks/year": "weeks per year",
-        "unit.share": "share",
-        "unit.children": "children",
-        "unit.families": "families",
-        "unit.cases": "cases",
-        "unit.cases/FTE": "cases per FTE",
-        "unit.days/year": "days per year",
-        "unit.EUR/year": "euro per year",
-        "unit.children/year": "children per year",
-    },
+    lg: {k.removeprefix("store."): v[lg] for k, v in TEXT.items() if k.startswith("store.")}
+    for lg in LANGS
 }
 
 #: A parameter with at most this many distinct values can be fixed at one of them.
