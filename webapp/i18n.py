@@ -107,7 +107,14 @@ _add("src.upload", "Of laad een eigen scenario (YAML)", "Or upload your own scen
 _add("src.upload_help",
      "Een bestand dat je eerder uit deze app hebt gedownload, of een bestand uit scenarios/.",
      "A file you downloaded from this app earlier, or a file from scenarios/.")
-_add("src.loaded", "Geladen: {source} (hash {hash})", "Loaded: {source} (hash {hash})")
+_add("src.loaded", "Geladen: {name} · {source} · hash {hash}",
+     "Loaded: {name} · {source} · hash {hash}")
+_add("src.kind.calibration", "kalibratie op eigen gegevens (log {digest})",
+     "calibration on own records (log {digest})")
+_add("src.kind.frontier", "punt van de minimale bezetting ({point})",
+     "least-staffing point ({point})")
+_add("src.kind.sweep", "punt uit de reeks {experiment} ({point})",
+     "point of sweep {experiment} ({point})")
 _add("src.bad_upload", "Het bestand **{name}** kan niet gebruikt worden. Het vorige scenario "
      "blijft actief.", "The file **{name}** cannot be used. The previous scenario stays active.")
 _add("src.uploaded", "Eigen bestand: {name}", "Uploaded file: {name}")
@@ -132,6 +139,14 @@ _add("run.failed", "Het model kon dit scenario niet doorrekenen: {error}",
 _add("run.not_ready",
      "De simulatiekern (sim.runner) is in deze installatie niet beschikbaar: {error}",
      "The simulation core (sim.runner) is not available in this installation: {error}")
+_add("run.fields_bad", "Niet gestart: {n} veld(en) ongeldig ({fields}). Verbeter de waarde "
+     "onder het veld; er wordt geen oudere waarde gebruikt.",
+     "Not started: {n} field(s) not valid ({fields}). Correct the value under the field; no "
+     "older value is used.")
+_add("run.origin.same", "Zoals geladen: {name} · {source} · hash {hash}.",
+     "As loaded: {name} · {source} · hash {hash}.")
+_add("run.origin.changed", "Geladen: {name} · {source} · hash {hash}. Gewijzigd in deze run: "
+     "{changes}.", "Loaded: {name} · {source} · hash {hash}. Changed in this run: {changes}.")
 _add("run.hash", "Scenario-hash {hash} · seed {seed} · {reps} replicaties",
      "Scenario hash {hash} · seed {seed} · {reps} replications")
 _add("run.replaced", "De vorige run met de naam **{name}** is vervangen.",
@@ -150,6 +165,22 @@ _add("in.staff_help",
      "19 h from the moment trajectories start.")
 _add("in.steps", "Aantal stappen in het rooster", "Number of steps in the schedule")
 _add("in.hours", "Uren per week", "Hours per week")
+_add("in.zero_hours", "{role} heeft 0 uur: die rol kan niets doen, dus geen kind komt voorbij "
+     "die stap en de wachtlijst groeit. Toegelaten, maar bedoeld?",
+     "{role} has 0 hours: that role can do nothing, so no child gets past its step and the "
+     "waiting list grows. Allowed, but intended?")
+_add("in.num.empty", "Vul een getal in.", "Enter a number.")
+_add("in.num.point", "'{text}' is geen getal in het Nederlands: gebruik een komma voor "
+     "decimalen (bv. 12,5); een punt groepeert duizendtallen (1.000).",
+     "'{text}' is not a number in English: use a point for decimals (e.g. 12.5); a comma "
+     "groups thousands (1,000).")
+_add("in.num.comma", "'{text}' is geen getal in het Engels: gebruik een punt voor decimalen "
+     "(bv. 12.5).", "'{text}' is not a number in English: use a point for decimals "
+     "(e.g. 12.5); a comma groups thousands (1,000).")
+_add("in.num.not_number", "'{text}' is geen getal.", "'{text}' is not a number.")
+_add("in.num.not_integer", "'{text}' is geen geheel getal.", "'{text}' is not a whole number.")
+_add("in.num.too_small", "Te klein: minstens {low}.", "Too small: at least {low}.")
+_add("in.num.too_large", "Te groot: hoogstens {high}.", "Too large: at most {high}.")
 _add("in.hours_step", "Uren per week (stap {n})", "Hours per week (step {n})")
 _add("in.from_weeks", "Vanaf week (stap {n})", "From week (step {n})")
 _add("in.from_months", "Vanaf maand (stap {n})", "From month (step {n})")
@@ -837,6 +868,50 @@ def _num(x: float, lang: str) -> str:
     from sim.kpi_defs import format_number
 
     return format_number(x, lang, 0 if float(x).is_integer() else 1)
+
+
+def value_text(value: Any, lang: str) -> str:
+    """An input's value in a sentence or table: numbers with the page's decimal sign and no
+    float noise, yes/no in words, a missing value as a dash."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return t("word.yes" if value else "word.no", lang)
+    if isinstance(value, int | float):
+        if float(value) == 0.0:
+            return "0"  # never "-0"
+        text = f"{float(value):.6g}" if abs(float(value)) < 1e6 else f"{float(value):.0f}"
+        return text.replace(".", ",") if lang == "nl" else text
+    if isinstance(value, list) and not value:
+        return "–"
+    return str(value)
+
+
+def point_words(data: dict[str, Any], lang: str) -> str:
+    """A scenario's staffing in words ("coördinator 19 u, P&P-begeleider 30 u, ..."): how a
+    loaded frontier or sweep point is named."""
+    h = "u" if lang == "nl" else "h"
+    parts = []
+    for role in ROLES:
+        steps = data.get("staff", {}).get(role, {}).get("schedule") or [{"hours": 0}]
+        parts.append(f"{term(role, lang)} {value_text(steps[0].get('hours', 0), lang)} {h}")
+    return ", ".join(parts)
+
+
+def source_words(source: str, lang: str) -> str:
+    """Where the loaded scenario came from, in words ("kalibratie op eigen gegevens (log
+    ab12)"); a file path is shown as it is."""
+    kind, _, rest = str(source).partition(":")
+    if kind == "calibration":
+        return t("src.kind.calibration", lang, digest=rest)
+    if kind == "upload":
+        return t("src.uploaded", lang, name=rest)
+    if kind == "frontier":
+        return t("src.kind.frontier", lang, point=rest)
+    if kind == "sweep":
+        experiment, _, point = rest.partition(":")
+        return t("src.kind.sweep", lang, experiment=experiment, point=point)
+    return str(source)
 
 
 def run_name(base: dict[str, Any], data: dict[str, Any], lang: str) -> str:

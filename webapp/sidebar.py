@@ -11,15 +11,18 @@ from sim.domain import ROLES
 from sim.scenario import Scenario, ScenarioError, parse_scenario, scenario_hash
 from webapp import inputs as inp
 from webapp.engine import RunOutcome, run_cached
-from webapp.i18n import LANGS, error_text, fmt_num, run_name, t, term
+from webapp.i18n import LANGS, error_text, fmt_num, run_name, source_words, t, term
 from webapp.state import (
     Run,
     input_values,
     lang,
+    number_errors,
+    number_label,
     on_lang_change,
     on_source_change,
     on_unit_change,
     on_upload,
+    origin_of,
     scenario_files,
     source_error_text,
     ss,
@@ -45,8 +48,17 @@ def source(lg: str) -> None:
     err = state.get("ui:source_error")
     if err:
         st.error(t("src.bad_upload", lg, name=err[0]) + "\n\n" + source_error_text(err[1], lg))
-    st.caption(t("src.loaded", lg, source=state["base_source"],
-                 hash=scenario_hash(parse_scenario(state["base"], "base"))))
+    with st.container(key="loaded"):
+        st.caption(loaded_text(lg))
+
+
+def loaded_text(lg: str) -> str:
+    """The loaded scenario's name, source in words and hash: what a run is tied to."""
+    state = ss()
+    base = state["base"]
+    return t("src.loaded", lg, name=base.get("name") or t("name.base", lg),
+             source=source_words(state["base_source"], lg),
+             hash=scenario_hash(parse_scenario(base, "base")))
 
 
 def _schedule(group: str, value_label: str, value_step_label: str, lg: str,
@@ -80,6 +92,14 @@ def _source(sources: Any, path: str, lg: str) -> None:
         st.caption(note)
 
 
+def zero_hours(role: str) -> bool:
+    """Whether every step of ``role``'s schedule, as shown, has 0 hours."""
+    state = ss()
+    group = inp.staff_group(role)
+    n = int(state.get(inp.k_steps(group), 1))
+    return all(float(state.get(inp.k_step(group, i, "value"), 0.0)) == 0.0 for i in range(n))
+
+
 def inputs(lg: str) -> None:
     from webapp.state import current_sources
 
@@ -92,6 +112,8 @@ def inputs(lg: str) -> None:
         for role in ROLES:
             st.markdown(f"**{term(role, lg)}**")
             _schedule(inp.staff_group(role), t("in.hours", lg), "in.hours_step", lg, 168.0)
+            if zero_hours(role):
+                st.warning(t("in.zero_hours", lg, role=term(role, lg)))
             _source(srcs, f"staff.{role}.schedule.0.hours", lg)
             number(t("in.leave", lg), inp.K_LEAVE[role], max_value=95.0, step=1.0,
                    help=t("in.leave_help", lg))
@@ -183,7 +205,9 @@ def execute(scenario: Scenario, name: str, lg: str, where: Any) -> Run | None:
         ss()["ui:run_error"] = t("run.failed", lg, error=f"{type(exc).__name__}: {exc}")
         return None
     bar.empty()
-    run = Run(name, outcome.result, outcome.seconds, outcome.cached, outcome.key)
+    origin, changes = origin_of(scenario)
+    run = Run(name, outcome.result, outcome.seconds, outcome.cached, outcome.key,
+              origin=origin, changes=changes)
     state = ss()
     if name in state["runs"]:
         state["ui:replaced"] = name
@@ -206,9 +230,16 @@ def run_box(lg: str, data: dict[str, Any], scenario: Scenario | None,
     # The name field is drawn after a click is handled (in a slot above the button), so that it
     # can offer the next free name at once, without an extra rerun of the page.
     name_slot = st.empty()
+    bad = number_errors(inp.PREFIX)
+    if bad:
+        # A refused text blocks the run: never run the older value still in the state.
+        scenario = None
     clicked = st.button(t("run.button", lg), key="ui:run", type="primary",
                         disabled=scenario is None, width="stretch")
-    if scenario is not None:
+    if bad:
+        st.error(t("run.fields_bad", lg, n=len(bad),
+                   fields=", ".join(number_label(k) for k in bad)))
+    elif scenario is not None:
         st.caption(t("run.hash", lg, hash=scenario_hash(scenario), seed=scenario.seed,
                      reps=scenario.replications))
     else:

@@ -41,6 +41,10 @@ class Run:
     cached: bool
     key: tuple[str, int, int]
     _summary: pd.DataFrame | None = None
+    #: The loaded scenario this run started from: (name, source, hash).
+    origin: tuple[str, str, str] | None = None
+    #: Input paths that differ from the loaded scenario: (path, loaded value, run's value).
+    changes: list[tuple[str, Any, Any]] | None = None
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -48,6 +52,21 @@ class Run:
         if self._summary is None:
             self._summary = self.result.summary
         return self._summary
+
+
+def origin_of(scenario: Scenario) -> tuple[tuple[str, str, str], list[tuple[str, Any, Any]]]:
+    """The loaded scenario (name, source, hash) and the inputs in which ``scenario`` differs
+    from it: what ties a run to what was loaded."""
+    from sim.scenario import scenario_hash
+    from webapp.scenario_diff import differences
+
+    state = ss()
+    base = state["base"]
+    origin = (str(base.get("name") or ""), str(state["base_source"]),
+              scenario_hash(parse_scenario(base, "base")))
+    changes = [(path, values[0], values[1])
+               for path, values in differences([base, scenario_to_dict(scenario)])]
+    return origin, changes
 
 
 def ss() -> Any:
@@ -125,15 +144,94 @@ def scenario_files() -> list[str]:
 
 
 def set_base(data: dict[str, Any], source: str, text: str | None = None) -> None:
-    """Make ``data`` the loaded scenario; every input widget starts again from it. ``text``
-    is the file's YAML, whose comments name each number's source (kept for the sources shown
-    beside the inputs, in downloads and in the sensitivity tab)."""
+    """Make ``data`` the loaded scenario; every input starts again from it. ``text`` is the
+    file's YAML, whose comments name each number's source (kept for the sources shown beside
+    the inputs, in downloads and in the sensitivity tab).
+
+    Only call this before the inputs are drawn (a widget callback, or :func:`init_state`);
+    code inside a tab calls :func:`load`, which applies it at the start of the next run.
+    """
     state = ss()
     state["base"] = data
     state["base_source"] = source
     state["base_text"] = text
     for key in [k for k in state if isinstance(k, str) and k.startswith(inp.PREFIX)]:
         del state[key]
+    # Every input shows the loaded scenario as it is (not what the browser last sent), and
+    # every number box is written anew from it (see ``webapp.widgets.number``).
+    for key, value in inp.defaults(data, state.get(inp.TIME_UNIT_KEY, "weeks")).items():
+        state[key] = value
+    shown = state.get("ui:shown", {})
+    state["ui:shown"] = {k: v for k, v in shown.items() if not k.startswith(inp.PREFIX)}
+    state["ui:num_errors"] = {k: v for k, v in state.get("ui:num_errors", {}).items()
+                              if not k.startswith(inp.PREFIX)}
+
+
+def load(data: dict[str, Any], source: str, text: str | None = None) -> None:
+    """Load a scenario from inside the page (a calibration, a frontier point, a sweep point).
+
+    The inputs in the sidebar may already have been drawn in this run, and Streamlit refuses
+    a new value for a drawn widget; so the scenario waits in the state and :func:`init_state`
+    makes it the loaded one at the start of the next run, before any input is drawn. The caller
+    then calls ``st.rerun()``. One path for every kind of load: the sidebar, the run and the
+    hash shown all follow from ``base`` and the inputs it sets.
+    """
+    ss()["ui:pending_load"] = (data, source, text)
+
+
+# --------------------------------------------------------------------------- number fields
+
+TEXT_PREFIX = "tx:"
+
+
+def text_key(key: str) -> str:
+    """The text box of number field ``key``."""
+    return TEXT_PREFIX + key
+
+
+def number_errors(prefix: str = "") -> dict[str, Any]:
+    """Number fields (key -> :class:`webapp.numbers.NumberError`) whose text was refused in
+    this run, optionally only those whose key starts with ``prefix``."""
+    errors: dict[str, Any] = ss().get("ui:num_errors", {})
+    return {k: v for k, v in errors.items() if k.startswith(prefix)}
+
+
+def number_label(key: str) -> str:
+    spec = ss().get("ui:specs", {}).get(key)
+    return str(spec[3]) if spec else key
+
+
+def sync_numbers() -> None:
+    """Read every number box's text into its value, first thing in a run.
+
+    So a run started by a click uses the text on screen, never an older value. A text that is
+    unchanged since the page wrote it leaves the value as it is (a loaded 1/3 stays 1/3, not
+    the nine decimals shown); a refused text leaves the value too, and is listed in
+    ``ui:num_errors`` so that the field says why and the run waits.
+    """
+    from webapp.numbers import NumberError, format_input, parse_number
+
+    state = ss()
+    shown = state.setdefault("ui:shown", {})
+    specs = state.setdefault("ui:specs", {})
+    errors: dict[str, NumberError] = {}
+    for tk in [k for k in state if isinstance(k, str) and k.startswith(TEXT_PREFIX)]:
+        key = tk[len(TEXT_PREFIX):]
+        prev, spec = shown.get(key), specs.get(key)
+        if prev is None or spec is None:
+            continue  # written anew when the field is drawn
+        low, high, integer, _label = spec
+        text = str(state[tk])
+        if text == format_input(prev[0], prev[1], integer):
+            continue
+        try:
+            value = parse_number(text, prev[1], integer=integer, low=low, high=high)
+        except NumberError as exc:
+            errors[key] = exc
+            continue
+        state[key] = value
+        shown[key] = (value, prev[1])
+    state["ui:num_errors"] = errors
 
 
 #: Widgets in tabs that may be hidden; Streamlit forgets the state of a widget that is not drawn,
@@ -153,6 +251,9 @@ def persist(*keys: str) -> None:
 
 def init_state() -> None:
     state = ss()
+    pending = state.pop("ui:pending_load", None)
+    if pending is not None:
+        set_base(*pending)
     normalise_options()
     for key in PERSIST:
         if key in state:
@@ -178,6 +279,7 @@ def init_state() -> None:
     for key, value in inp.defaults(state["base"], state[inp.TIME_UNIT_KEY]).items():
         if key not in state:
             state[key] = value
+    sync_numbers()
 
 
 def input_values() -> dict[str, Any]:

@@ -1,4 +1,12 @@
-"""Small Streamlit helpers shared by the sidebar and the tabs."""
+"""Small Streamlit helpers shared by the sidebar and the tabs.
+
+Number fields are text boxes (see ``webapp.numbers``): Streamlit's number box drops a decimal
+comma, so "12,5" became 125. Each field keeps two session-state entries: its value under its
+own key (what the scenario is built from) and the typed text under ``tx:<key>`` (the widget).
+``webapp.state.sync_numbers`` reads every text into its value at the start of a run, before
+anything uses a value; a text that is no acceptable number leaves the value alone, shows a
+message under the field and blocks the run (see ``number_errors``).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +14,14 @@ from typing import Any
 
 import streamlit as st
 
-from webapp.state import ss
-
-#: Streamlit's number inputs cannot show a decimal comma; "%g" shows 19 and 19.5 (never
-#: "19.0"), so a Dutch reader only meets a decimal point where a value has decimals.
-NUMBER_FORMAT = "%g"
+from webapp.i18n import t
+from webapp.numbers import NumberError, bound_text, format_input
+from webapp.state import lang, number_errors, ss, text_key
 
 
 def bounds(key: str, low: float | None, high: float | None) -> tuple[Any, Any]:
-    """Widget bounds widened to the value it holds: a loaded file may go beyond the usual range
-    (Streamlit refuses to draw a number input whose value lies outside its bounds)."""
+    """Field bounds widened to the value it holds: a loaded file may go beyond the usual range
+    (and must not be refused for what it already holds)."""
     value = ss().get(key)
     if isinstance(value, int | float):
         if high is not None and value > high:
@@ -25,17 +31,44 @@ def bounds(key: str, low: float | None, high: float | None) -> tuple[Any, Any]:
     return low, high
 
 
-def number(label: str, key: str, *, min_value: float = 0.0, max_value: float | None = None,
-           step: float = 1.0, fmt: str = NUMBER_FORMAT, help: str | None = None) -> None:
+def number_error_text(err: NumberError, lg: str) -> str:
+    """The sentence for a refused number, in ``lg``."""
+    args = {k: bound_text(v, lg) if isinstance(v, int | float) else v
+            for k, v in err.args_.items()}
+    return t(f"in.num.{err.code}", lg, **args)
+
+
+def number(label: str, key: str, *, min_value: float | None = 0.0,
+           max_value: float | None = None, step: float = 1.0, help: str | None = None,
+           integer: bool = False) -> None:
+    """A number field: a text box that takes the page's decimal sign, its message beneath.
+
+    ``step`` is kept for the callers' sake (a text box has no arrows)."""
+    del step
+    state = ss()
+    lg = lang()
     low, high = bounds(key, min_value, max_value)
-    st.number_input(label, key=key, min_value=low, max_value=high, step=step, format=fmt,
-                    help=help)
+    state.setdefault("ui:specs", {})[key] = (low, high, integer, label)
+    if key not in state:
+        state[key] = low if low is not None else 0
+    value = state[key]
+    shown = state.setdefault("ui:shown", {})
+    prev = shown.get(key)
+    err = number_errors().get(key)
+    tk = text_key(key)
+    # Write the text anew when the value was set by the page (a load, a unit change) or the
+    # language changed; a text the planner is still correcting is left as typed.
+    if tk not in state or prev is None or prev[0] != value or (prev[1] != lg and err is None):
+        state[tk] = format_input(value, lg, integer)
+        shown[key] = (value, lg)
+    st.text_input(label, key=tk, help=help)
+    if err is not None:
+        st.error(number_error_text(err, lg))
 
 
-def integer(label: str, key: str, *, min_value: int = 0, max_value: int | None = None,
+def integer(label: str, key: str, *, min_value: int | None = 0, max_value: int | None = None,
             help: str | None = None) -> None:
-    low, high = bounds(key, min_value, max_value)
-    st.number_input(label, key=key, min_value=low, max_value=high, step=1, help=help)
+    number(label, key, min_value=min_value, max_value=max_value, help=help, integer=True)
 
 
 def show_chart(chart: Any, help_text: str, lang: str = "nl") -> None:

@@ -65,8 +65,25 @@ def new_app(reps: int = 2, timeout: float = 120) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=timeout)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    at.number_input(key="in:reps").set_value(reps)
+    set_number(at, "in:reps", reps)
     return at
+
+
+def set_number(at: AppTest, key: str, value: float | str, lang: str | None = None) -> Any:
+    """Type ``value`` into number field ``key`` (a text box, see webapp.widgets.number) as a
+    reader of ``lang`` writes it ("12,5" in Dutch); a string is typed as it is. Returns the
+    widget, so that ``.run()`` can follow."""
+    from webapp.numbers import format_input
+
+    if lang is None:
+        lang = str(at.session_state["ui:lang"]) if "ui:lang" in at.session_state else "nl"
+    text = value if isinstance(value, str) else format_input(value, lang)
+    return at.text_input(key=f"tx:{key}").input(text)
+
+
+def number_value(at: AppTest, key: str) -> Any:
+    """The value number field ``key`` holds (what the scenario is built from)."""
+    return at.session_state[key]
 
 
 def click_run(at: AppTest) -> AppTest:

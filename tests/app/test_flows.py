@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from app_helpers import ROOT, click_run, new_app, open_tab
+from app_helpers import ROOT, click_run, new_app, number_value, open_tab, set_number
 
 from sim import runner
 from sim.domain import ROLES
@@ -68,7 +68,7 @@ def test_changing_hours_changes_the_kpis(spy: Any) -> None:
     at = new_app(reps=3)
     click_run(at)
     before = metrics(at)
-    at.number_input(key=PNP_HOURS).set_value(40.0).run()
+    set_number(at, PNP_HOURS, 40.0).run()
     # The page warns that the inputs changed since the run shown.
     assert t("res.stale", "nl") in texts(at.warning)
     click_run(at)
@@ -90,7 +90,7 @@ def test_same_scenario_again_comes_from_the_cache(spy: Any) -> None:
     assert list(runs) == ["baseline", "baseline (2)"]
     assert runs["baseline (2)"].cached and runs["baseline (2)"].result is runs["baseline"].result
     # A different seed is a different result: not from the cache.
-    at.number_input(key=inp.K_SEED).set_value(99).run()
+    set_number(at, inp.K_SEED, 99).run()
     click_run(at)
     assert len(spy.calls) == 2
 
@@ -108,7 +108,7 @@ def test_cache_key_is_hash_reps_and_seed() -> None:
 def test_compare_two_runs(spy: Any) -> None:
     at = new_app(reps=4)
     click_run(at)
-    at.number_input(key=PNP_HOURS).set_value(30.0).run()
+    set_number(at, PNP_HOURS, 30.0).run()
     click_run(at)
     runs = at.session_state["runs"]
     one, two = "baseline", "P&P-begeleider 30 u"
@@ -190,7 +190,7 @@ def test_invalid_value_blocks_the_run_and_keeps_results(spy: Any) -> None:
     at = new_app(reps=3)
     click_run(at)
     before = metrics(at)
-    at.number_input(key=inp.K_SOURCE["own_groups"]).set_value(50.0).run()
+    set_number(at, inp.K_SOURCE["own_groups"], 50.0).run()
     assert not at.exception
     errors = " ".join(texts(at.error))
     assert t("in.sources_bad", "nl", total="70,0") in errors
@@ -198,8 +198,8 @@ def test_invalid_value_blocks_the_run_and_keeps_results(spy: Any) -> None:
     assert at.button(key="ui:run").disabled
     assert metrics(at) == before
     # Warm-up as long as the horizon: rejected with the field named.
-    at.number_input(key=inp.K_SOURCE["own_groups"]).set_value(80.0).run()
-    at.number_input(key=inp.K_WARMUP).set_value(520.0).run()
+    set_number(at, inp.K_SOURCE["own_groups"], 80.0).run()
+    set_number(at, inp.K_WARMUP, 520.0).run()
     errors = " ".join(texts(at.error))
     assert "warmup_weeks" in errors and "horizon_weeks" in errors
     assert metrics(at) == before
@@ -210,7 +210,7 @@ def test_model_failure_is_a_message_not_a_traceback(spy: Any) -> None:
     click_run(at)
     before = metrics(at)
     spy.fail_with = ValueError("no family can ever take this child")
-    at.number_input(key=PNP_HOURS).set_value(21.0).run()
+    set_number(at, PNP_HOURS, 21.0).run()
     click_run(at)
     assert not at.exception
     assert any("no family can ever take this child" in e for e in texts(at.error))
@@ -220,8 +220,8 @@ def test_model_failure_is_a_message_not_a_traceback(spy: Any) -> None:
 
 def test_yaml_download_round_trips_to_identical_results(spy: Any) -> None:
     at = new_app(reps=3)
-    at.number_input(key=PNP_HOURS).set_value(23.5).run()
-    at.number_input(key=inp.K_SEED).set_value(4242).run()
+    set_number(at, PNP_HOURS, 23.5).run()
+    set_number(at, inp.K_SEED, 4242).run()
     click_run(at)
     first = next(iter(at.session_state["runs"].values()))
     yaml_bytes = scenario_yaml(first.result, first.name)
@@ -230,9 +230,9 @@ def test_yaml_download_round_trips_to_identical_results(spy: Any) -> None:
     again = new_app(reps=1)
     again.file_uploader(key="ui:upload").set_value(("mine.yaml", yaml_bytes, "text/yaml")).run()
     assert not again.error, texts(again.error)
-    assert again.number_input(key=inp.K_REPS).value == 3
-    assert again.number_input(key=inp.K_SEED).value == 4242
-    assert again.number_input(key=PNP_HOURS).value == 23.5
+    assert number_value(again, inp.K_REPS) == 3
+    assert number_value(again, inp.K_SEED) == 4242
+    assert number_value(again, PNP_HOURS) == 23.5
     click_run(again)
     second = next(iter(again.session_state["runs"].values()))
     assert second.key == first.key
@@ -252,12 +252,12 @@ def test_yaml_editor_applies_and_rejects(spy: Any) -> None:
     assert edited != text
     at.text_area(key="ui:yaml_text").set_value(edited).run()
     at.button(key="ui:yaml_apply").click().run()
-    assert at.number_input(key=inp.K_INTERESTED).value == 55.0
+    assert number_value(at, inp.K_INTERESTED) == 55.0
     at.text_area(key="ui:yaml_text").set_value("horizon_weeks: [oops").run()
     at.button(key="ui:yaml_apply").click().run()
     assert not at.exception
     assert t("yaml.bad", "nl") in " ".join(texts(at.error))
-    assert at.number_input(key=inp.K_INTERESTED).value == 55.0
+    assert number_value(at, inp.K_INTERESTED) == 55.0
 
 
 def test_choosing_another_scenario_file_resets_inputs(spy: Any) -> None:
@@ -265,7 +265,7 @@ def test_choosing_another_scenario_file_resets_inputs(spy: Any) -> None:
     at.selectbox(key="ui:source_file").set_value("minimum-requirements.yaml").run()
     group = "staff.pnp_counsellor"
     assert at.session_state[inp.k_steps(group)] == 2
-    assert at.number_input(key=inp.k_step(group, 1, "value")).value == 19.0
+    assert number_value(at, inp.k_step(group, 1, "value")) == 19.0
     click_run(at)
     expected = load_scenario(ROOT / "scenarios/minimum-requirements.yaml")
     assert scenario_hash(spy.last.scenario) == scenario_hash(expected)
@@ -274,12 +274,12 @@ def test_choosing_another_scenario_file_resets_inputs(spy: Any) -> None:
 @pytest.mark.parametrize("p90, expect", [(1500.0, "met"), (1.0, "not_met")])
 def test_minimum_requirements_panel(spy: Any, p90: float, expect: str) -> None:
     at = new_app(reps=4)
-    at.number_input(key=inp.k_step("ref", 0, "value")).set_value(9.0).run()
+    set_number(at, inp.k_step("ref", 0, "value"), 9.0).run()
     open_tab(at, "minimum")
     at.checkbox(key="ui:min_use_util").uncheck().run()
-    at.number_input(key="ui:min_p90").set_value(p90).run()
+    set_number(at, "ui:min_p90", p90).run()
     open_tab(at, "minimum")
-    assert at.number_input(key="ui:min_start").value == 26.0  # from minimum-requirements.yaml
+    assert number_value(at, "ui:min_start") == 26.0  # from minimum-requirements.yaml
     at.button(key="ui:min_run").click().run()
     assert not at.exception
     simulated = spy.last.scenario
@@ -294,7 +294,7 @@ def test_minimum_requirements_panel(spy: Any, p90: float, expect: str) -> None:
     if expect == "met":
         assert t("min.verdict_met", "nl") in texts(at.success)
         # The start of the trajectories is an input too.
-        at.number_input(key="ui:min_start").set_value(40.0).run()
+        set_number(at, "ui:min_start", 40.0).run()
         at.button(key="ui:min_run").click().run()
         assert [(s.from_week, s.hours) for s in spy.last.scenario.staff.pnp_counsellor.schedule
                 ] == [(0.0, 8.0), (40.0, 19.0)]
@@ -323,8 +323,8 @@ def test_file_beyond_the_usual_widget_ranges_still_loads(spy: Any) -> None:
     at.file_uploader(key="ui:upload").set_value(("big.yaml", text.encode(), "text/yaml")).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, texts(at.error)
-    assert at.number_input(key=inp.k_step("staff.coordinator", 0, "value")).value == 200.0
-    assert at.number_input(key=inp.K_LEAVE["coordinator"]).value == 97.0
+    assert number_value(at, inp.k_step("staff.coordinator", 0, "value")) == 200.0
+    assert number_value(at, inp.K_LEAVE["coordinator"]) == 97.0
 
 
 def test_downloads_tab_offers_the_latest_run(spy: Any) -> None:
@@ -347,12 +347,16 @@ def test_downloads_tab_offers_the_latest_run(spy: Any) -> None:
     assert at.selectbox(key="ui:dl_run").value == "baseline"
 
 
-def test_number_inputs_show_no_trailing_point_zero(spy: Any) -> None:
-    """Issue 11, defect 3: the Dutch interface showed '19.0' in the number inputs. Streamlit
-    cannot show a decimal comma there, so whole values show without decimals ("%g")."""
+def test_number_fields_show_the_page_s_decimal_sign(spy: Any) -> None:
+    """Issue 11, defect 3 ('19.0' in the Dutch interface) and issue 18 (a decimal comma turned
+    12,5 into 125): number fields are text boxes in the page's own notation."""
     at = new_app()
-    floats = [w for w in at.number_input if w.key and w.key.startswith(inp.PREFIX)
-              and isinstance(w.value, float)]
-    assert floats
-    for w in floats:
-        assert w.proto.format == "%g", (w.key, w.proto.format)
+    texts = {w.key[3:]: w.value for w in at.text_input
+             if w.key and w.key.startswith("tx:" + inp.PREFIX)}
+    assert texts and all(not v.endswith(".0") and not v.endswith(",0") for v in texts.values())
+    set_number(at, PNP_HOURS, "12,5").run()
+    assert number_value(at, PNP_HOURS) == 12.5
+    assert at.text_input(key="tx:" + PNP_HOURS).value == "12,5"
+    switch_to = at.radio(key="ui:lang").set_value("en")
+    switch_to.run()
+    assert at.text_input(key="tx:" + PNP_HOURS).value == "12.5"

@@ -8,7 +8,7 @@ import string
 from typing import Any
 
 import pytest
-from app_helpers import ROOT, click_run, new_app, open_tab
+from app_helpers import ROOT, click_run, new_app, open_tab, set_number
 from google.protobuf.descriptor import FieldDescriptor
 
 from sim.domain import CHILD_PHASES, ROLES
@@ -126,7 +126,7 @@ def rendered(lang: str) -> tuple[str, str, str]:
     at = new_app(reps=3)
     at.radio(key="ui:lang").set_value(lang).run()
     click_run(at)
-    at.number_input(key=inp.k_step("staff.pnp_counsellor", 0, "value")).set_value(25.0).run()
+    set_number(at, inp.k_step("staff.pnp_counsellor", 0, "value"), 25.0).run()
     click_run(at)
     everything: list[str] = []
     visible: list[str] = []

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from app_helpers import ROOT, click_run, new_app
+from app_helpers import ROOT, click_run, new_app, number_value, set_number
 
 from sim.domain import ROLES
 from sim.scenario import load_scenario, scenario_hash, scenario_to_dict
@@ -121,7 +121,7 @@ def _set(at: Any, key: str, value: Any) -> None:
     if key == inp.K_POLICY:
         at.radio(key=key).set_value(value)
     else:
-        at.number_input(key=key).set_value(value)
+        set_number(at, key, value)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
 
@@ -191,7 +191,7 @@ def test_switching_units_back_and_forth_changes_nothing(spy: Any) -> None:
     _set(at, inp.k_step(group, 1, "from"), 10.0)
     for unit in ("months", "weeks", "months", "weeks"):
         at.radio(key=inp.TIME_UNIT_KEY).set_value(unit).run()
-    assert at.number_input(key=inp.k_step(group, 1, "from")).value == pytest.approx(10.0)
+    assert number_value(at, inp.k_step(group, 1, "from")) == pytest.approx(10.0)
     click_run(at)
     steps = scenario_to_dict(spy.last.scenario)["staff"]["coordinator"]["schedule"]
     assert steps[1]["from_week"] == 10.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app_helpers import click_run, new_app, switch_language
+from app_helpers import click_run, new_app, number_value, set_number, switch_language
 
 from sim.scenario import parse_scenario, scenario_hash
 from webapp import inputs as inp
@@ -27,14 +27,15 @@ SPECIAL: dict[str, Any] = {
 
 def _edits(at: Any, done: set[str]) -> list[tuple[str, Any]]:
     """The next edits: one widget not edited yet (the source mix in a pair that keeps 100%)."""
-    numbers = {w.key: w for w in at.number_input if w.key and w.key.startswith(inp.PREFIX)}
-    for key, w in numbers.items():
+    numbers = {w.key[3:]: at.session_state[w.key[3:]] for w in at.text_input
+               if w.key and w.key.startswith("tx:" + inp.PREFIX)}
+    for key, value in numbers.items():
         if key in done:
             continue
         if key in (inp.K_SOURCE["own_groups"], inp.K_SOURCE["other_facility"]):
             own, other = inp.K_SOURCE["own_groups"], inp.K_SOURCE["other_facility"]
-            shift = 5.0 if numbers[own].value >= 5 else -5.0
-            return [(own, numbers[own].value - shift), (other, numbers[other].value + shift)]
+            shift = 5.0 if numbers[own] >= 5 else -5.0
+            return [(own, numbers[own] - shift), (other, numbers[other] + shift)]
         if key == inp.K_SOURCE["regular_foster"]:
             done.add(key)  # kept: the other two move together
             continue
@@ -42,7 +43,7 @@ def _edits(at: Any, done: set[str]) -> list[tuple[str, Any]]:
             return [(key, SPECIAL[key])]
         if key.endswith(".n"):
             return [(key, 2)]
-        return [(key, w.value + 1)]
+        return [(key, value + 1)]
     return []
 
 
@@ -58,7 +59,7 @@ def test_switching_language_between_every_edit_and_run(spy: Any) -> None:
     step = 0
     while edits := _edits(at, done):
         for key, value in edits:
-            at.number_input(key=key).set_value(value)
+            set_number(at, key, value)
             edited[key] = value
             done.add(key)
         at.run()
@@ -92,7 +93,7 @@ def test_switch_then_run_in_both_directions(spy: Any) -> None:
     at.radio(key=inp.K_POLICY).set_value("share").run()
     for lang in ("en", "nl", "en"):
         switch_language(at, lang)
-        at.number_input(key=inp.K_SEED).set_value(at.number_input(key=inp.K_SEED).value + 1)
+        set_number(at, inp.K_SEED, number_value(at, inp.K_SEED) + 1)
         at.run()
         assert [e.value for e in at.error] == []
         click_run(at)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from app_helpers import ROOT, click_run, new_app
+from app_helpers import ROOT, click_run, new_app, set_number
 
 from sim import runner
 from sim.kpi_defs import KPIS
@@ -79,7 +79,7 @@ def test_growing_waiting_list_is_flagged(grown: Any, steady: Any) -> None:
 
 def test_growth_is_flagged_on_the_page(spy: Any) -> None:
     at = new_app(reps=20)
-    at.number_input(key=inp.k_step("staff.pnp_counsellor", 0, "value")).set_value(12.0).run()
+    set_number(at, inp.k_step("staff.pnp_counsellor", 0, "value"), 12.0).run()
     click_run(at)
     warnings = " ".join(str(w.value) for w in at.warning)
     assert "De wachtlijst groeit" in warnings and "P&P-begeleider" in warnings

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import ROOT, new_app, open_tab
+from app_helpers import ROOT, new_app, open_tab, set_number
 
 from sim.scenario import load_scenario, scenario_to_dict
 from webapp import sweep_jobs as sj
@@ -63,8 +63,8 @@ def test_sweep_started_from_the_app_runs_in_the_background(results: Path, spy: A
     assert [e.value for e in at.error] == []
     # One parameter (the P&P counsellor's hours) with two values, one replication each.
     at.text_input(key="ui:sw_values_0_hours_pnp_counsellor").set_value("12; 19")
-    at.number_input(key="ui:sw_reps").set_value(1)
-    at.number_input(key="ui:sw_workers").set_value(1)
+    set_number(at, "ui:sw_reps", 1)
+    set_number(at, "ui:sw_workers", 1)
     at.text_input(key="ui:sw_name").set_value("test sweep")
     at.run()
     at.button(key="ui:sw_start").click().run()

@@ -72,7 +72,9 @@ def _least(c: Context) -> None:
         return
 
     def load(data: dict[str, Any]) -> None:
-        state.set_base(data, staffing_tab.tr("title", c.lang))
+        from webapp.i18n import point_words
+
+        state.load(data, "frontier:" + point_words(data, c.lang))
         st.rerun()
 
     folder = results_dir()

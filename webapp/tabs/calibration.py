@@ -3,8 +3,7 @@
 The uploaded logs stay in memory: they are read from the upload widget's bytes,
 pseudonymised at once (``calibration.read``) and never written to disk, the store or a cache.
 Only the pseudonymised fits are kept in the session. The lead wires :func:`render` into the
-page; "use as current scenario" sets the same session keys as the page's own loader
-(``base``, ``base_source``, and clears the ``in:*`` input widgets).
+page; "use as current scenario" goes through the page's one loader (``webapp.state.load``).
 """
 
 from __future__ import annotations
@@ -67,14 +66,13 @@ def _base_scenario() -> Any:
     return load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml")
 
 
-def _use_as_current(scenario: Any, digest: str) -> None:
+def _use_as_current(scenario: Any, digest: str, text: str | None = None) -> None:
+    """Load the calibrated scenario through the page's one loading path: at the start of the
+    next run every input shows it, so a run uses exactly the fitted values."""
     from sim.scenario import scenario_to_dict
+    from webapp.state import load
 
-    state = st.session_state
-    state["base"] = scenario_to_dict(scenario)
-    state["base_source"] = f"calibration:{digest}"
-    for key in [k for k in state if isinstance(k, str) and k.startswith("in:")]:
-        del state[key]
+    load(scenario_to_dict(scenario), f"calibration:{digest}", text)
 
 
 def _calibrate(lang: str) -> None:
@@ -147,7 +145,10 @@ def render(lang: str) -> None:
     c2.download_button(_t("dlreport", lang), res["report"], file_name="fit-report.html",
                        mime="text/html", key="cal:dlrep")
     if c3.button(_t("use", lang), key="cal:use"):
-        _use_as_current(cal.scenario, cal.digest)
+        _use_as_current(cal.scenario, cal.digest, res["yaml"])
+        state["cal:used"] = cal.digest
+        st.rerun()
+    if state.get("cal:used") == cal.digest:
         st.success(_t("used", lang))
     _backcast_part(lang, res)
 

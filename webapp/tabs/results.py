@@ -53,6 +53,21 @@ def growth_of(run: Run) -> gr.Growth:
     return growth
 
 
+def origin_text(run: Run, lg: str) -> str:
+    """The loaded scenario a run started from, and every input the run changed against it."""
+    from webapp.i18n import path_label, source_words, value_text
+
+    assert run.origin is not None
+    name, source, digest = run.origin
+    args = {"name": name or t("name.base", lg), "source": source_words(source, lg),
+            "hash": digest}
+    if not run.changes:
+        return t("run.origin.same", lg, **args)
+    changes = "; ".join(f"{path_label(p, lg)}: {value_text(a, lg)} → {value_text(b, lg)}"
+                        for p, a, b in run.changes)
+    return t("run.origin.changed", lg, changes=changes, **args)
+
+
 def render(lg: str, scenario: Scenario | None) -> None:
     state = ss()
     all_runs = runs()
@@ -70,6 +85,9 @@ def render(lg: str, scenario: Scenario | None) -> None:
     stamp = result.stamp
     st.caption(t("res.stamp", lg, hash=stamp["scenario_hash"], seed=stamp["seed"],
                  reps=stamp["replications"], version=stamp["version"]))
+    if run.origin is not None:
+        with st.container(key="run-origin"):
+            st.caption(origin_text(run, lg))
     if scenario is not None and cache_key(scenario) != run.key and run.name == names[-1]:
         st.warning(t("res.stale", lg))
     st.subheader(t("res.kpis", lg))
