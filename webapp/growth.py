@@ -47,6 +47,8 @@ class Growth:
     #: mean children waiting (all) in the last measured week, and in the first
     waiting_end: float = math.nan
     waiting_start: float = math.nan
+    #: roles with no hours at all over the measured weeks (the short role, whatever the ratio)
+    no_hours: tuple[str, ...] = ()
 
     @property
     def growing(self) -> bool:
@@ -85,12 +87,16 @@ def assess(result: Any, weekly: Any | None = None) -> Growth:
         ratio[role] = float(need.sum() / avail.sum()) if avail.sum() > 0 else math.nan
         a = avail[waiting].sum()
         idle[role] = float(np.clip(a - used[waiting].sum(), 0, None) / a) if a > 0 else math.nan
+    # A role at 0 hours has no ratio to compare, but it is the one every child waits for: it
+    # was skipped before and the flag blamed another role (issue 18).
+    no_hours = tuple(r for r in ROLES if not w[f"available_{r}"].to_numpy(dtype=float).sum() > 0)
     short = [r for r in ROLES if not math.isnan(ratio[r]) and ratio[r] > 1.0]
-    short_role = max(short, key=lambda r: ratio[r]) if short else None
+    short_role = no_hours[0] if no_hours else (max(short, key=lambda r: ratio[r]) if short
+                                                else None)
     total = (w["waiting_staff"] + w["waiting_family"]).groupby(w["week"]).mean()
     return Growth(years, verdicts, short_role, ratio, idle,
                   float(total.iloc[-1]) if len(total) else math.nan,
-                  float(total.iloc[0]) if len(total) else math.nan)
+                  float(total.iloc[0]) if len(total) else math.nan, no_hours)
 
 
 def warning_text(g: Growth, lang: str) -> str | None:
@@ -103,7 +109,10 @@ def warning_text(g: Growth, lang: str) -> str | None:
     for q in g.queues:
         v = g.verdicts[q]
         who = t(f"growth.queue.{q}", lang)
-        if q == "staff" and g.short_role:
+        if q == "staff" and g.no_hours:
+            who += " " + t("growth.role_zero", lang,
+                           role=", ".join(term(r, lang) for r in g.no_hours))
+        elif q == "staff" and g.short_role:
             who += " " + t("growth.role", lang, role=term(g.short_role, lang))
         parts.append(t("growth.queue_line", lang, who=who, slope=fmt_num(v.slope, lang, 1),
                        low=fmt_num(v.low, lang, 1), high=fmt_num(v.high, lang, 1),

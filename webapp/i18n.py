@@ -632,6 +632,8 @@ _add("growth.queue.staff", "de wachtrij voor personeel", "the queue for staff")
 _add("growth.queue.family", "de wachtrij voor een P&P-gezin (de gezinnenpool is te klein)",
      "the queue for a P&P family (the family pool is too small)")
 _add("growth.queue.all", "het totaal aantal wachtende kinderen", "the total of children waiting")
+_add("growth.role_zero", "({role}: 0 uur, dus niemand kan die stap doen)",
+     "({role}: 0 hours, so nobody can do that step)")
 _add("growth.role", "(vooral {role}: die rol heeft het grootste tekort aan uren)",
      "(mainly {role}: the role with the largest shortfall of hours)")
 _add("growth.card", "groeit met de horizon: geen vast cijfer",

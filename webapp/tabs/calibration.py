@@ -67,12 +67,14 @@ def _base_scenario() -> Any:
 
 
 def _use_as_current(scenario: Any, digest: str, text: str | None = None) -> None:
-    """Load the calibrated scenario through the page's one loading path: at the start of the
-    next run every input shows it, so a run uses exactly the fitted values."""
+    """Load the calibrated scenario through the page's one loader (a button callback, so it
+    runs before any input is drawn): every input then shows it, and a run uses exactly the
+    fitted values."""
     from sim.scenario import scenario_to_dict
-    from webapp.state import load
+    from webapp.state import set_base
 
-    load(scenario_to_dict(scenario), f"calibration:{digest}", text)
+    set_base(scenario_to_dict(scenario), f"calibration:{digest}", text)
+    st.session_state["cal:used"] = digest
 
 
 def _calibrate(lang: str) -> None:
@@ -144,10 +146,8 @@ def render(lang: str) -> None:
                        mime="text/yaml", key="cal:dl")
     c2.download_button(_t("dlreport", lang), res["report"], file_name="fit-report.html",
                        mime="text/html", key="cal:dlrep")
-    if c3.button(_t("use", lang), key="cal:use"):
-        _use_as_current(cal.scenario, cal.digest, res["yaml"])
-        state["cal:used"] = cal.digest
-        st.rerun()
+    c3.button(_t("use", lang), key="cal:use", on_click=_use_as_current,
+              args=(cal.scenario, cal.digest, res["yaml"]))
     if state.get("cal:used") == cal.digest:
         st.success(_t("used", lang))
     _backcast_part(lang, res)
