@@ -112,8 +112,9 @@ def metric_value(page: Any, label: str) -> str:
 
 
 def set_number(page: Any, key: str, value: float) -> None:
-    """Type a number into a number input and wait for the page to take it."""
-    box = page.locator(f".st-key-{key} input")
+    """Type a number into a number field (a text box keyed ``tx:<key>``, see
+    webapp.widgets.number) and wait for the page to take it."""
+    box = page.locator(f".st-key-tx-{key} input")
     for _ in range(4):
         # A rerun in flight redraws the box and drops what was typed: type again until the
         # page shows the value after it went idle.
@@ -211,7 +212,7 @@ def switch_language(page: Any, lang: str) -> None:
 
 
 def edit_seed(page: Any, lang: str, seed: int) -> None:
-    if not page.locator(".st-key-in-seed input").is_visible():
+    if not page.locator(".st-key-tx-in-seed input").is_visible():
         page.get_by_text(t("in.run", lang), exact=True).click()
     set_number(page, "in-seed", seed)
 
