@@ -60,18 +60,78 @@ def to_dialect(text: str, dialect: str) -> str:
     return out
 
 
+#: Decimals kept for figures that are no KPI (weekly means, event times): enough for any
+#: spreadsheet use, without the 17 digits of a float.
+OTHER_DECIMALS = 4
+#: Columns of a summary-like table whose figures are in the unit of the row's KPI.
+KPI_VALUE_COLUMNS = ("mean", "sd", "ci_low", "ci_high", "median", "min", "max", "diff_mean",
+                     "diff_ci_low", "diff_ci_high", "low", "high")
+
+
+def kpi_round(kpi: str, value: Any) -> Any:
+    """``value`` rounded to the precision its KPI is shown with (a share to whole percents)."""
+    import math
+
+    from sim.kpi_defs import KPIS
+
+    if not isinstance(value, int | float) or isinstance(value, bool) or \
+            (isinstance(value, float) and not math.isfinite(value)):
+        return value
+    k = KPIS[kpi]
+    digits = 2 if k.unit == "share" else k.decimals(float(value))
+    out = round(float(value), digits)
+    return 0.0 if out == 0 else out  # never "-0"
+
+
+def excel_frame(frame: Any, dialect: str) -> Any:
+    """``frame`` as a spreadsheet reader wants it: yes/no in words (ja/nee in Dutch), every
+    KPI figure rounded to its KPI's precision (per column in a table with a column per KPI,
+    per row in a table with a ``kpi`` column), other figures to :data:`OTHER_DECIMALS`."""
+    import pandas as pd
+
+    from sim.kpi_defs import KPIS
+
+    yes, no = ("ja", "nee") if dialect == "nl" else ("yes", "no")
+    out = frame.copy()
+    per_row = "kpi" in out.columns
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_bool_dtype(series):
+            out[col] = series.map({True: yes, False: no})
+        elif series.dtype == object and series.map(lambda v: isinstance(v, bool)).any():
+            out[col] = series.map(lambda v: (yes if v else no) if isinstance(v, bool) else v)
+        elif pd.api.types.is_float_dtype(series):
+            if col in KPIS:
+                out[col] = [kpi_round(col, v) for v in series]
+            elif per_row and col in KPI_VALUE_COLUMNS:
+                out[col] = [kpi_round(k, v) if k in KPIS else round(v, OTHER_DECIMALS)
+                            for k, v in zip(out["kpi"], series, strict=True)]
+            else:
+                out[col] = series.round(OTHER_DECIMALS)
+    return out
+
+
+def excel_csv(frame: Any, dialect: str) -> bytes:
+    """``frame`` as CSV for Excel as its users open it: a UTF-8 byte-order mark (without it,
+    Excel on Windows shows "coÃ¶rdinator"), the dialect's separator and decimal mark
+    (:data:`CSV_DIALECTS`), yes/no in words and rounded figures (:func:`excel_frame`)."""
+    sep, dec = CSV_DIALECTS[dialect]
+    text: str = excel_frame(frame, dialect).to_csv(index=False, sep=sep, decimal=dec)
+    return text.encode("utf-8-sig")
+
+
 def results_zip(result: Any, fmt: str, dialect: str = "en") -> bytes:
-    """Every table ``sim.write_outputs`` writes (``fmt`` "csv" or "parquet"), zipped; CSV files
-    in ``dialect`` (separator and decimal mark, :data:`CSV_DIALECTS`)."""
-    from sim.output import write_outputs
+    """Every table ``sim.write_outputs`` writes (``fmt`` "csv" or "parquet"), zipped. CSV files
+    are written for Excel (:func:`excel_csv`) in ``dialect``; Parquet keeps full precision."""
+    from sim.output import TABLES, stamped, write_outputs
 
     with tempfile.TemporaryDirectory(prefix="pnp-app-") as tmp:
         paths = write_outputs(result, Path(tmp), fmt=fmt)
-        if fmt == "csv" and dialect != "en":
+        if fmt == "csv":
             for p in paths:
-                if Path(p).suffix == ".csv":
-                    Path(p).write_text(to_dialect(Path(p).read_text(encoding="utf-8"), dialect),
-                                       encoding="utf-8")
+                if Path(p).suffix == ".csv" and Path(p).stem in TABLES:
+                    frame = stamped(getattr(result, Path(p).stem), result.stamp)
+                    Path(p).write_bytes(excel_csv(frame, dialect))
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             for p in sorted(Path(x) for x in paths):

@@ -72,8 +72,16 @@ def fmt_kpi(name: str, value: float, lang: str) -> str:
 
 
 def fmt_diff(name: str, value: float, lang: str) -> str:
-    """A difference of a KPI with its sign and unit (``KpiDef.format_diff``)."""
-    return KPIS[name].format_diff(value, lang)
+    """A difference of a KPI with its sign and unit (``KpiDef.format_diff``); a difference that
+    rounds to zero at the KPI's precision is "0", never "−0,0" (issue 18)."""
+    k = KPIS[name]
+    if value is not None and not math.isnan(value):
+        scaled, digits = (100 * value, 1) if k.unit == "share" else (value, k.decimals(value))
+        if round(scaled, digits) == 0:
+            word = ("procentpunt" if lang == "nl" else "percentage points") \
+                if k.unit == "share" else k.unit_label(lang)
+            return f"0 {word}" if word else "0"
+    return k.format_diff(value, lang)
 
 
 def fmt_ci(name: str, low: float, high: float, lang: str) -> str:
@@ -706,11 +714,32 @@ _add("rep.no_growth",
      "The waiting list grows under none of the options over the measured years.")
 _add("rep.assumptions", "Invoer en aannames met hun bron", "Inputs and assumptions with sources")
 _add("rep.sources_intro",
-     "Elke standaardwaarde noemt haar bron: [method X] het P&P-methodedocument, [domain] een "
-     "publiek cijfer, [assume] onze aanname.",
-     "Every default names its source: [method X] the P&P method document, [domain] a public "
-     "figure, [assume] our assumption.")
-_add("rep.appendix", "Bijlage: de volledige scenario's", "Appendix: the full scenarios")
+     "Elke waarde van het geladen scenario noemt haar bron. Deze komen uit het "
+     "P&P-methodedocument, een publiek cijfer of eigen gegevens:",
+     "Every value of the loaded scenario names its source. These come from the P&P method "
+     "document, a public figure or own records:")
+_add("rep.assumed", "De {n} andere waarden zijn aannames van het team (geen publiek P&P-cijfer "
+     "bestaat); ze staan met hun bron in het scenariobestand dat de app bij elke run aanbiedt.",
+     "The {n} other values are the team's assumptions (no public P&P figure exists); they are "
+     "listed with their source in the scenario file the app offers with every run.")
+_add("rep.appendix", "Bijlage: waarin de opties verschillen", "Appendix: where the options differ")
+_add("rep.appendix_intro", "Elke invoer die niet in alle opties gelijk is, met de bron van de "
+     "waarde in het geladen scenario. Alle andere invoer is in alle opties gelijk.",
+     "Every input that is not the same in all options, with the source of its value in the "
+     "loaded scenario. All other inputs are the same in every option.")
+_add("rep.appendix_same", "De opties hebben dezelfde invoer.", "The options have the same inputs.")
+_add("rep.appendix_one", "Eén optie: de invoer staat in de tabel hierboven.",
+     "One option: its inputs are in the table above.")
+_add("rep.col.input", "Invoer", "Input")
+_add("rep.col.source", "Bron", "Source")
+_add("rep.col.value", "Waarde", "Value")
+_add("rep.identity_table", "Identiteit van elke optie", "Identity of each option")
+_add("src.kind_word.method", "methodedocument", "method document")
+_add("src.kind_word.domain", "publiek cijfer", "public figure")
+_add("src.kind_word.assume", "aanname", "assumption")
+_add("src.kind_word.calibrated", "gekalibreerd op eigen gegevens", "calibrated on own records")
+_add("src.kind_word.user", "door de planner ingevuld", "entered by the planner")
+_add("src.kind_word.none", "geen bron genoemd", "no source named")
 # sweeps started from the app
 _add("sw.intro",
      "Laat een reeks scenario's doorrekenen rond het huidige scenario: kies tot drie "
@@ -785,6 +814,63 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "replications": ("Replicaties", "Replications"),
     "seed": ("Seed", "Seed"),
     "name": ("Naam", "Name"),
+    "admission_duration": ("duur van de opname", "admission duration"),
+    "admission_probability": ("kans op opname", "admission probability"),
+    "age": ("leeftijd", "age"),
+    "age_over_10": ("ouder dan 10", "over 10"),
+    "age_range": ("leeftijdsbereik", "age range"),
+    "ageing": ("ouder worden", "ageing"),
+    "caseload_cap": ("maximale caseload", "caseload cap"),
+    "complexity": ("complexiteit", "complexity"),
+    "complexity_effects": ("Gevolgen van complexiteit", "Effects of complexity"),
+    "costs": ("Kosten", "Costs"),
+    "crisis": ("Crisisopname", "Crisis admission"),
+    "day_share": ("aandeel dagen", "share of days"),
+    "description": ("Beschrijving", "Description"),
+    "dist": ("verdeling", "distribution"),
+    "duration": ("duur (weken)", "duration (weeks)"),
+    "enabled": ("aan", "enabled"),
+    "family_per_day": ("P&P-gezin per dag", "P&P family per day"),
+    "five_days": ("vijf dagen", "five days"),
+    "full_week": ("volledige week", "full week"),
+    "has_family": ("heeft al een gezin", "already has a family"),
+    "high": ("hoog", "high"),
+    "holidays": ("vakanties", "holidays"),
+    "intensities": ("intensiteiten", "intensities"),
+    "intensity": ("intensiteit", "intensity"),
+    "kinds": ("soorten", "kinds"),
+    "leave_after_failed_match": ("stoppen na mislukte match", "leave after a failed match"),
+    "leave_at_age": ("vertrek op leeftijd", "leaving at age"),
+    "low": ("laag", "low"),
+    "max": ("hoogstens", "at most"),
+    "max_complexity": ("hoogste complexiteit", "highest complexity"),
+    "max_idle_weeks": ("hoogstens weken zonder kind", "most weeks without a child"),
+    "mean": ("gemiddelde", "mean"),
+    "medium": ("middel", "medium"),
+    "min": ("minstens", "at least"),
+    "mode": ("meest waarschijnlijk", "most likely"),
+    "new_task_per_year": ("nieuwe taak per jaar", "new task per year"),
+    "oldest": ("oudste", "oldest"),
+    "ondersteunend": ("ondersteunend", "supporting"),
+    "per_placement_per_year": ("per plaatsing per jaar", "per placement per year"),
+    "perspectiefbiedend": ("perspectiefbiedend", "offering a perspective"),
+    "phases": ("Fasen", "Phases"),
+    "rematch_share": ("aandeel opnieuw gematcht", "share rematched"),
+    "residential": ("residentieel", "residential"),
+    "residential_per_day": ("residentieel per dag", "residential per day"),
+    "sd": ("standaardafwijking", "standard deviation"),
+    "speelgezin": ("speelgezin", "play family"),
+    "stop_after_breakdown": ("stoppen na breuk", "stop after a breakdown"),
+    "success": ("slaagkans", "success rate"),
+    "task_training": ("vorming voor een nieuwe taak", "training for a new task"),
+    "two_days": ("twee dagen", "two days"),
+    "unlimited": ("onbeperkt", "unlimited"),
+    "value": ("waarde", "value"),
+    "waiting_family_per_year": ("wachten op een gezin, per jaar", "waiting for a family, per year"),
+    "waiting_staff_per_year": ("wachten op personeel, per jaar", "waiting for staff, per year"),
+    "withdrawal": ("Terugtrekking", "Withdrawal"),
+    "work_duration": ("duur van het werk", "work duration"),
+    "youngest": ("jongste", "youngest"),
 }
 
 #: English messages from ``sim.scenario`` -> Dutch (regular expressions, first match wins).
@@ -887,6 +973,16 @@ def value_text(value: Any, lang: str) -> str:
     if isinstance(value, list) and not value:
         return "–"
     return str(value)
+
+
+def source_text(src: Any, lang: str) -> str:
+    """A ``sim.sources.Source`` in words ("methodedocument 3.2", "aanname"); None as "no
+    source named"."""
+    if src is None:
+        return t("src.kind_word.none", lang)
+    key = f"src.kind_word.{src.kind}"
+    word = t(key, lang) if key in TEXT else str(src.kind)
+    return f"{word} {src.reference}".strip()
 
 
 def point_words(data: dict[str, Any], lang: str) -> str:

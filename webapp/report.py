@@ -21,7 +21,6 @@ from typing import Any
 
 from sim.domain import PLACED_PHASES, ROLES
 from sim.kpi_defs import HEADLINE_KPIS, KPIS
-from sim.scenario import scenario_to_yaml
 from webapp import charts as ch
 from webapp import growth as gr
 from webapp.i18n import fmt_ci, fmt_diff, fmt_kpi, fmt_num, kpi_label, t, term
@@ -124,23 +123,6 @@ def in_short(summary: Any, lg: str, growth: gr.Growth | None = None) -> str:
                             float(summary.loc["net_saving_per_year", "mean"]), lg))
 
 
-def assumption_rows(path: Path) -> list[tuple[str, str]]:
-    """(setting, source) for every line of a shipped scenario file that names its source
-    ([method ...], [domain ...], [assume])."""
-    rows: list[tuple[str, str]] = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return rows
-    for line in lines:
-        if "#" not in line or line.lstrip().startswith("#"):
-            continue
-        setting, note = line.split("#", 1)
-        if "[" in note and setting.strip():
-            rows.append((setting.strip(), note.strip()))
-    return rows
-
-
 def _options_table(results: dict[str, Any], lang: str) -> list[str]:
     """The headline KPIs of every option, with interval; marks against the first option."""
     from sim.runner import compare_experiments
@@ -207,14 +189,18 @@ def _stamp_line(results: dict[str, Any]) -> str:
 
 
 def build_report(results: Any, lang: str, now: dt.datetime | None = None,
-                 name: str | None = None, extra_sections: list[str] | None = None) -> str:
+                 name: str | None = None, extra_sections: list[str] | None = None,
+                 sources: Any = None) -> str:
     """The report as one HTML string. ``results`` maps option names to results (one result
     with ``name`` is accepted too). ``extra_sections`` are ready HTML sections of the analyses
-    run in this session (least staffing, sensitivity), placed after the charts."""
+    run in this session (least staffing, sensitivity), placed after the charts. ``sources``
+    (``sim.sources.ScenarioSources`` of the loaded scenario) name where each value comes from;
+    without it, the shipped baseline file's."""
     if not isinstance(results, dict):
         results = {name or results.scenario.name: results}
     esc = html.escape
     names = list(results)
+    srcs = sources if sources is not None else _file_sources(BASELINE)
     when = (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
     first = next(iter(results.values()))
     growths = {n: gr.assess(r) for n, r in results.items()}
@@ -230,10 +216,15 @@ def build_report(results: Any, lang: str, now: dt.datetime | None = None,
         f'<p class="answer">{esc(_answer(results, growths, lang))}</p>',
         f"<h2>{esc(t('rep.options', lang))}</h2>",
         *_options_table(results, lang),
+        *[f"<p>{esc(n)}: {esc(in_short(r.summary.set_index('kpi'), lang, growths[n]))}</p>"
+          for n, r in results.items()],
         f"<h2>{esc(t('rep.growth', lang))}</h2>",
     ]
     warned = False
+    # Only the options whose waiting list grows are listed under this heading.
     for n, g in growths.items():
+        if not g.growing:
+            continue
         text = gr.warning_text(g, lang)
         if text:
             warned = True
@@ -244,9 +235,6 @@ def build_report(results: Any, lang: str, now: dt.datetime | None = None,
             out.append(f"<p><b>{esc(n)}</b>: {esc(idle)}</p>")
     if not warned:
         out.append(f"<p>{esc(t('rep.no_growth', lang))}</p>")
-    for n, r in results.items():
-        sentence = in_short(r.summary.set_index("kpi"), lang, growths[n])
-        out.append(f"<p>{esc(n)}: {esc(sentence)}</p>")
     out.append(f"<section class=\"page\"><h2>{esc(t('rep.charts', lang))}</h2>")
     charts: list[tuple[str, Any]] = []
     if len(results) > 1:
@@ -274,22 +262,10 @@ def build_report(results: Any, lang: str, now: dt.datetime | None = None,
         out += [f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>"
                 for k, v in input_rows(r.scenario, lang)]
         out.append("</table>")
-    rows = assumption_rows(BASELINE)
-    if rows:
-        out.append(f"<p>{esc(t('rep.sources_intro', lang))}</p><table>")
-        out += [f"<tr><td><code>{esc(a)}</code></td><td><code>{esc(b)}</code></td></tr>"
-                for a, b in rows]
-        out.append("</table>")
+    out += sourced_rows(srcs, lang)
     out.append("</section>")
     out.append(f"<section class=\"page\"><h2>{esc(t('rep.appendix', lang))}</h2>")
-    for n, r in results.items():
-        s = r.stamp
-        out.append(f"<h3>{esc(n)}</h3>")
-        out.append(f'<p class="muted">{esc(t("rep.hash", lang))} <span class="hash">'
-                   f'{esc(s["scenario_hash"])}</span> · {esc(t("rep.seed", lang))} {s["seed"]} · '
-                   f'{esc(t("rep.reps", lang))} {s["replications"]} · '
-                   f'{esc(t("rep.version", lang))} {esc(str(s["version"]))}</p>')
-        out.append(f"<pre>{esc(scenario_to_yaml(r.scenario))}</pre>")
+    out += appendix(results, srcs, lang)
     out.append("</section>")
     out.append(f'<p class="muted">{esc(t("rep.footer", lang))}</p>')
     out.append(f'<p class="stamp" id="stamp">{esc(stamp)}</p></body></html>')
@@ -297,6 +273,78 @@ def build_report(results: Any, lang: str, now: dt.datetime | None = None,
 
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"
+
+
+def _file_sources(path: Path) -> Any:
+    from sim.sources import ScenarioSources, load_sources
+
+    try:
+        return load_sources(path)
+    except Exception:  # noqa: BLE001 - no sources is a report without a source column
+        return ScenarioSources({}, {})
+
+
+def sourced_rows(sources: Any, lang: str) -> list[str]:
+    """The values with a source other than the team's assumption, as a table in words; the
+    assumptions counted in one sentence (they are all in the downloadable scenario file)."""
+    from webapp.i18n import path_label, source_text
+
+    esc = html.escape
+    items = list(getattr(sources, "sources", {}).items())
+    named = [(p, s) for p, s in items if s.kind != "assume"]
+    out = []
+    if named:
+        out.append(f"<p>{esc(t('rep.sources_intro', lang))}</p><table>"
+                   f"<tr><th>{esc(t('rep.col.input', lang))}</th>"
+                   f"<th>{esc(t('rep.col.source', lang))}</th></tr>")
+        out += [f"<tr><td>{esc(path_label(p, lang))}</td><td>{esc(source_text(s, lang))}</td>"
+                "</tr>" for p, s in named]
+        out.append("</table>")
+    assumed = len(items) - len(named)
+    if assumed:
+        out.append(f"<p>{esc(t('rep.assumed', lang, n=assumed))}</p>")
+    return out
+
+
+def appendix(results: dict[str, Any], sources: Any, lang: str) -> list[str]:
+    """Where the options differ: one row per input that is not the same in all options, its
+    value in each option and its source in words; then each option's identity (hash, seed,
+    replications, version). No YAML: a board reads a table."""
+    from sim.scenario import scenario_to_dict
+    from webapp.i18n import path_label, source_text, value_text
+    from webapp.scenario_diff import differences
+
+    esc = html.escape
+    names = list(results)
+    out = []
+    if len(names) == 1:
+        out.append(f"<p>{esc(t('rep.appendix_one', lang))}</p>")
+    else:
+        rows = differences([scenario_to_dict(r.scenario) for r in results.values()])
+        if not rows:
+            out.append(f"<p>{esc(t('rep.appendix_same', lang))}</p>")
+        else:
+            out.append(f"<p>{esc(t('rep.appendix_intro', lang))}</p><table><tr>"
+                       f"<th>{esc(t('rep.col.input', lang))}</th>"
+                       + "".join(f"<th>{esc(n)}</th>" for n in names)
+                       + f"<th>{esc(t('rep.col.source', lang))}</th></tr>")
+            for path, values in rows:
+                cells = "".join(f'<td class="num">{esc(value_text(v, lang))}</td>'
+                                for v in values)
+                out.append(f"<tr><td>{esc(path_label(path, lang))}</td>{cells}"
+                           f"<td>{esc(source_text(sources.get(path), lang))}</td></tr>")
+            out.append("</table>")
+    out.append(f"<h3>{esc(t('rep.identity_table', lang))}</h3><table><tr>"
+               f"<th>{esc(t('rep.run_name', lang))}</th><th>{esc(t('rep.hash', lang))}</th>"
+               f"<th>{esc(t('rep.seed', lang))}</th><th>{esc(t('rep.reps', lang))}</th>"
+               f"<th>{esc(t('rep.version', lang))}</th></tr>")
+    for n, r in results.items():
+        s = r.stamp
+        out.append(f'<tr><td>{esc(n)}</td><td><span class="hash">{esc(s["scenario_hash"])}'
+                   f'</span></td><td>{s["seed"]}</td><td>{s["replications"]}</td>'
+                   f'<td>{esc(str(s["version"]))}</td></tr>')
+    out.append("</table>")
+    return out
 CHROMIUM = "/usr/bin/chromium"
 
 

@@ -289,7 +289,9 @@ def _walk_through(server: str, page: Any) -> None:
     # Download the scenario and upload it again: the same scenario, the same results.
     scenario_file = download(page, "dl_yaml", OUT / "scenario.yaml")
     page.locator(".st-key-ui-upload input[type=file]").set_input_files(str(scenario_file))
-    page.get_by_text(re.compile(r"upload:scenario\.yaml")).wait_for(timeout=60_000)
+    page.locator(".st-key-loaded").get_by_text(
+        re.compile(re.escape(t("src.uploaded", "nl", name="scenario.yaml")))).wait_for(
+        timeout=60_000)
     wait_idle(page)
     open_tab(page, "results", "nl")
     kpi4_s, _, _ = run_and_time(page)

@@ -66,20 +66,24 @@ def render(lg: str) -> None:
     chosen = [n for n in state["ui:report_runs"] if n in names] or names[-1:]
     selected = {n: all_runs[n].result for n in chosen}
     extra = analysis_sections(lg)
+    from webapp.state import current_sources
+
+    sources = current_sources()
     stem = f"pnp-rapport-{safe_name('-'.join(chosen))[:60]}" if lg == "nl" else \
         f"pnp-report-{safe_name('-'.join(chosen))[:60]}"
     c1, c2 = st.columns(2)
     with c1:
         st.download_button(t("dl.report", lg),
-                           lambda: build_report(selected, lg,
-                                                extra_sections=extra).encode("utf-8"),
+                           lambda: build_report(selected, lg, extra_sections=extra,
+                                                sources=sources).encode("utf-8"),
                            file_name=f"{stem}-{lg}.html", mime="text/html",
                            help=t("dl.report_help", lg), key="ui:dl_report", on_click="ignore")
     with c2:
         if Path(CHROMIUM).exists():
             st.download_button(t("dl.pdf", lg),
                                lambda: report_pdf(build_report(selected, lg,
-                                                               extra_sections=extra)),
+                                                               extra_sections=extra,
+                                                               sources=sources)),
                                file_name=f"{stem}-{lg}.pdf", mime="application/pdf",
                                help=t("dl.pdf_help", lg), key="ui:dl_pdf", on_click="ignore")
         else:  # the PDF is printed by Debian's Chromium (`make browser`)

@@ -232,11 +232,9 @@ def render_sweeps_tab(lang: str, path: Path | None = None) -> None:
         "point": tr("point", lg), "mean": tr("mean", lg), "ci_low": tr("ci_low", lg),
         "ci_high": tr("ci_high", lg), "n": tr("n", lg)})
     st.dataframe(display_table(table, kpi, lg), hide_index=True, width="stretch")
-    from webapp.downloads import CSV_DIALECTS
+    from webapp.downloads import excel_csv
 
-    sep, dec = CSV_DIALECTS["nl" if lg == "nl" else "en"]
-    st.download_button(tr("download", lg),
-                       table.to_csv(index=False, sep=sep, decimal=dec).encode("utf-8"),
+    st.download_button(tr("download", lg), excel_csv(table, "nl" if lg == "nl" else "en"),
                        file_name=f"{experiment}-{kpi}.csv", mime="text/csv",
                        key="sweeps_download")
 
