@@ -129,6 +129,14 @@ _add("src.uploaded", "Eigen bestand: {name}", "Uploaded file: {name}")
 _add("src.none", "Geen scenariobestanden gevonden in scenarios/.",
      "No scenario files found in scenarios/.")
 
+# Streamlit's own widget texts, replaced (webapp.page.streamlit_texts_css, placeholders)
+_add("ui.upload_button", "Bestand kiezen", "Choose file")
+_add("ui.upload_limit", "hoogstens {size} per bestand", "{size} per file")
+_add("ui.upload_drop", "Sleep een bestand hierheen", "Drag and drop file here")
+_add("ui.upload_type", "Dit soort bestand wordt niet aanvaard.", "File type not allowed.")
+_add("ui.upload_remove", "Bestand weghalen", "Remove file")
+_add("ui.choose", "Kies een of meer runs", "Choose one or more runs")
+
 # sidebar: run
 _add("run.header", "Simuleren", "Run")
 _add("run.name", "Naam van deze run", "Name of this run")
@@ -894,7 +902,11 @@ _NL_MESSAGES: list[tuple[str, str]] = [
     (r"unknown field; did you mean '([^']+)'\?", r"onbekend veld; bedoelde je '\1'?"),
     (r"unknown field", "onbekend veld"),
     (r"\(expected one of: ", "(verwacht een van: "),
-    (r"not valid YAML at line (\d+), column (\d+)", r"geen geldige YAML op regel \1, kolom \2"),
+    # PyYAML's own explanation after the position is English: the position and what to check
+    # are said in Dutch instead.
+    (r"not valid YAML at line (\d+), column (\d+).*",
+     r"geen geldige YAML op regel \1, kolom \2 (controleer haakjes, aanhalingstekens, "
+     r"dubbelpunten en inspringing)"),
     (r"not valid YAML", "geen geldige YAML"),
     (r"expected a UTF-8 text file", "verwacht een tekstbestand (UTF-8)"),
     (r"\(got ", "(kreeg "),

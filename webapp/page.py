@@ -36,10 +36,61 @@ def main() -> None:
         st.divider()
         sidebar.source(lg)
         sidebar.inputs(lg)
+        script = streamlit_texts_script(lg)
+        if script:
+            import streamlit.components.v1 as components
+
+            components.html(script, height=0)
+
+
+#: Streamlit's own file-uploader texts -> the catalogue key that replaces them.
+STREAMLIT_TEXTS = {"Upload": "ui.upload_button", "Drag and drop file here": "ui.upload_drop",
+                   "File type not allowed.": "ui.upload_type",
+                   "Remove file": "ui.upload_remove"}
+
+
+def streamlit_texts_script(lg: str) -> str:
+    """A script that puts Streamlit's own uploader texts ("Upload", "50MB per file", "File
+    type not allowed.") into the page's language.
+
+    Streamlit offers no setting for them; the script (in a same-origin component frame) rewrites
+    those text nodes in the page whenever Streamlit draws them again. English needs nothing."""
+    import json
+
+    if lg == "en":
+        return ""
+    exact = {k: t(v, lg) for k, v in STREAMLIT_TEXTS.items()}
+    per_file = t("ui.upload_limit", lg, size="$1")
+    return rf"""<script>
+(function() {{
+  const doc = window.parent.document;
+  const exact = {json.dumps(exact)};
+  const perFile = {json.dumps(per_file)};
+  function fix(root) {{
+    const walk = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let n;
+    while ((n = walk.nextNode())) {{
+      const v = n.nodeValue;
+      if (!v || v.length > 60) continue;
+      const s = v.trim();
+      if (exact[s] !== undefined) {{ n.nodeValue = exact[s]; continue; }}
+      const m = s.match(/^([0-9.]+\s?[KMG]?B) per file$/);
+      if (m) n.nodeValue = perFile.replace("$1", m[1]);
+      else if (s.endsWith(" files are not allowed.")) n.nodeValue = exact["File type not allowed."];
+    }}
+    root.querySelectorAll && root.querySelectorAll('[aria-label="Remove file"]').forEach(
+      b => b.setAttribute("aria-label", exact["Remove file"]));
+  }}
+  const obs = new MutationObserver(ms => ms.forEach(m => fix(m.target.parentNode || m.target)));
+  obs.observe(doc.body, {{childList: true, subtree: true, characterData: true}});
+  fix(doc.body);
+}})();
+</script>"""
 
 
 def main_area(lg: str, data: dict[str, Any], scenario: Scenario | None) -> None:
     from sim import __version__ as pkg_version  # the one version lookup (sim.stamp)
+
 
     st.title(t("app.title", lg))
     st.caption(t("app.caption", lg) + " " + t("app.version", lg, version=pkg_version))

@@ -31,7 +31,8 @@ def render(lg: str) -> None:
         state["ui:cmp_auto"] = True
     elif len(chosen) != len(state["ui:cmp_runs"]):
         state["ui:cmp_runs"] = chosen
-    st.multiselect(t("cmp.runs", lg), names, key="ui:cmp_runs", on_change=_on_pick)
+    st.multiselect(t("cmp.runs", lg), names, key="ui:cmp_runs", on_change=_on_pick,
+                   placeholder=t("ui.choose", lg))
     chosen = list(state["ui:cmp_runs"])
     if len(chosen) < 2:
         st.info(t("cmp.pick_two", lg))

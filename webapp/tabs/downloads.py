@@ -62,7 +62,8 @@ def render(lg: str) -> None:
     if not picked:
         picked = names[-3:]
     state["ui:report_runs"] = picked
-    st.multiselect(t("dl.report_runs", lg), names, key="ui:report_runs")
+    st.multiselect(t("dl.report_runs", lg), names, key="ui:report_runs",
+                   placeholder=t("ui.choose", lg))
     chosen = [n for n in state["ui:report_runs"] if n in names] or names[-1:]
     selected = {n: all_runs[n].result for n in chosen}
     extra = analysis_sections(lg)

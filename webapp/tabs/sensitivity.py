@@ -19,8 +19,8 @@ from sim.kpi_defs import KPIS
 LABELS: dict[str, dict[str, str]] = {
     "nl": {
         "title": "Gevoeligheid",
-        "intro": "Welke aannames bepalen het resultaat? Elk onzeker gegeven ([assume], "
-                 "[domain]) wordt op zijn lage en hoge waarde gezet, met dezelfde "
+        "intro": "Welke aannames bepalen het resultaat? Elk onzeker gegeven (aanname, "
+                 "publiek cijfer) wordt op zijn lage en hoge waarde gezet, met dezelfde "
                  "toevalsgetallen als de basis. Een balk waarvan het 95%-interval nul bevat, "
                  "betekent: geen duidelijk effect, hoe lang hij ook is.",
         "kpis": "KPI's", "groups": "Gegevens (standaard: alle onzekere)", "reps": "Replicaties",
@@ -178,7 +178,7 @@ def render(scenario: Any, sources: Any, lang: str = "nl", key: str = "sens",
     from sim.sensitivity.oneway import DEFAULT_KPIS, one_way
     from sim.sensitivity.params import uncertain_groups
 
-    st.subheader(_t("title", lang) + (" / Sensitivity" if lang == "nl" else ""))
+    st.subheader(_t("title", lang))
     st.caption(_t("intro", lang))
     groups = uncertain_groups(scenario, sources)
     if not groups:
