@@ -253,15 +253,16 @@ _add("in.seed_help", "Met dezelfde seed geeft hetzelfde scenario exact dezelfde 
 _add("in.invalid", "Het scenario is ongeldig. Details:", "The scenario is not valid. Details:")
 
 # results
+# Short tab labels: all nine fit on one line at 1280 px (issue 18); the tab's heading says more.
 _add("tab.results", "Resultaten", "Results")
 _add("tab.compare", "Vergelijken", "Compare")
-_add("tab.minimum", "Minimumvereisten", "Minimum requirements")
+_add("tab.minimum", "Minimum", "Minimum")
 _add("tab.least", "Minimale bezetting", "Least staffing")
 _add("tab.calibration", "Kalibratie", "Calibration")
 _add("tab.sensitivity", "Gevoeligheid", "Sensitivity")
-_add("tab.downloads", "Rapport en downloads", "Report and downloads")
-_add("tab.scenario", "Scenariobestand", "Scenario file")
-_add("tab.sweeps", "Parameterreeksen", "Parameter sweeps")
+_add("tab.downloads", "Rapport", "Report")
+_add("tab.scenario", "Scenario", "Scenario")
+_add("tab.sweeps", "Reeksen", "Sweeps")
 _add("least.invalid",
      "Los eerst de fouten in de invoer op: de zoektocht vertrekt van het huidige scenario.",
      "Fix the input errors first: the search starts from the current scenario.")
