@@ -740,6 +740,11 @@ _add("rep.appendix_same", "De opties hebben dezelfde invoer.", "The options have
 _add("rep.appendix_one", "Eén optie: de invoer staat in de tabel hierboven.",
      "One option: its inputs are in the table above.")
 _add("rep.col.input", "Invoer", "Input")
+_add("cal.ci", "95%-interval", "95% interval")
+_add("cal.need_mapping", "Heeft je log andere kolomnamen dan de standaard (case_id, activity, "
+     "timestamp)? Laad dan ook een vertaalbestand (YAML) op; zie calibration/README.md.",
+     "Does your log use other column names than the standard ones (case_id, activity, "
+     "timestamp)? Then also upload a mapping file (YAML); see calibration/README.md.")
 _add("rep.col.source", "Bron", "Source")
 _add("rep.col.value", "Waarde", "Value")
 _add("rep.identity_table", "Identiteit van elke optie", "Identity of each option")

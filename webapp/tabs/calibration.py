@@ -77,6 +77,15 @@ def _use_as_current(scenario: Any, digest: str, text: str | None = None) -> None
     st.session_state["cal:used"] = digest
 
 
+def _sig(value: Any) -> Any:
+    """A fitted number to three significant digits (the fit is no more precise than that)."""
+    if isinstance(value, float) and value == value and value != 0:
+        from math import floor, log10
+
+        return round(value, max(0, 2 - floor(log10(abs(value)))))
+    return value
+
+
 def _calibrate(lang: str) -> None:
     from calibration.calibrate import calibrate
     from calibration.errors import LogError
@@ -103,7 +112,13 @@ def _calibrate(lang: str) -> None:
         with st.spinner(_t("busy", lang)):
             cal = calibrate(log, base, fam)
     except LogError as exc:
-        state["cal:error"] = str(exc)
+        from webapp.i18n import t
+
+        message = str(exc)
+        if state.get("cal:mapping") is None and "column" in message:
+            # A log with its own column names needs the mapping file: say so.
+            message += "\n\n" + t("cal.need_mapping", lang)
+        state["cal:error"] = message
         return
     state.pop("cal:error", None)
     tags = cal.tags()
@@ -133,11 +148,17 @@ def render(lang: str) -> None:
         return
     cal = res["cal"]
     st.markdown(f"**{_t('fitted', lang)}** · {_t('few', lang)}")
-    rows = [{"path": f.path, "value": str(f.value),
+    from webapp.i18n import path_label, t, value_text
+
+    # The fitted values in the planner's words and notation ("6,27", not "6.2727" and a path).
+    rows = [{t("rep.col.input", lang): path_label(f.path, lang),
+             t("rep.col.value", lang): value_text(_sig(f.value), lang),
              "n": (f.est.n if f.est and f.est.n >= 5 else "<5") if f.est else "",
-             "95%": (f"{f.est.low:.3g}–{f.est.high:.3g}" if f.est and f.est.low == f.est.low
-                     else "")} for f in cal.fitted]
-    st.dataframe(pd.DataFrame(rows).astype(str), hide_index=True)
+             t("cal.ci", lang): (f"{value_text(_sig(f.est.low), lang)} – "
+                                 f"{value_text(_sig(f.est.high), lang)}"
+                                 if f.est and f.est.low == f.est.low else "")}
+            for f in cal.fitted]
+    st.dataframe(pd.DataFrame(rows).astype(str), hide_index=True, width="stretch")
     st.markdown(f"**{_t('kept', lang)}**: " + "; ".join(cal.kept))
     with st.expander(_t("report", lang)):
         st.html(res["report"])
