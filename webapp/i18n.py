@@ -1167,3 +1167,8 @@ _STORE_LABELS: dict[str, dict[str, str]] = {
 
 for _key, _nl in _STORE_LABELS["nl"].items():
     _add(f"store.{_key}", _nl, _STORE_LABELS["en"][_key])
+_add("store.load_point", "Punt om als huidig scenario te gebruiken",
+     "Point to use as the current scenario")
+_add("store.use_point", "Gebruik als huidig scenario", "Use as the current scenario")
+_add("store.point_bad", "Het scenario van dit punt kan niet gelezen worden.",
+     "The scenario of this point cannot be read.")

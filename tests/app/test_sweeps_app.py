@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import ROOT, new_app, open_tab, set_number
+from app_helpers import ROOT, click_run, new_app, open_tab, set_number
 
 from sim.scenario import load_scenario, scenario_to_dict
 from webapp import sweep_jobs as sj
@@ -83,6 +83,25 @@ def test_sweep_started_from_the_app_runs_in_the_background(results: Path, spy: A
     assert at.selectbox(key="sweeps_experiment").value == "test-sweep"
     assert not at.exception and [e.value for e in at.error] == []
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    # The x axis is the parameter in words, not its store name (issue 18).
+    assert at.selectbox(key="sweeps_x").value is not None
+    assert "Uren per week: P&P-begeleider" in at.selectbox(key="sweeps_x").options
+    # A point of the sweep becomes the current scenario through the page's one loader: every
+    # input shows it, and a run of it untouched has its hash.
+    points = at.selectbox(key="sweeps_load_point")
+    twelve = next(o for o in points.options if o.endswith("P&P-begeleider 12"))
+    points.set_value(int(twelve.split(":", 1)[0])).run()
+    at.button(key="sweeps_use_point").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["base_source"].startswith("sweep:test-sweep:")
+    hours = "in:staff.pnp_counsellor.0.value"
+    assert at.session_state[hours] == 12.0
+    assert at.text_input(key="tx:" + hours).value == "12"
+    click_run(at)
+    from sim.scenario import parse_scenario, scenario_hash
+
+    loaded = scenario_hash(parse_scenario(at.session_state["base"], "base"))
+    assert scenario_hash(spy.last.scenario) == loaded
 
 
 def test_base_of_the_sweep_is_the_current_scenario(results: Path) -> None:

@@ -189,12 +189,13 @@ def render_sweeps_tab(lang: str, path: Path | None = None) -> None:
     summary: pd.DataFrame = _load(str(path), mtime, experiment, kpi)["summary"]
 
     cols = st.columns(2)
-    x = cols[0].selectbox(tr("x_param", lg), params, key="sweeps_x")
+    x = cols[0].selectbox(tr("x_param", lg), params, key="sweeps_x",
+                          format_func=lambda v: param_title(v, lg))
     others = [p for p in params if p != x]
     none = tr("none", lg)
     # The "none" choice is the empty key with a label, so that a language switch keeps it.
     y_choice = cols[1].selectbox(tr("y_param", lg), ["", *others], key="sweeps_y",
-                                 format_func=lambda v: none if v == "" else v)
+                                 format_func=lambda v: none if v == "" else param_title(v, lg))
     y = None if y_choice in ("", none) else y_choice
 
     # fix the remaining parameters at one value each where they take few values (a grid)
@@ -207,12 +208,12 @@ def render_sweeps_tab(lang: str, path: Path | None = None) -> None:
             values = sorted(view[p].dropna().unique().tolist(), key=_sort_key)
             if 1 < len(values) <= MAX_FIXABLE:
                 choice = fixed_cols[i % len(fixed_cols)].selectbox(
-                    tr("fixed", lg, param=p), values, key=f"sweeps_fix_{p}")
+                    tr("fixed", lg, param=param_title(p, lg)), values, key=f"sweeps_fix_{p}")
                 view = view[view[p] == choice]
             elif len(values) > MAX_FIXABLE:
                 spread.append(p)
     if spread:
-        st.caption(tr("spread", lg, params=", ".join(spread)))
+        st.caption(tr("spread", lg, params=", ".join(param_title(p, lg) for p in spread)))
 
     plot = view.dropna(subset=["mean"])
     kpi_heading = kpi_fmt(kpi)
@@ -220,12 +221,15 @@ def render_sweeps_tab(lang: str, path: Path | None = None) -> None:
         st.info(tr("na", lg))
     elif y is None:
         one_per_x = not plot[x].duplicated().any()
-        st.altair_chart(localise(line_chart(plot.sort_values(x, key=_sort_series), x, x,
-                                            kpi_heading, one_per_x), lg), width="stretch")
-        st.caption(tr("chart_line", lg, kpi=kpi_name(kpi, lg), x=x))
+        st.altair_chart(localise(line_chart(plot.sort_values(x, key=_sort_series), x,
+                                            param_title(x, lg), kpi_heading, one_per_x), lg),
+                        width="stretch")
+        st.caption(tr("chart_line", lg, kpi=kpi_name(kpi, lg), x=param_title(x, lg)))
     else:
-        st.altair_chart(localise(heat_map(plot, x, y, x, y, kpi_heading), lg), width="stretch")
-        st.caption(tr("chart_heat", lg, kpi=kpi_name(kpi, lg), x=x, y=y))
+        st.altair_chart(localise(heat_map(plot, x, y, param_title(x, lg), param_title(y, lg),
+                                          kpi_heading), lg), width="stretch")
+        st.caption(tr("chart_heat", lg, kpi=kpi_name(kpi, lg), x=param_title(x, lg),
+                      y=param_title(y, lg)))
 
     st.markdown(f"**{tr('table', lg)}**")
     table = view[["point", *params, "mean", "ci_low", "ci_high", "n"]].rename(columns={
@@ -237,6 +241,61 @@ def render_sweeps_tab(lang: str, path: Path | None = None) -> None:
     st.download_button(tr("download", lg), excel_csv(table, "nl" if lg == "nl" else "en"),
                        file_name=f"{experiment}-{kpi}.csv", mime="text/csv",
                        key="sweeps_download")
+    _use_point(str(path), experiment, view, params, lg)
+
+
+def param_title(name: str, lg: str) -> str:
+    """A swept parameter in words ("Uren per week: P&P-begeleider"), not its store name
+    (``staff_pnp_counsellor_hours``); an unknown name as it is."""
+    from sim.domain import ROLES
+    from webapp.i18n import t, term
+
+    low = name.lower()
+    for role in ROLES:
+        if role in low and "hours" in low:
+            return t("sw.hours", lg, role=term(role, lg))
+    for key, part in (("referrals", "per_year"), ("interested", "interested"),
+                      ("pass_rate", "pass_rate")):
+        if part in low:
+            return t(f"sw.param.{key}", lg)
+    return name
+
+
+def point_scenario_text(path: str, experiment: str, point: Any) -> str | None:
+    """The YAML of one point's scenario, as the store keeps it (None when it has none)."""
+    from sim.batch.store import Store
+
+    with Store(path, read_only=True) as store:
+        row = store.con.execute(
+            "SELECT s.scenario_yaml FROM points p JOIN scenarios s USING (scenario_hash) "
+            "WHERE p.experiment = ? AND p.point = ?", [experiment, point]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _use_point(path: str, experiment: str, view: pd.DataFrame, params: list[str],
+               lg: str) -> None:
+    """Load one point of the sweep as the current scenario (the page's one loader)."""
+    from sim.batch.store import StoreError
+    from sim.scenario import ScenarioError, parse_scenario_text, scenario_to_dict
+    from webapp.i18n import value_text
+    from webapp.state import load
+
+    if view.empty:
+        return
+    rows = {row["point"]: ", ".join(f"{param_title(p, lg)} {value_text(row[p], lg)}"
+                                    for p in params) for _, row in view.iterrows()}
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    point = c1.selectbox(tr("load_point", lg), list(rows), key="sweeps_load_point",
+                         format_func=lambda v: f"{v}: {rows.get(v, '')}")
+    if c2.button(tr("use_point", lg), key="sweeps_use_point"):
+        try:
+            text = point_scenario_text(path, experiment, point)
+            scenario = parse_scenario_text(text or "", f"{experiment} {point}")
+        except (StoreError, ScenarioError, OSError):
+            st.error(tr("point_bad", lg))
+            return
+        load(scenario_to_dict(scenario), f"sweep:{experiment}:{rows[point]}", text)
+        st.rerun()
 
 
 def display_table(table: pd.DataFrame, kpi: str, lg: str) -> pd.DataFrame:
