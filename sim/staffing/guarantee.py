@@ -76,10 +76,7 @@ def guarantee_details(result: StaffingResult, lang: str = "en") -> list[str]:
             "Het zegt niet dat er geen goedkopere bezetting is: een punt net onder de grens "
             "kan ook volstaan maar niet aantoonbaar. De andere frontpunten zijn "
             "zoekbeslissingen zonder deze waarborg.",
-            "Stabiliteit: een wachtlijst die minder dan "
-            f"{format_number(s.stability.children, 'nl', 1)} kind over het gemeten venster "
-            "groeit, valt niet uit te sluiten; een rol met meer werk dan uren wordt altijd "
-            "afgewezen.",
+            stability_line(result, "nl"),
         ]
     return [
         f"Each target is confirmed with a one-sided t-bound on {s.confirm_reps} fresh "
@@ -95,7 +92,19 @@ def guarantee_details(result: StaffingResult, lang: str = "en") -> list[str]:
         "It does not say that no cheaper staffing exists: one just below may also meet the "
         "targets without the evidence to show it. The other frontier points are the search's "
         "decisions, without this guarantee.",
-        "Stability: a waiting list growing by less than "
-        f"{format_number(s.stability.children, 'en', 1)} child over the measured window cannot "
-        "be ruled out; a role with more work than hours is always refused.",
+        stability_line(result, "en"),
     ]
+
+
+def stability_line(result: StaffingResult, lang: str = "en") -> str:
+    """What the stability target tested in this search (or that it was switched off), with
+    its tolerance rounded for display."""
+    from sim.staffing.messages import msg
+
+    st = result.settings.stability
+    if not st.enabled:
+        return msg("stability_off", lang)
+    sc = result.scenario
+    years = max((sc.horizon_weeks - sc.warmup_weeks) / 52.0, 1e-9)
+    return msg("stability_on", lang, children=format_number(st.children, lang, 1),
+               per_year=format_number(st.children / years, lang, 2))

@@ -26,7 +26,7 @@ def _result():  # noqa: ANN202
     space = Space(tuple(Variable(r, 8, 20, 2) for r in
                         ("coordinator", "pnp_counsellor", "parent_counsellor")))
     return _Rule(scen, space, [parse_target("wait_assessment_mean <= 1")], Evaluator(1),
-                 Settings(stability=Stability(enabled=False))).run()
+                 Settings(stability=Stability(enabled=False), floor=False)).run()
 
 
 def test_frontier_frame_chart_and_report() -> None:
