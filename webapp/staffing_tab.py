@@ -303,8 +303,12 @@ def show(result: StaffingResult, lang: str = "nl",
         st.error(said[lang])
     if result.helps:
         st.markdown(f"**{tr('helps', lang)}**")
-        for said in result.helps:
+        for i, said in enumerate(result.helps):
             st.markdown(f"- {said[lang]}")
+            lever = result.levers.get(i)
+            if lever is not None and on_load is not None and st.button(
+                    tr("load_lever", lang), key=f"{key}-lever-{i}"):
+                on_load(scenario_to_dict(lever))
     fl = result.floor
     if fl is not None:
         with st.expander(tr("floor_title", lang), expanded=fl.blocked or result.answer is None):
@@ -317,7 +321,7 @@ def show(result: StaffingResult, lang: str = "nl",
                 who = tr("decomp_tail" if fl.decomposed_kpi.endswith("_p90") else "decomp_all",
                          lang)
                 st.caption(tr("decomp_note", lang, who=who))
-                st.altair_chart(chart, use_container_width=True)
+                st.altair_chart(chart, width="stretch")
     st.info(guarantee_sentence(result, lang))
     with st.expander(tr("guarantee_help", lang)):
         for detail in guarantee_details(result, lang):

@@ -116,6 +116,13 @@ class Floor:
                 break
         return out
 
+    def _shares(self, lang: str) -> str:
+        """'Open matching 18.4 weeks, ...': the phases the floor names, with their weeks
+        (a dash when the time to placement was not decomposed)."""
+        ph = self.phases("both")
+        return ", ".join(msg("phase_share", lang, phase=component_label(k, lang),
+                             weeks=weeks(w, lang)) for k, w in ph) or "–"
+
     def rows(self, lang: str = "en") -> list[str]:
         """One line per target: the KPI under the three settings."""
         out = [msg("floor_intro", lang, n=self.reps)]
@@ -139,16 +146,14 @@ class Floor:
                     figure=self.figure("both", t.kpi, lang),
                     phases=join([component_label(k, lang) for k, _ in ph], lang)
                     or msg("c_other", lang),
-                    threshold=threshold,
-                    shares=", ".join(msg("phase_share", lang, phase=component_label(k, lang),
-                                         weeks=weeks(w, lang)) for k, w in ph)))
+                    threshold=threshold, shares=self._shares(lang)))
             else:
                 fw = self.summary("hours", "wait_family_mean")
                 out.append(msg(
                     "floor_hours", lang, kpi=kpi_label(t.kpi, lang),
                     figure=self.figure("hours", t.kpi, lang),
                     family_wait=figure("wait_family_mean", fw, lang), threshold=threshold,
-                    both=self.figure("both", t.kpi, lang)))
+                    both=self.figure("both", t.kpi, lang), shares=self._shares(lang)))
         if self.family_growth is not None:
             d = KPIS["waiting_family_trend_per_year"]
             out.append(msg("limit_family_grows", lang,

@@ -146,15 +146,21 @@ def explain(search: Search, result: StaffingResult) -> None:
             limits.append(said("limit_trend"))
     result.limits = limits
     if search.settings.explain_recruitment and not result.cancelled:
-        result.helps = helps(search, result, family_limited(means))
+        levers = helps(search, result, family_limited(means))
+        result.helps = [line for line, _ in levers]
+        result.levers = {i: sc for i, (_, sc) in enumerate(levers) if sc is not None}
 
 
-def helps(search: Search, result: StaffingResult, family_bound: bool) -> list[dict[str, str]]:
-    """The levers that meet every target on simulation (see the module docstring)."""
+Lever = tuple[dict[str, str], "Scenario | None"]
+
+
+def helps(search: Search, result: StaffingResult, family_bound: bool) -> list[Lever]:
+    """The levers that meet every target on simulation (see the module docstring), each with
+    the scenario it was checked on (None for a line that is not a lever)."""
     sp = search.space
     floor = result.floor
     plain = _plain(search)
-    out: list[dict[str, str]] = []
+    out: list[Lever] = []
     tried = False
     where = {r.where for r in floor.out_of_reach} if floor is not None else set()
     fam = search.scenario.families
@@ -175,27 +181,28 @@ def helps(search: Search, result: StaffingResult, family_bound: bool) -> list[di
                 continue
             hours = 2 * v.high
             point = (*top[:i], hours, *top[i + 1:])
-            rows = _rows(search, apply_point(search.base, sp, point))
+            scen = apply_point(search.base, sp, point)
+            rows = _rows(search, scen)
             if _meets(search, rows, plain):
-                out.append(said(
+                out.append((said(
                     "help_role", role=partial(label, v.key), hours=f"{hours:g}",
                     figure=partial(_figures, rows, plain), reps=len(rows),
-                    target=lambda lang: _targets_text(plain, lang)))
+                    target=lambda lang: _targets_text(plain, lang)), scen))
     if floor is not None and "both" in where:
         tried = True
         for phase, _ in floor.phases("both")[:PHASES_TRIED]:
             scen = shorter_phase(floor.scenarios["both"], phase, PHASE_FACTOR)
             rows = _rows(search, scen)
             if _meets(search, rows, plain):
-                out.append(said(
+                out.append((said(
                     "help_phase", phase=partial(label, phase),
                     pct=lambda lang: KPIS["placed_share"].number(1 - PHASE_FACTOR, lang),
                     figure=partial(_figures, rows, plain), reps=len(rows),
-                    target=lambda lang: _targets_text(plain, lang)))
+                    target=lambda lang: _targets_text(plain, lang)), scen))
     if out:
-        out.append(said("help_then"))
+        out.append((said("help_then"), None))
     elif tried:
-        out.append(said("no_helps"))
+        out.append((said("no_helps"), None))
     return out
 
 
@@ -224,7 +231,7 @@ def with_families(scen: Scenario, n: float) -> Scenario:
 
 
 def _more_families(search: Search, top_scen: Scenario, plain: list[Target], point: str
-                   ) -> list[dict[str, str]]:
+                   ) -> list[Lever]:
     now = search.scenario.families.interested_per_year
     grid = _grid(now)
     found: dict[float, list[dict[str, float]]] = {}
@@ -239,12 +246,13 @@ def _more_families(search: Search, top_scen: Scenario, plain: list[Target], poin
     if i is None:
         return []
     n, rows = grid[i], found[grid[i]]
-    return [said("help_families", n=f"{n:g}", now=f"{now:g}", point=point,
-                 figure=partial(_figures, rows, plain), reps=len(rows),
-                 target=lambda lang: _targets_text(plain, lang))]
+    return [(said("help_families", n=f"{n:g}", now=f"{now:g}", point=point,
+                  figure=partial(_figures, rows, plain), reps=len(rows),
+                  target=lambda lang: _targets_text(plain, lang)),
+             with_families(top_scen, n))]
 
 
-def _stop_family_growth(search: Search, hours_scen: Scenario) -> list[dict[str, str]]:
+def _stop_family_growth(search: Search, hours_scen: Scenario) -> list[Lever]:
     now = search.scenario.families.interested_per_year
     sc = search.scenario
     tol = search.settings.stability.children / max(
@@ -264,8 +272,9 @@ def _stop_family_growth(search: Search, hours_scen: Scenario) -> list[dict[str, 
         return []
     n, rows = grid[i], found[grid[i]]
     values = [r.get(trend.kpi, math.nan) for r in rows]
-    return [said("help_families_stop", n=f"{n:g}", now=f"{now:g}", reps=len(rows),
-                 trend=lambda lang: figure_of(trend.kpi, values, lang))]
+    return [(said("help_families_stop", n=f"{n:g}", now=f"{now:g}", reps=len(rows),
+                  trend=lambda lang: figure_of(trend.kpi, values, lang)),
+             with_families(hours_scen, n))]
 
 
 def _scale(dist: dict[str, Any], f: float) -> dict[str, Any]:

@@ -73,11 +73,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "floor_hours": ("Zelfs met onbeperkte uren voor elke rol is {kpi} {figure}: kinderen "
                     "wachten op een gezin ({family_wait} gemiddeld per kind). Een doel van "
                     "{threshold} is met personeel alleen niet haalbaar; met onbeperkt veel "
-                    "gezinnen is het {both}.",
+                    "gezinnen is het {both}, en dan bepalen deze faseduren het: {shares}.",
                     "Even with unlimited hours for every role, {kpi} is {figure}: children "
                     "wait for a family ({family_wait} on average per child). A target of "
                     "{threshold} is out of reach by staffing alone; with unlimited families "
-                    "it is {both}."),
+                    "it is {both}, and then these phase durations drive it: {shares}."),
     "floor_ok": ("Alle doelen liggen boven de bodem: de zoektocht kan ze halen.",
                  "Every target lies above the floor: the search can reach it."),
     "floor_seconds": ("Bodem berekend in {seconds} s op {reps} replicaties per instelling.",
@@ -224,6 +224,8 @@ TEXTS.update({
     "bottleneck": ("Knelpunt", "Bottleneck"),
     "load": ("Laad dit punt als huidig scenario", "Load this point as the current scenario"),
     "point": ("Frontpunt", "Frontier point"),
+    "load_lever": ("Laad deze instelling als huidig scenario",
+                   "Load this setting as the current scenario"),
 })
 
 #: Raw words a Dutch output must never contain (the test checks every key and these too).

@@ -144,6 +144,8 @@ class StaffingResult:
     floor: Floor | None = None
     #: The planner cancelled: the frontier is what was found by then, unconfirmed.
     cancelled: bool = False
+    #: Index in ``helps`` -> the scenario that lever was checked on (to load and run it).
+    levers: dict[int, Scenario] = field(default_factory=dict)
 
     @property
     def simulated(self) -> int:
