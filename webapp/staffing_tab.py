@@ -222,7 +222,7 @@ def render(scenario: Scenario | dict[str, Any], lang: str = "nl",
             "threshold": st.column_config.NumberColumn(tr("threshold", lang)),
         })
     roles = st.multiselect(tr("roles", lang), list(ROLES), default=list(ROLES),
-                           format_func=lambda r: label(r, lang), key=f"{key}-roles")
+                           format_func=lambda r: label(r, lang), key=f"{key}-roles-{lang}")
     st.caption(tr("bounds", lang))
     cols = st.columns(max(1, len(roles)))
     bounds: dict[str, tuple[float, float]] = {}
@@ -242,6 +242,9 @@ def render(scenario: Scenario | dict[str, Any], lang: str = "nl",
             targets = editor_targets(rows.dropna().to_dict(orient="records"), lang)
         except TargetError as exc:
             st.error(str(exc))
+            return None
+        if not roles or not targets:
+            st.error(tr("no_roles" if not roles else "no_targets", lang))
             return None
         space = Space(tuple(role_variable(r, bounds[r][0], bounds[r][1], step)
                             for r in roles))

@@ -92,6 +92,10 @@ class Floor:
     scenarios: dict[str, Scenario] = field(default_factory=dict)
 
     def summary(self, setting: str, kpi: str) -> Summary:
+        """The KPI under ``setting`` (all NaN when that setting was not run: the upper bounds
+        are skipped once a target is refused)."""
+        if setting not in self.values:
+            return Summary(math.nan, math.nan, math.nan, 0)
         return summarise(self.values[setting][kpi], kpi)
 
     def figure(self, setting: str, kpi: str, lang: str = "en") -> str:
@@ -127,7 +131,8 @@ class Floor:
         """One line per target: the KPI under the three settings."""
         out = [msg("floor_intro", lang, n=self.reps)]
         for t in self.targets:
-            out.append(msg("floor_row", lang, kpi=kpi_label(t.kpi, lang),
+            out.append(msg("floor_row" if "bounds" in self.values else "floor_row_refused",
+                           lang, kpi=kpi_label(t.kpi, lang),
                            bounds=self.figure("bounds", t.kpi, lang), point=self.point,
                            hours=self.figure("hours", t.kpi, lang),
                            both=self.figure("both", t.kpi, lang)))
@@ -166,7 +171,7 @@ class Floor:
         if self.decomposed_kpi is None:
             return
         for setting in SETTINGS:
-            if setting not in self.decomposition and setting in self.scenarios:
+            if setting not in self.decomposition and setting in self.values:
                 res = ev.detailed(self.scenarios[setting], self.reps)
                 self.decomposition[setting] = decompose(res, self.decomposed_kpi)
 
@@ -268,6 +273,18 @@ def analytic_phase_weeks(scenario: Scenario) -> dict[str, float]:
 Tick = Callable[[str], None]
 
 
+def _judge(floor: Floor, confidence: float) -> None:
+    """Mark the targets out of reach (see the module docstring)."""
+    for t in floor.targets:
+        if not in_better_direction(t):
+            continue
+        for setting in ("both", "hours"):
+            c = check_target(floor.values[setting][t.kpi], t, confidence)
+            if c.status == FAILS:
+                floor.out_of_reach.append(Reach(t, setting))
+                break
+
+
 def compute_floor(scenario: Scenario, space: Space, targets: list[Target], ev: Evaluator,
                   confidence: float = 0.95, reps: int | None = None,
                   tick: Tick | None = None, stability_children: float | None = 1.0) -> Floor:
@@ -280,7 +297,14 @@ def compute_floor(scenario: Scenario, space: Space, targets: list[Target], ev: E
     values: dict[str, dict[str, np.ndarray]] = {}
     decomposition: dict[str, dict[str, float]] = {}
     dkpi = next((t.kpi for t in plain if t.kpi.startswith("referral_to_placement")), None)
-    for setting in SETTINGS:
+    top = space.short(tuple(v.high for v in space.variables))
+    floor = Floor(n, top, values, decomposition, dkpi, targets=plain, scenarios=scens)
+    # the two settings that decide first; the upper bounds only when the search will run
+    for setting in ("both", "hours", "bounds"):
+        if setting == "bounds":
+            _judge(floor, confidence)
+            if floor.blocked:
+                break
         if tick is not None:
             tick(setting)
         scen = scens[setting]
@@ -295,16 +319,6 @@ def compute_floor(scenario: Scenario, space: Space, targets: list[Target], ev: E
         table = res.kpis
         values[setting] = {k: table[k].to_numpy(dtype=float) for k in keys}
         decomposition[setting] = decompose(res, dkpi)
-    top = space.short(tuple(v.high for v in space.variables))
-    floor = Floor(n, top, values, decomposition, dkpi, targets=plain, scenarios=scens)
-    for t in plain:
-        if not in_better_direction(t):
-            continue
-        for setting in ("both", "hours"):
-            c = check_target(values[setting][t.kpi], t, confidence)
-            if c.status == FAILS:
-                floor.out_of_reach.append(Reach(t, setting))
-                break
     if stability_children is not None:
         measured_years = max((scenario.horizon_weeks - scenario.warmup_weeks) / 52.0, 1e-9)
         tol = stability_children / measured_years

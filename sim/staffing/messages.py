@@ -64,6 +64,10 @@ TEXTS: dict[str, tuple[str, str]] = {
                   "{both} met onbeperkte uren en gezinnen.",
                   "{kpi}: {bounds} at the upper bounds ({point}); {hours} with unlimited hours; "
                   "{both} with unlimited hours and families."),
+    "floor_row_refused": ("{kpi}: {hours} met onbeperkte uren; {both} met onbeperkte uren en "
+                          "gezinnen.",
+                          "{kpi}: {hours} with unlimited hours; {both} with unlimited hours "
+                          "and families."),
     "floor_both": ("Zelfs met onbeperkt personeel en onbeperkt veel gezinnen is {kpi} "
                    "{figure}, omdat {phases} zo lang duren. Een doel van {threshold} is "
                    "met personeel niet haalbaar; deze faseduren bepalen het: {shares}.",
@@ -193,6 +197,48 @@ TEXTS: dict[str, tuple[str, str]] = {
                       "cannot be ruled out."),
 }
 
+#: The guarantee (sim.staffing.guarantee fills the fields).
+TEXTS.update({
+    "g_none": ("Geen bezetting binnen de grenzen haalt de doelen met de gevraagde zekerheid van "
+               "{conf}; er is dus geen gegarandeerd antwoord.",
+               "No staffing within the bounds meets the targets with the required {conf} "
+               "confidence, so there is no guaranteed answer."),
+    "g_answer": ("Met {conf} zekerheid haalt de bezetting {staffing} alle doelen tegelijk: als "
+                 "ze één doel zou missen, had deze zoektocht ze met hoogstens {alpha} kans toch "
+                 "gekozen (bevestigd op {n} nieuwe replicaties die de zoektocht niet "
+                 "gebruikte; alle doelen moeten slagen, dus geen Bonferroni-correctie nodig).",
+                 "With {conf} confidence the staffing {staffing} meets every target at once: "
+                 "if it missed any target, this search would have returned it with at most "
+                 "{alpha} probability (confirmed on {n} fresh replications the search never "
+                 "used; every target must pass, so no Bonferroni split across targets is "
+                 "needed)."),
+    "g_how": ("Elk doel wordt bevestigd met een eenzijdige t-grens op {reps} nieuwe replicaties "
+              "(tot {most} als eerdere blikken niet beslissen; {look} foutkans per blik); elke "
+              "kandidaat die ter bevestiging gaat (hoogstens {attempts}) krijgt {per} "
+              "foutkans, samen hoogstens {all}.",
+              "Each target is confirmed with a one-sided t-bound on {reps} fresh replications "
+              "(up to {most} when earlier looks do not decide; {look} of error per look); each "
+              "candidate put to confirmation (at most {attempts}) spends {per} of error, {all} "
+              "in all (union bound); the t-bound assumes replication means are close to "
+              "normal, which holds well for averages over many children and weeks."),
+    "g_mean": ("Het doel gaat over het gemiddelde over replicaties van de KPI (bv. het "
+               "gemiddelde van het 90e percentiel per replicatie), niet over elk kind of elk "
+               "jaar.",
+               "A target is about the replication mean of the KPI (e.g. the mean over "
+               "replications of each replication's 90th percentile), not about every child or "
+               "every year."),
+    "g_noise": ("Het dekt alleen de toevalsruis van de simulatie met deze invoer, niet de "
+                "onzekerheid over de invoer zelf (aanmeldingen, duur, uren per fase).",
+                "It covers the simulation's random noise with these inputs only, not the "
+                "uncertainty in the inputs themselves (referrals, durations, hours per phase)."),
+    "g_cheaper": ("Het zegt niet dat er geen goedkopere bezetting is: een punt net onder de "
+                  "grens kan ook volstaan maar niet aantoonbaar. De andere frontpunten zijn "
+                  "zoekbeslissingen zonder deze waarborg.",
+                  "It does not say that no cheaper staffing exists: one just below may also "
+                  "meet the targets without the evidence to show it. The other frontier points "
+                  "are the search's decisions, without this guarantee."),
+})
+
 #: The app tab's own labels (the tab takes every word from this catalogue too).
 TEXTS.update({
     "title": ("Minimale bezetting", "Least staffing"),
@@ -224,6 +270,8 @@ TEXTS.update({
     "bottleneck": ("Knelpunt", "Bottleneck"),
     "load": ("Laad dit punt als huidig scenario", "Load this point as the current scenario"),
     "point": ("Frontpunt", "Frontier point"),
+    "no_roles": ("Kies minstens één rol om te zoeken.", "Choose at least one role to search."),
+    "no_targets": ("Geef minstens één doel.", "Give at least one target."),
     "load_lever": ("Laad deze instelling als huidig scenario",
                    "Load this setting as the current scenario"),
 })

@@ -168,14 +168,15 @@ def floor_lines(result: StaffingResult, lang: str = "en") -> list[str]:
         lines.append("  " + msg("decomp_note", lang, who=who))
         from sim.staffing.floor import SETTINGS
 
-        comps = list(dict.fromkeys(k for st in SETTINGS for k in fl.decomposition.get(st, {})))
-        heads = [msg(f"set_{st}", lang) for st in SETTINGS]
+        shown = [st for st in SETTINGS if st in fl.decomposition]
+        comps = list(dict.fromkeys(k for st in shown for k in fl.decomposition[st]))
+        heads = [msg(f"set_{st}", lang) for st in shown]
         width = max([len(component_label(c, lang)) for c in comps] + [10])
         lines.append("  " + msg("component", lang).ljust(width) + "  "
                      + "  ".join(h.rjust(max(len(h), 8)) for h in heads))
         for c in comps:
             cells = [format_number(fl.decomposition.get(st, {}).get(c, 0.0), lang, 1)
-                     .rjust(max(len(h), 8)) for st, h in zip(SETTINGS, heads, strict=True)]
+                     .rjust(max(len(h), 8)) for st, h in zip(shown, heads, strict=True)]
             lines.append("  " + component_label(c, lang).ljust(width) + "  " + "  ".join(cells))
     lines.append("  " + msg("floor_seconds", lang, seconds=format_number(fl.elapsed_s, lang, 1),
                             reps=fl.reps))

@@ -36,8 +36,10 @@ def test_target_below_a_fixed_phase_is_refused_without_a_search() -> None:
     assert r.answer is None and r.floor is not None and r.floor.blocked
     assert [x.where for x in r.floor.out_of_reach] == ["both"]
     # no candidate was simulated: only the floor ran (its "hours" and "both" settings are
-    # one scenario here, families being unlimited already) and one lever was checked
-    assert r.decisions == {} and r.spent.ran == 2 * 10 + 10
+    # one scenario here, families being unlimited already; the upper bounds are skipped once
+    # a target is refused) and one lever was checked
+    assert r.decisions == {} and r.spent.ran == 10 + 10
+    assert "bounds" not in r.floor.values
     # the floor is exactly d (every child's time with unlimited hours), with no noise
     s = r.floor.summary("both", "referral_to_placement_mean")
     assert s.mean == pytest.approx(D) and s.low == pytest.approx(D)
