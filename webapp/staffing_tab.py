@@ -277,6 +277,8 @@ def _progress(job: Job, lang: str, key: str) -> None:
 
     @st.fragment(run_every=0.5)
     def panel() -> None:
+        if st.session_state.get(f"{key}-job") is not job:
+            return  # a stale timer of a search already shown
         if job.done:
             st.rerun(scope="app")
         p = job.progress

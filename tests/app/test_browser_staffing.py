@@ -70,6 +70,9 @@ def _lever_passes_when_loaded_and_run(page: Any, lang: str) -> str:
     """Load the suggested lever as the current scenario, run it on the Results tab, and read
     the 90th-percentile card: it must meet the 52-week target."""
     page.locator(".st-key-staffing-lever-0 button").click()
+    loaded = "Geladen: " if lang == "nl" else "Loaded: "
+    page.get_by_text(re.compile("^" + re.escape(loaded + msg("title", lang)))).wait_for(
+        timeout=60_000)
     wait_idle(page)
     page.get_by_role("tab", name=t("tab.results", lang)).click()
     wait_idle(page)
