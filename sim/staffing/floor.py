@@ -128,8 +128,12 @@ class Floor:
                              weeks=weeks(w, lang)) for k, w in ph) or "–"
 
     def rows(self, lang: str = "en") -> list[str]:
-        """One line per target: the KPI under the three settings."""
+        """One line per target: the KPI under the three settings; for a time to placement,
+        the analytic cross-check (mean phase time with no wait at all)."""
         out = [msg("floor_intro", lang, n=self.reps)]
+        if self.decomposed_kpi is not None and "both" in self.scenarios:
+            phases = analytic_phase_weeks(self.scenarios["both"])
+            out.append(msg("floor_analytic", lang, weeks=weeks(sum(phases.values()), lang)))
         for t in self.targets:
             out.append(msg("floor_row" if "bounds" in self.values else "floor_row_refused",
                            lang, kpi=kpi_label(t.kpi, lang),

@@ -68,6 +68,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "gezinnen.",
                           "{kpi}: {hours} with unlimited hours; {both} with unlimited hours "
                           "and families."),
+    "floor_analytic": ("Analytische controle: zonder enige wachttijd duren beeldvorming en "
+                       "matching (met herhaalde matching na een mislukte match) gemiddeld "
+                       "{weeks} per kind.",
+                       "Analytic cross-check: with no wait at all, assessment and matching "
+                       "(with matching repeated after a failed match) take {weeks} per child "
+                       "on average."),
     "floor_both": ("Zelfs met onbeperkt personeel en onbeperkt veel gezinnen is {kpi} "
                    "{figure}, omdat {phases} zo lang duren. Een doel van {threshold} is "
                    "met personeel niet haalbaar; deze faseduren bepalen het: {shares}.",

@@ -82,7 +82,7 @@ def floor_dict(result: StaffingResult, lang: str = "en") -> dict[str, Any] | Non
     fl = result.floor
     if fl is None:
         return None
-    from sim.staffing.floor import SETTINGS
+    from sim.staffing.floor import SETTINGS, analytic_phase_weeks
 
     per = {}
     for t in fl.targets:
@@ -96,6 +96,8 @@ def floor_dict(result: StaffingResult, lang: str = "en") -> dict[str, Any] | Non
             "out_of_reach": [{"target": str(r.target), "where": r.where}
                              for r in fl.out_of_reach],
             "phases": [k for k, _ in fl.phases("both")],
+            "analytic_phase_weeks_no_wait": analytic_phase_weeks(fl.scenarios["both"])
+            if "both" in fl.scenarios else None,
             "decomposed_kpi": fl.decomposed_kpi, "decomposition": fl.table(lang),
             "elapsed_s": round(fl.elapsed_s, 3)}
 

@@ -71,8 +71,12 @@ class Target(BaseModel):
         return self.op == "<="
 
     def text(self, lang: str = "en") -> str:
+        """'Bezetting P&P-begeleider ≤ 85%': label and threshold as ``KpiDef`` writes them (a
+        growth tolerance with two decimals, as the stability line shows it)."""
         d = KPIS[self.kpi]
-        return f"{d.label(lang)} {'≤' if self.upper else '≥'} {d.number(self.threshold, lang)}"
+        dec = 2 if d.unit == "children/year" else None
+        return (f"{d.label(lang)} {'≤' if self.upper else '≥'} "
+                f"{d.number(self.threshold, lang, dec)}")
 
     def __str__(self) -> str:
         return f"{self.kpi} {self.op} {self.threshold:g}"
