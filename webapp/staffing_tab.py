@@ -272,10 +272,10 @@ def render(scenario: Scenario | dict[str, Any], lang: str = "nl",
 
 def _progress(job: Job, lang: str, key: str) -> None:
     """The running search: a bar that only grows, what is being decided, the time left and a
-    Cancel button; only this fragment reruns (twice a second), not the page."""
+    Cancel button; only this fragment reruns (once a second), not the page."""
     import streamlit as st
 
-    @st.fragment(run_every=0.5)
+    @st.fragment(run_every=1.0)
     def panel() -> None:
         if st.session_state.get(f"{key}-job") is not job:
             return  # a stale timer of a search already shown

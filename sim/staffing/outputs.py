@@ -286,6 +286,35 @@ def write_outputs(result: StaffingResult, out: str | Path, lang: str = "en") -> 
     return written
 
 
+def floor_html(result: StaffingResult, lang: str = "nl") -> str:
+    """The floor for the report: its rows, and the decomposition as a table (weeks per child,
+    one column per setting)."""
+    fl = result.floor
+    if fl is None:
+        return ""
+    from sim.staffing.floor import SETTINGS
+
+    e = html.escape
+    parts = [f"<h3>{e(msg('floor_title', lang))}</h3><ul>"]
+    parts += [f"<li>{e(x)}</li>" for x in fl.rows(lang)]
+    parts.append("</ul>")
+    if fl.decomposition and fl.decomposed_kpi and (fl.blocked or result.answer is None):
+        shown = [st for st in SETTINGS if st in fl.decomposition]
+        comps = list(dict.fromkeys(k for st in shown for k in fl.decomposition[st]))
+        who = msg("decomp_tail" if fl.decomposed_kpi.endswith("_p90") else "decomp_all", lang)
+        parts.append(f"<p>{e(msg('decomp_title', lang, kpi=kpi_label(fl.decomposed_kpi, lang)))}"
+                     f" <small>{e(msg('decomp_note', lang, who=who))}</small></p>")
+        head = "".join(f"<th>{e(msg(f'set_{st}', lang))}</th>" for st in shown)
+        parts.append(f"<table><tr><th>{e(msg('component', lang))}</th>{head}</tr>")
+        for c in comps:
+            cells = "".join(
+                f"<td>{e(format_number(fl.decomposition[st].get(c, 0.0), lang, 1))}</td>"
+                for st in shown)
+            parts.append(f"<tr><td>{e(component_label(c, lang))}</td>{cells}</tr>")
+        parts.append("</table>")
+    return "\n".join(parts)
+
+
 def html_section(result: StaffingResult, lang: str = "nl") -> str:
     """A self-contained ``<section>`` for the HTML report (no scripts, no external files)."""
     sp = result.space
@@ -296,9 +325,7 @@ def html_section(result: StaffingResult, lang: str = "nl") -> str:
         parts.append(f"<p><strong>{e(sp.describe(result.answer, lang))}</strong></p>")
     else:
         parts.append(f"<p><strong>{e(msg('none', lang))}</strong></p>")
-    fl = floor_lines(result, lang)
-    if fl:
-        parts.append("<pre>" + e("\n".join(fl)) + "</pre>")
+    parts.append(floor_html(result, lang))
     parts.append(f"<p>{e(guarantee_sentence(result, lang))}</p><ul>")
     parts += [f"<li>{e(x)}</li>" for x in guarantee_details(result, lang)]
     parts.append("</ul>")

@@ -107,7 +107,10 @@ def test_dutch_outputs_of_a_refused_search_carry_no_english(target: str) -> None
     assert r.floor is not None and r.floor.blocked and r.limits
     out = text(r, "nl")
     assert_dutch(out)
-    assert_dutch(html_section(r, "nl"))
+    report = html_section(r, "nl")
+    assert_dutch(report)
+    # the decomposition is a table in the report too
+    assert "<th>Onderdeel</th>" in report and "<td>Open matching</td>" in report
     assert "Aanmelding tot plaatsing (90e percentiel)" in out
     assert "85%" in out and "0.85" not in out and "0,85" not in out
     for said in r.limits + r.helps:
