@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol, cast
 
 from sim.outcome import Outcome, describe_worker
@@ -57,6 +58,12 @@ class Backend(Protocol):
         """Release the workers."""
         ...
 
+    def session(self) -> AbstractContextManager[Backend]:
+        """Keep the workers alive across many ``run`` calls until the block ends (a search
+        runs many small batches; starting a pool for each would cost more than the
+        replications). ``run`` outside a session behaves as before."""
+        ...
+
 
 class InProcessBackend:
     """Runs each task here, one after the other: no start-up cost, exceptions such as
@@ -76,6 +83,11 @@ class InProcessBackend:
 
     def close(self) -> None:
         """Nothing to release."""
+
+    @contextmanager
+    def session(self) -> Iterator[InProcessBackend]:
+        """Nothing to keep alive: yields itself."""
+        yield self
 
 
 def _failure(task: Task, error: str) -> Outcome:
@@ -129,6 +141,8 @@ class LocalBackend:
             self._ctx.set_forkserver_preload(
                 ["sim.tasks", "sim.replication", "sim.model", "sim._forkserver_guard"])
         self._pool: ProcessPoolExecutor | None = None
+        #: The pool kept alive by :meth:`session` (None outside a session).
+        self._kept: ProcessPoolExecutor | None = None
 
     @property
     def workers(self) -> int:
@@ -166,7 +180,7 @@ class LocalBackend:
         """Keep up to ``max_in_flight`` tasks on the pool; a worker that dies is found out and
         the suspects are rerun one by one, each in a fresh process."""
         it = iter(tasks)
-        pool = self._pool = self._new_pool(self._workers)
+        pool = self._pool = self._kept or self._new_pool(self._workers)
         in_flight: dict[Future[Outcome], Task] = {}
         exhausted = False
         try:
@@ -210,13 +224,16 @@ class LocalBackend:
                     for task in suspects:
                         yield self._isolated(task, fn)
                     pool = self._pool = self._new_pool(self._workers)
+                    if self._kept is not None:
+                        self._kept = pool
         finally:
             for fut in in_flight:
                 fut.cancel()
-            pool.shutdown(wait=True, cancel_futures=True)
+            if self._kept is None or pool is not self._kept:
+                pool.shutdown(wait=True, cancel_futures=True)
+                if self.method == "fork":
+                    gc.unfreeze()
             self._pool = None
-            if self.method == "fork":
-                gc.unfreeze()
 
     def _isolated(self, task: Task, fn: TaskFn) -> Outcome:
         pool = self._new_pool(1)
@@ -232,11 +249,30 @@ class LocalBackend:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
+    @contextmanager
+    def session(self) -> Iterator[LocalBackend]:
+        """One pool for every ``run`` inside the block (see :meth:`Backend.session`); a pool
+        that breaks inside it is replaced and kept in its place."""
+        if self._kept is not None:  # nested: the outer session owns the pool
+            yield self
+            return
+        self._kept = self._new_pool(self._workers)
+        try:
+            yield self
+        finally:
+            pool, self._kept = self._kept, None
+            pool.shutdown(wait=True, cancel_futures=True)
+            if self.method == "fork":
+                gc.unfreeze()
+
     def close(self) -> None:
         """Stop the pool (running tasks finish; queued ones are dropped)."""
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+        if self._kept is not None:
+            self._kept.shutdown(wait=False, cancel_futures=True)
+            self._kept = None
 
 
 class DaskBackend:
@@ -418,6 +454,11 @@ class DaskBackend:
         finally:
             for fut in futures.values():
                 fut.cancel()
+
+    @contextmanager
+    def session(self) -> Iterator[DaskBackend]:
+        """The client and its workers live as long as the backend: yields itself."""
+        yield self
 
     def close(self) -> None:
         """Close the client, and the local cluster when this backend started one."""

@@ -40,19 +40,20 @@ def _yaml_value(text: str) -> Any:
 
 
 class _Progress:
-    """Candidates decided and replications spent, as the one progress line
-    (:meth:`sim.progress.ProgressBar.status`; Ctrl-C keeps what was spent in the store)."""
+    """The search's progress as the one progress bar (:class:`sim.progress.ProgressBar`): a
+    fraction that only grows, what is being decided and the time left (Ctrl-C keeps what was
+    spent in the store)."""
 
-    def __init__(self, quiet: bool):
+    def __init__(self, quiet: bool, lang: str = "en"):
         from sim.progress import ProgressBar
 
         self.quiet = quiet
+        self.lang = lang
         self.bar = ProgressBar(0, label="least staffing:")
 
-    def __call__(self, decided: int, spent: Any) -> None:
+    def __call__(self, p: Any) -> None:
         if not self.quiet:
-            self.bar.status(f"candidates decided: {decided}; replications run: {spent.ran}, "
-                            f"from the store: {spent.cached}")
+            self.bar.status(f"{p.fraction:4.0%}  {p.text(self.lang)}")
 
     def done(self) -> None:
         if not self.quiet:
@@ -101,6 +102,7 @@ def cmd_staffing(args: argparse.Namespace) -> int:
                 costs=_pairs(args.cost, "--cost", float), fte_hours=args.fte_hours,
                 recruitment=rec, confidence=args.confidence,
                 stability=Stability(enabled=not args.no_stability),
+                floor=not args.no_floor,
                 reps=Reps(first=args.first_reps, max=args.max_reps,
                           confirm=args.confirm_reps),
                 seed=args.seed, source="pnp-sim staffing")
@@ -112,7 +114,7 @@ def cmd_staffing(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
 
     backend = args.backend or ("dask" if args.address else "local")
-    progress = _Progress(args.quiet)
+    progress = _Progress(args.quiet, args.lang)
     ev = Evaluator(problem.seed, args.store, backend, args.workers, args.address)
     try:
         ev.open()
@@ -141,7 +143,7 @@ def cmd_staffing(args: argparse.Namespace) -> int:
     print(text(result, args.lang))
     out = Path(args.out) if args.out else Path("out") / (
         f"staffing-{problem.name}-{result.spent and _hash(problem)}-s{problem.seed}")
-    for p in write_outputs(result, out):
+    for p in write_outputs(result, out, args.lang):
         print(f"wrote {p}")
     return 0
 
@@ -179,6 +181,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--confidence", type=float, default=0.95)
     p.add_argument("--no-stability", action="store_true",
                    help="drop the default 'waiting list must not grow' target")
+    p.add_argument("--no-floor", action="store_true",
+                   help="skip the floor (what no staffing can beat) before the search")
     p.add_argument("--first-reps", type=int, default=5)
     p.add_argument("--max-reps", type=int, default=40)
     p.add_argument("--confirm-reps", type=int, default=30)

@@ -12,6 +12,7 @@ backends), only this module needs adapting.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,10 @@ FLUSH_MAX = 50
 
 class EvaluationError(RuntimeError):
     """A replication that raised; ``str()`` names the candidate and the error."""
+
+
+class Cancelled(Exception):  # noqa: N818 - a request, not an error
+    """The planner cancelled the search (``Evaluator.stop`` was set); what finished is kept."""
 
 
 @dataclass
@@ -54,13 +59,18 @@ class Evaluator:
     address: str | None = None
     #: Called after each batch with the replications spent so far.
     on_progress: Callable[[Spent], None] | None = None
+    #: Called after each finished replication of a batch with (done, in the batch).
+    on_rep: Callable[[int, int], None] | None = None
+    #: Set (from another thread, e.g. the app's Cancel button) to stop between replications:
+    #: :class:`Cancelled` is raised; finished replications stay in the cache and the store.
+    stop: threading.Event = field(default_factory=threading.Event)
     spent: Spent = field(default_factory=Spent)
     _cache: dict[str, dict[int, dict[str, float]]] = field(default_factory=dict)
     _loaded: set[str] = field(default_factory=set)
     _used: set[tuple[str, int]] = field(default_factory=set)
     _store: Any = None
     _backend: Any = None
-    _pool: Any = None
+    _session: Any = None
 
     # ------------------------------------------------------------------ life cycle
 
@@ -72,9 +82,9 @@ class Evaluator:
         return self
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        if self._session is not None:
+            session, self._session = self._session, None
+            session.__exit__(None, None, None)
         if self._backend is not None:
             self._backend.close()
             self._backend = None
@@ -117,6 +127,63 @@ class Evaluator:
             self.on_progress(self.spent)
         return out
 
+    def check(self) -> None:
+        """Raise :class:`Cancelled` when the search was asked to stop."""
+        if self.stop.is_set():
+            raise Cancelled
+
+    def backend_obj(self) -> Any:
+        """The backend replications run on, inside its long-lived session."""
+        if self._backend is None:
+            from sim.batch.backends import make_backend
+
+            kind = "inprocess" if self.backend == "serial" else self.backend
+            self._backend = make_backend(kind, self.workers, self.address)
+            # one pool for the whole search: it runs many small batches, and starting a
+            # pool for each (as a sweep's single batch does) would cost more than them
+            self._session = self._backend.session()
+            self._session.__enter__()
+        return self._backend
+
+    def has(self, scenario_hash: str, reps: Sequence[int]) -> bool:
+        """True when every replication in ``reps`` is in the cache or the store."""
+        have = self._known(scenario_hash)
+        return all(r in have for r in reps)
+
+    def detailed(self, scenario: Scenario, reps: int) -> Any:
+        """Replications 0..reps-1 of ``scenario`` with their event logs and children (an
+        :class:`sim.runner.ExperimentResult`, through the one run path); their KPIs join the
+        cache, so a candidate equal to ``scenario`` reuses them."""
+        from sim.runner import run_experiment
+        from sim.scenario import scenario_hash
+
+        self.check()
+
+        def tick(done: int, total: int) -> None:
+            if self.on_rep is not None:
+                self.on_rep(done, total)
+            self.check()
+
+        res = run_experiment(scenario, reps=reps, seed=self.seed, detail=True,
+                             backend=self.backend_obj(), progress=tick)
+        from sim.batch.store import sim_version
+        from sim.outcome import Outcome
+
+        h = scenario_hash(scenario)
+        have = self._known(h)
+        fresh = []
+        for r in res.replications:
+            if r.rep not in have:
+                have[r.rep] = dict(r.kpis)
+                self.spent.ran += 1
+                self._used.add((h, r.rep))
+                fresh.append(Outcome(h, self.seed, r.rep, kpis=dict(r.kpis),
+                                     sim_version=sim_version()))
+        self._flush(fresh, {h: scenario})
+        if self.on_progress is not None:
+            self.on_progress(self.spent)
+        return res
+
     # ------------------------------------------------------------------ internals
 
     def _known(self, h: str) -> dict[int, dict[str, float]]:
@@ -138,17 +205,14 @@ class Evaluator:
     def _run(self, todo: list[Any], scenarios: dict[str, Scenario]) -> None:
         from sim.batch.worker import run_task
 
+        self.check()
         if self.backend == "serial":
             outcomes: Any = (run_task(t) for t in todo)
-        elif self.backend == "local":
-            outcomes = self._local(todo)
         else:
-            if self._backend is None:
-                from sim.batch.backends import make_backend
-
-                self._backend = make_backend(self.backend, self.workers, self.address)
-            outcomes = (o for o in self._backend.run(iter(todo), run_task) if o is not None)
+            outcomes = (o for o in self.backend_obj().run(iter(todo), run_task)
+                        if o is not None)
         buffer: list[Any] = []
+        done = 0
         try:
             for o in outcomes:
                 if not o.ok:
@@ -163,41 +227,13 @@ class Evaluator:
                 if len(buffer) >= FLUSH_MAX:
                     self._flush(buffer, scenarios)
                     buffer = []
+                done += 1
+                if self.on_rep is not None:
+                    self.on_rep(done, len(todo))
+                self.check()
         finally:
+            outcomes.close()  # a backend generator cancels what is still in flight
             self._flush(buffer, scenarios)
-
-    def _local(self, todo: list[Any]) -> Any:
-        """The local backend's process pool, kept for the whole search: a search runs many
-        small batches, and starting a pool for each (as a sweep's single batch does) would
-        cost more than the replications. A pool that breaks is replaced, and the batch
-        goes through the backend's own fault handling."""
-        from concurrent.futures import as_completed
-        from concurrent.futures.process import BrokenProcessPool
-
-        from sim.batch.backends import LocalBackend
-        from sim.batch.worker import run_task
-        from sim.processes import hide_main_script
-
-        if self._backend is None:
-            self._backend = LocalBackend(self.workers)
-        if self._pool is None:
-            self._pool = self._backend._new_pool(self._backend.workers)
-        futures: list[Any] = []
-        try:
-            with hide_main_script(run_task):
-                futures = [self._pool.submit(run_task, t) for t in todo]
-            for fut in as_completed(futures):
-                yield fut.result()
-        except BrokenProcessPool:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-            done = {(h, r) for h, reps in self._cache.items() for r in reps}
-            rest = [t for t in todo if (t.scenario_hash, t.rep) not in done]
-            yield from (o for o in self._backend.run(iter(rest), run_task) if o is not None)
-        except BaseException:
-            for fut in futures:
-                fut.cancel()
-            raise
 
     def _flush(self, outcomes: list[Any], scenarios: dict[str, Scenario]) -> None:
         """Commit finished replications (each whole or not at all) and their scenarios."""

@@ -41,9 +41,11 @@ from sim.staffing.decide import (
     settled,
     stages,
 )
-from sim.staffing.evaluate import Evaluator, Spent
+from sim.staffing.evaluate import Cancelled, Evaluator, Spent
+from sim.staffing.floor import Floor, compute_floor
 from sim.staffing.space import RECRUITMENT, Point, Space, Variable, apply_point
 from sim.staffing.targets import Stability, Target
+from sim.staffing.tracker import Report, Tracker
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,15 @@ class Settings:
     #: First replication index of the confirmation blocks (far from the search's 0, 1, ...).
     confirm_offset: int = 100_000
     stability: Stability = Stability()
-    #: When nothing meets the targets and families limit: search the recruitment that helps.
+    #: When nothing meets the targets: try the levers (recruitment, hours, phase durations)
+    #: and show those that meet the targets on simulation.
     explain_recruitment: bool = True
+    #: Compute the floor (what no staffing can beat) before the search, and refuse a target
+    #: below it without searching (:mod:`sim.staffing.floor`).
+    floor: bool = True
+    #: Replications per floor setting and per lever checked (None: the scenario's own
+    #: ``replications``, so the figures are the Results tab's).
+    floor_reps: int | None = None
 
     @property
     def alpha(self) -> float:
@@ -126,11 +135,17 @@ class StaffingResult:
     spent: Spent
     grid_size: int
     elapsed_s: float = 0.0
-    #: Why nothing meets the targets (None when something does).
-    limits: list[str] = field(default_factory=list)
-    #: What would help (e.g. more recruitment), when nothing meets the targets.
-    helps: list[str] = field(default_factory=list)
+    #: Why nothing meets the targets, each line in both languages ({"nl": ..., "en": ...}).
+    limits: list[dict[str, str]] = field(default_factory=list)
+    #: Levers checked by simulation that meet the targets, each line in both languages.
+    helps: list[dict[str, str]] = field(default_factory=list)
     refuted: list[Point] = field(default_factory=list)
+    #: What no staffing can beat (None when the floor was not computed).
+    floor: Floor | None = None
+    #: The planner cancelled: the frontier is what was found by then, unconfirmed.
+    cancelled: bool = False
+    #: Index in ``helps`` -> the scenario that lever was checked on (to load and run it).
+    levers: dict[int, Scenario] = field(default_factory=dict)
 
     @property
     def simulated(self) -> int:
@@ -146,7 +161,7 @@ class StaffingResult:
         return self.decisions.get(self.answer) if self.answer is not None else None
 
 
-Progress = Callable[[int, Spent], None]
+Progress = Report
 #: Frontier points re-checked on more search replications before the search gives up.
 MAX_RECHECKS = 25
 
@@ -172,6 +187,8 @@ class Search:
         self._not: list[Point] = []
         self._loads: dict[float, dict[str, RoleLoad]] = {}
         self.refuted: list[Point] = []
+        self.floor: Floor | None = None
+        self.tracker = Tracker(None, space.grids(), self.settings.floor)
 
     # ------------------------------------------------------------------ one candidate
 
@@ -221,8 +238,7 @@ class Search:
                 d = self._simulate(point)
                 (self._meets if d.status == MEETS else self._not).append(point)
         self.decisions[point] = d
-        if self.progress is not None:
-            self.progress(len(self.decisions), self.ev.spent)
+        self.tracker.candidate(len(self.decisions), self.ev.spent.ran, self.ev.spent.cached)
         return d
 
     def _simulate(self, point: Point, most: int | None = None) -> Decision:
@@ -232,6 +248,8 @@ class Search:
         d = Decision(point, UNDECIDED)
         looks = [most] if most else stages(self.settings.first_reps, self.settings.max_reps)
         for n in looks:
+            self.tracker.doing_now("progress_check", point=self.space.short(point), done=0,
+                                   total=n)
             rows = self.ev.kpis(scen, h, range(n))
             d = judge(point, rows, self.targets, self.settings.look_level,
                       fail_level=self.settings.confidence)
@@ -249,7 +267,10 @@ class Search:
         start = s.confirm_offset + attempt * s.most_confirm_reps
         d = Decision(point, UNDECIDED)
         for look in range(s.confirm_looks):
-            rows = self.ev.kpis(scen, h, range(start, start + 2 ** look * s.confirm_reps))
+            n = 2 ** look * s.confirm_reps
+            self.tracker.doing_now("progress_confirm", point=self.space.short(point), done=0,
+                                   total=n)
+            rows = self.ev.kpis(scen, h, range(start, start + n))
             d = judge(point, rows, self.targets, s.look_level, how="confirmed")
             if d.status in (MEETS, FAILS):
                 break
@@ -325,8 +346,8 @@ class Search:
                     out.append((var.key, ", ".join(str(t) for t in why) or d.status))
         return out
 
-    def run(self) -> StaffingResult:
-        start = time.monotonic()
+    def _walk(self) -> StaffingResult:
+        """The search proper (after the floor): the walk, the re-check, the confirmation."""
         sp = self.space
         full = sp.grids()
         grid_size = math.prod(len(g) for g in full)
@@ -357,12 +378,14 @@ class Search:
                                                    "replications"))
                         continue
                     self.decisions[best] = again
+                self.tracker.set_stage("confirm")
                 confirmation = self.confirm(best, attempts)
                 attempts += 1
                 if confirmation.status == MEETS:
                     answer = best
                     break
                 # not confirmed: it no longer counts as meeting; search again around it
+                self.tracker.set_stage("walk")
                 self.refuted.append(best)
                 self._demote(best, replace(confirmation, how="not confirmed"))
             if answer is None and attempts and self.settings.confirm_attempts:
@@ -372,15 +395,61 @@ class Search:
             front.append(FrontierPoint(p, self.decisions[p], sp.objective(p), sp.cost(p),
                                        self.binding(p, full),
                                        True if p == answer else None))
-        result = StaffingResult(
+        return StaffingResult(
             self.scenario, sp, self.targets, self.settings, self.ev.seed, answer, confirmation,
             attempts, front, dict(self.decisions), self.loads_at(top), self.ev.spent,
-            grid_size, refuted=list(self.refuted))
-        if answer is None:
-            from sim.staffing.frontier import explain
+            grid_size, refuted=list(self.refuted), floor=self.floor)
 
-            explain(self, result)
+    def _empty(self, cancelled: bool = False) -> StaffingResult:
+        """A result without an answer: the floor refused a target, or the planner cancelled
+        (then the frontier is the minimal points found so far, unconfirmed)."""
+        sp = self.space
+        top = tuple(v.high for v in sp.variables)
+        front = [FrontierPoint(p, self.decisions[p], sp.objective(p), sp.cost(p))
+                 for p in sorted(pareto(list(self._meets)), key=sp.objective)]
+        return StaffingResult(
+            self.scenario, sp, self.targets, self.settings, self.ev.seed, None, None, 0,
+            front, dict(self.decisions), self.loads_at(top), self.ev.spent,
+            math.prod(len(g) for g in sp.grids()), refuted=list(self.refuted),
+            floor=self.floor, cancelled=cancelled)
+
+    def run(self) -> StaffingResult:
+        """Floor first (a target below it is refused without a search), then the search;
+        when nothing meets, what limits and the levers that help (checked by simulation).
+        A cancel (``Evaluator.stop``) returns what was found so far."""
+        from sim.staffing.frontier import explain
+
+        start = time.monotonic()
+        self.tracker = Tracker(self.progress, self.space.grids(), self.settings.floor)
+        tracker, ev = self.tracker, self.ev
+
+        def on_rep(done: int, total: int) -> None:
+            tracker.spent(ev.spent.ran, ev.spent.cached)
+            tracker.rep(done, total)
+
+        self.ev.on_rep = on_rep
+        try:
+            if self.settings.floor:
+                self.floor = compute_floor(
+                    self.scenario, self.space, self.targets, self.ev,
+                    self.settings.confidence, self.settings.floor_reps,
+                    tick=self.tracker.floor_step,
+                    stability_children=self.settings.stability.children
+                    if self.settings.stability.enabled else None)
+                self.tracker.set_stage("walk")
+            if self.floor is not None and self.floor.blocked:
+                result = self._empty()
+            else:
+                result = self._walk()
+            if result.answer is None:
+                explain(self, result)
+        except Cancelled:
+            result = self._empty(cancelled=True)
+        finally:
+            self.ev.on_rep = None
+        result.spent = self.ev.spent
         result.elapsed_s = time.monotonic() - start
+        self.tracker.finish()
         return result
 
 

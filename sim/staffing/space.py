@@ -99,7 +99,10 @@ class Space:
         """'coordinator 8 h, P&P counsellor 19 h, ...' for messages."""
         parts = []
         for v, x in zip(self.variables, point, strict=True):
-            unit = " h" if v.is_role else (" gezinnen/jaar" if lang == "nl" else " families/yr")
+            if v.is_role:
+                unit = " u" if lang == "nl" else " h"
+            else:
+                unit = " gezinnen/jaar" if lang == "nl" else " families/yr"
             parts.append(f"{v.label(lang)} {x:g}{unit}")
         return ", ".join(parts)
 

@@ -118,6 +118,7 @@ def build_problem(scenario: Scenario, targets: list[Any], *, roles: list[str] | 
                   costs: dict[str, float] | None = None, fte_hours: float | None = None,
                   recruitment: Recruitment | None = None, confidence: float = 0.95,
                   stability: Stability | None = None, reps: Reps | None = None,
+                  floor: bool = True,
                   seed: int | None = None, name: str = "least-staffing",
                   source: str = "<staffing>") -> Problem:
     """Validate the pieces of a problem; errors are raised as :class:`TargetError` or
@@ -141,7 +142,7 @@ def build_problem(scenario: Scenario, targets: list[Any], *, roles: list[str] | 
     r = reps or Reps()
     settings = Settings(confidence=confidence, first_reps=r.first, max_reps=max(r.max, r.first),
                         confirm_reps=r.confirm, confirm_attempts=r.attempts,
-                        stability=stability or Stability())
+                        stability=stability or Stability(), floor=floor)
     return Problem(name, scenario, Space(tuple(variables)), tgts, settings,
                    scenario.seed if seed is None else seed)
 

@@ -82,3 +82,26 @@ def test_spec_file_runs(tmp_path, capsys) -> None:  # noqa: ANN001
                  "--out", str(tmp_path / "o")]) == 0
     assert json.loads((tmp_path / "o" / "staffing.json").read_text())["answer"] == \
         {"pnp_counsellor": 4.0}
+
+
+def test_cli_floor_refuses_in_dutch_and_says_what_stability_tested(tmp_path, capsys) -> None:  # noqa: ANN001
+    """A target below the service time alone is refused by the floor, in Dutch with --lang nl
+    (no raw KPI key); --no-stability says that stability was not tested."""
+    scen = _scenario(tmp_path)
+    args = ["--roles", "pnp_counsellor", "--bounds", "pnp_counsellor=1:8", "--backend",
+            "serial", "--quiet", "--out", str(tmp_path / "o")]
+    # mean service 2 weeks: a mean time to placement of 1 week is out of reach
+    assert main(["staffing", str(scen), "--target", "referral_to_placement_mean <= 1",
+                 *args, "--lang", "nl"]) == 0
+    printed = capsys.readouterr().out
+    assert "Wat geen bezetting kan verbeteren (de bodem)" in printed
+    assert "met personeel niet haalbaar" in printed and "Aanmelding & beeldvorming" in printed
+    assert "referral_to_placement" not in printed.split("wrote")[0]
+    data = json.loads((tmp_path / "o" / "staffing.json").read_text())
+    assert data["floor"]["out_of_reach"] == [{"target": "referral_to_placement_mean <= 1",
+                                              "where": "both"}]
+    assert data["candidates_decided"] == 0
+    assert main(["staffing", str(scen), "--target", "referral_to_placement_mean <= 1",
+                 *args, "--no-stability"]) == 0
+    printed = capsys.readouterr().out
+    assert "Stability not tested" in printed and "always refused" not in printed

@@ -26,7 +26,7 @@ def _result():  # noqa: ANN202
     space = Space(tuple(Variable(r, 8, 20, 2) for r in
                         ("coordinator", "pnp_counsellor", "parent_counsellor")))
     return _Rule(scen, space, [parse_target("wait_assessment_mean <= 1")], Evaluator(1),
-                 Settings(stability=Stability(enabled=False))).run()
+                 Settings(stability=Stability(enabled=False), floor=False)).run()
 
 
 def test_frontier_frame_chart_and_report() -> None:
@@ -41,6 +41,45 @@ def test_frontier_frame_chart_and_report() -> None:
     assert "Minimale bezetting" in html and "Met 95% zekerheid" in html and "<script" not in html
     data = tab.point_scenario(result, result.frontier[1].point)
     assert data["staff"]["coordinator"]["schedule"][-1]["hours"] == 10.0
+
+
+def test_editor_offers_kpis_by_label_with_units_and_shares_in_percent() -> None:
+    rows = tab.editor_rows(tab.DEFAULT_TARGETS, "nl")
+    assert rows[0]["kpi"] == "Aanmelding tot plaatsing (90e percentiel) (weken)"
+    assert rows[1] == {"kpi": "Bezetting P&P-begeleider (%)", "op": "<=", "threshold": 85.0}
+    targets = tab.editor_targets(rows, "nl")
+    assert [str(t) for t in targets] == ["referral_to_placement_p90 <= 52",
+                                         "utilisation_pnp_counsellor <= 0.85"]
+    assert "Utilisation P&P counsellor (%)" in tab.kpi_options("en")
+
+
+def test_dutch_tab_shows_the_floor_without_english() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from sim.staffing.search import search_staffing
+    from tests.staffing.test_staffing_floor import FAST, SPACE, D, _fixed
+    from tests.staffing.test_staffing_messages import assert_dutch
+
+    blocked = search_staffing(_fixed(), SPACE,
+                              [parse_target(f"referral_to_placement_mean <= {D - 1}")],
+                              seed=5, settings=FAST)
+
+    def app() -> None:
+        from sim import load_scenario
+        from webapp.staffing_tab import render
+
+        render(load_scenario("scenarios/baseline.yaml"), "nl")
+
+    at = AppTest.from_function(app)
+    at.session_state["staffing-result"] = blocked
+    at.run(timeout=60)
+    assert not at.exception
+    shown = [e.value for e in (*at.markdown, *at.error, *at.warning, *at.info, *at.caption)]
+    page = "\n".join(str(v) for v in shown)
+    assert "Aanmelding & beeldvorming" in page and "niet haalbaar" in page
+    assert "Wat geen bezetting kan verbeteren (de bodem)" in [x.label for x in at.expander]
+    assert "Wat de waarborg betekent" in [x.label for x in at.expander]
+    assert_dutch(page)
 
 
 def test_targets_from_editor_rows() -> None:

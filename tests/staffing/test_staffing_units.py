@@ -41,7 +41,7 @@ def test_target_parsing_and_did_you_mean() -> None:
 
 def test_stability_threshold_is_one_child_over_the_window() -> None:
     t = Stability().target(measured_weeks=52 * 4)
-    assert t.kpi == "waiting_trend_per_year" and t.threshold == pytest.approx(0.25)
+    assert t.kpi == "waiting_staff_trend_per_year" and t.threshold == pytest.approx(0.25)
 
 
 def test_schedule_mapping_keeps_the_ramp_below_the_value(baseline) -> None:  # noqa: ANN001
@@ -103,7 +103,7 @@ class _Oracle(Search):
     def __init__(self, space: Space, rule, confirm_ok=None) -> None:  # noqa: ANN001
         scen = textbook_scenario(0.1, {"dist": "fixed", "value": 1.0}, 1)
         super().__init__(scen, space, [], Evaluator(1),
-                         Settings(stability=Stability(enabled=False)))
+                         Settings(stability=Stability(enabled=False), floor=False))
         self.rule = rule
         self.confirm_ok = confirm_ok or rule
         self.calls = 0
