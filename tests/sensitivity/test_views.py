@@ -29,7 +29,7 @@ def analysis():  # type: ignore[no-untyped-def]
     groups = uncertain_groups(scen, load_sources(SCENARIOS / "baseline.yaml"),
                               include=["referrals.schedule", "families.interested_per_year"])
     ow = one_way(scen, groups, KPIS, reps=3, seed=2, backend="inline")
-    m = morris(scen, groups, KPIS, trajectories=2, reps=2, seed=2, backend="inline")
+    m = morris(scen, groups, KPIS, trajectories=2, reps=3, seed=2, backend="inline")
     return ow, m
 
 
