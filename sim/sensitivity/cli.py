@@ -131,6 +131,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                                   "kpis": kpis})
             _print_oneway(res)
             files.append(write_html(out, scenario, seed, reps, args.lang, oneway=res))
+            files += [out / f"tornado-{k}.svg" for k in res.kpis
+                      if (out / f"tornado-{k}.svg").exists()]
         else:
             files = _global(method, scenario, groups, kpis, seed, spec, args, out, run)
     except KeyboardInterrupt:

@@ -43,6 +43,11 @@ def test_oneway_writes_stamped_csv_and_json(tmp_path: Path, capsys: pytest.Captu
     assert "on 1 worker (one replication took " in printed.err
     page = (out / "sensitivity.html").read_text()
     assert "Aanmeldingen per jaar" in page and data["stamp"]["model_fingerprint"] in page
+    # a real tornado chart in the page, and the same chart as an image file
+    assert page.count("<svg") == 1 and "Verschil met de basis (weken)" in page
+    svg = (out / "tornado-wait_assessment_mean.svg").read_text()
+    assert "<svg" in svg and "replicatieruis" in svg and "per jaar (×0,50)" in svg
+    assert str(out / "tornado-wait_assessment_mean.svg") in printed.out
 
 
 def test_morris_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]
