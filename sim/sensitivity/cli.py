@@ -211,6 +211,10 @@ def _global(method: str, scenario: Any, groups: list[Any], kpis: list[str], seed
         for k, kpi in enumerate(s.outputs):
             print(f"\n{kpi}: noise share {s.noise_share[k]:.2f} "
                   f"[{s.noise_share_low[k]:.2f}, {s.noise_share_high[k]:.2f}]")
+            tiers = " > ".join("{" + ", ".join(s.names[j] for j in t) + "}"
+                               for t in s.tiers(k))
+            print(f"  ranking the intervals support (total order; inputs in one tier cannot "
+                  f"be told apart): {tiers}")
             for j, name in enumerate(s.names):
                 print(f"  {name:45s} first {s.first[k, j]:6.3f} "
                       f"[{s.first_low[k, j]:6.3f}, {s.first_high[k, j]:6.3f}]  total "

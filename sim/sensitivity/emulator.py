@@ -46,9 +46,10 @@ def _fit(xu: np.ndarray, mean: np.ndarray, alpha: np.ndarray, seed: int, kernel:
         kern = ConstantKernel(1.0, (1e-3, 1e3)) * RBF(np.full(d, 0.5), (1e-2, 1e3))
         gp = GaussianProcessRegressor(kern, alpha=alpha / scale ** 2 + 1e-8, normalize_y=True,
                                       n_restarts_optimizer=1, random_state=seed)
-    else:
+    else:  # a resample: the kernel refitted from the full fit's (its uncertainty counts)
         gp = GaussianProcessRegressor(kernel, alpha=alpha / scale ** 2 + 1e-8,
-                                      normalize_y=True, optimizer=None)
+                                      normalize_y=True, n_restarts_optimizer=0,
+                                      random_state=seed)
     gp.fit(xu, mean)
     return gp
 
@@ -63,7 +64,7 @@ def emulated_sobol(
     n_boot: int = 50,
     level: float = 0.95,
     outputs: Sequence[str] | None = None,
-    n_post: int = 256,
+    n_post: int = 128,
 ) -> SobolResult:
     """Sobol indices on a GP emulator fitted to ``n_train`` points x ``reps`` evaluations;
     intervals from ``n_boot`` posterior functions on ``n_post`` base rows."""

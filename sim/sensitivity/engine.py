@@ -235,6 +235,24 @@ class SobolResult:
     #: to their spread (0: as good as the noise allows).
     emulator_loo: np.ndarray | None = None
 
+    def tiers(self, output: int = 0) -> list[list[int]]:
+        """Inputs by total-order index, largest first, in tiers whose intervals cannot be
+        told apart: the ranking the intervals support (an input starts a new tier only when
+        its interval lies wholly below every interval of the tier above)."""
+        est = np.nan_to_num(self.total[output], nan=-1.0)
+        lows = np.nan_to_num(self.total_low[output], nan=-1.0)
+        highs = np.nan_to_num(self.total_high[output], nan=-1.0)
+        out: list[list[int]] = []
+        floor = np.inf
+        for j in np.argsort(-est, kind="stable"):
+            if out and highs[j] >= floor:
+                out[-1].append(int(j))
+                floor = min(floor, lows[j])
+            else:
+                out.append([int(j)])
+                floor = lows[j]
+        return out
+
     def table(self) -> list[dict[str, object]]:
         rows: list[dict[str, object]] = []
         for k, out in enumerate(self.outputs):

@@ -209,3 +209,19 @@ def test_noise_share_interval_narrows_with_more_replications() -> None:
         assert r.noise_share_low[0] <= 0.30 <= r.noise_share_high[0]
         widths.append(r.noise_share_high[0] - r.noise_share_low[0])
     assert widths[1] < 0.6 * widths[0]
+
+
+def test_tiers_rank_only_where_the_intervals_separate() -> None:
+    from sim.sensitivity.engine import SobolResult
+
+    one = np.ones((1, 4))
+    total = np.array([[0.6, 0.05, 0.3, 0.04]])
+    low = np.array([[0.5, 0.0, 0.2, 0.0]])
+    high = np.array([[0.7, 0.21, 0.4, 0.1]])
+    r = SobolResult(["a", "b", "c", "d"], ["y"], 0 * one, 0 * one, one, total, low, high,
+                    *(np.zeros(1) for _ in range(5)), n_base=4, reps=3, evaluations=0,
+                    level=0.95)
+    # a clearly first; c above b and d by its estimate, but b's interval reaches c's
+    assert r.tiers(0) == [[0], [2, 1, 3]]
+    high[0, 1] = 0.15
+    assert r.tiers(0) == [[0], [2], [1, 3]]
