@@ -11,6 +11,7 @@ points failed (listed; a rerun retries them); 130 interrupted (a rerun resumes).
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 from pathlib import Path
 from typing import Any
@@ -52,8 +53,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     store = Path(args.store)
     if store.suffix.lower() not in (".duckdb", ".db"):
         return _err(f"--store {store}: expected a .duckdb file")
-    print(f"sweep '{loaded.name}': {loaded.n_points()} points x "
-          f"{loaded.spec.replications} replications -> {store}", file=sys.stderr)
+    from sim.estimate import estimate
+
+    runs = loaded.n_points() * loaded.spec.replications
+    # time a replication of the first valid point (the spec's `set` and values applied)
+    probe = next((p.scenario for p in itertools.islice(loaded.points(), 10)
+                  if p.scenario is not None), loaded.base)
+    est = estimate(runs, probe, loaded.spec.seed, workers=1 if args.address else args.workers)
+    where = " (one core; a cluster divides it by its workers)" if args.address else ""
+    print(f"sweep '{loaded.name}': {loaded.n_points():,} points x "
+          f"{loaded.spec.replications:,} replications = {est.text()}{where} -> {store}",
+          file=sys.stderr)
     import duckdb
 
     try:
@@ -178,7 +188,8 @@ def register(subparsers: Any) -> None:
                        "--backend dask; without it a local Dask cluster is started)")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
     sweep.add_argument("--allow-large", action="store_true",
-                       help="run a sweep of more than 100,000 points (up to 10,000,000)")
+                       help="run a sweep of more than 100,000 points or 1,000,000 runs "
+                       "(points x replications; up to 10,000,000 points and 100,000,000 runs)")
     sweep.set_defaults(func=cmd_sweep)
 
     results = subparsers.add_parser(

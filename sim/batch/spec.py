@@ -70,6 +70,11 @@ RESERVED_PATHS = ("name", "description", "replications", "seed")
 MAX_POINTS = 100_000
 #: ... and with it (a point's index is a 32-bit integer in the store).
 MAX_POINTS_LARGE = 10_000_000
+#: Most runs (points x replications) a sweep may have without ``--allow-large`` ...
+MAX_RUNS = 1_000_000
+#: ... and with it: a 10-year baseline replication takes about 0.1-0.2 s of one core, so
+#: 10^8 runs are weeks of a 16-core machine; more is split into several sweeps.
+MAX_RUNS_LARGE = 100_000_000
 #: Most values of one ``range`` (checked before it is expanded).
 MAX_RANGE_VALUES = 100_000
 #: Most values of one parameter tried against the base scenario when the spec is loaded;
@@ -402,9 +407,10 @@ def parse_spec(data: Any, source: str = "<sweep>", base_dir: Path | None = None,
     """Validate loaded data (a dict) as a sweep spec, load its base scenario and check that
     every path exists and every single value is accepted by the scenario schema.
 
-    A sweep of more than :data:`MAX_POINTS` points is refused unless ``allow_large`` (the
-    CLI's ``--allow-large``), and one of more than :data:`MAX_POINTS_LARGE` always; the
-    number is computed before anything is expanded."""
+    A sweep of more than :data:`MAX_POINTS` points or :data:`MAX_RUNS` runs (points x
+    replications) is refused unless ``allow_large`` (the CLI's ``--allow-large``), and one of
+    more than :data:`MAX_POINTS_LARGE` points or :data:`MAX_RUNS_LARGE` runs always; both
+    numbers are computed before anything is expanded."""
     if not isinstance(data, dict):
         raise SpecError(source, [("", "expected a mapping of fields at the top level")])
     numbers = number_problems(data)
@@ -417,6 +423,9 @@ def parse_spec(data: Any, source: str = "<sweep>", base_dir: Path | None = None,
     size = _size_problem(spec, allow_large)
     if size:
         raise SpecError(source, [("parameters", size)])
+    runs = _runs_problem(spec, allow_large)
+    if runs:
+        raise SpecError(source, [("replications", runs)])
 
     base_path = Path(spec.base)
     if not base_path.is_absolute() and base_dir is not None:
@@ -452,6 +461,20 @@ def _size_problem(spec: SweepSpec, allow_large: bool) -> str | None:
         return msg + "; split it into several sweeps"
     return msg + ("; use fewer values, or give --allow-large to run up to "
                   f"{MAX_POINTS_LARGE:,} points")
+
+
+def _runs_problem(spec: SweepSpec, allow_large: bool) -> str | None:
+    """Why the sweep has too many runs (points x replications), or None."""
+    runs = spec.n_points() * spec.replications
+    limit = MAX_RUNS_LARGE if allow_large else MAX_RUNS
+    if runs <= limit:
+        return None
+    msg = (f"the sweep has {runs:,} runs ({spec.n_points():,} points x "
+           f"{spec.replications:,} replications), more than {limit:,}")
+    if allow_large:
+        return msg + "; split it into several sweeps or use fewer replications"
+    return msg + ("; use fewer points or replications, or give --allow-large to run up to "
+                  f"{MAX_RUNS_LARGE:,} runs")
 
 
 def _trial_values(values: list[Any]) -> list[Any]:

@@ -122,15 +122,17 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             files = _decision(scenario, groups, kpis, seed, spec, args, out, run)
         elif method == "oneway":
             reps = args.reps or spec.reps or 20
-            print(f"one-way sensitivity of {scenario.name}: {len(groups)} groups x 2 + base, "
-                  f"{reps} replications each = {(2 * len(groups) + 1) * reps} runs",
-                  file=sys.stderr)
+            _announce(f"one-way sensitivity of {scenario.name}: {len(groups)} groups x 2 + "
+                      f"base, {reps} replications each", (2 * len(groups) + 1) * reps,
+                      scenario, seed, run)
             res = one_way(scenario, groups, kpis, reps=reps, seed=seed, **run)
             files = write_result(out, "oneway", res.table, scenario, seed, reps,
                                  {"method": "oneway", "runs": res.runs, "ran_now": res.ran,
                                   "kpis": kpis})
             _print_oneway(res)
             files.append(write_html(out, scenario, seed, reps, args.lang, oneway=res))
+            files += [out / f"tornado-{k}.svg" for k in res.kpis
+                      if (out / f"tornado-{k}.svg").exists()]
         else:
             files = _global(method, scenario, groups, kpis, seed, spec, args, out, run)
     except KeyboardInterrupt:
@@ -143,6 +145,21 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _global_reps(args: argparse.Namespace, spec: SensitivitySpec, method: str) -> int:
+    """Replications per point of Morris and Sobol: at least MIN_REPS (a clear error if not)."""
+    from sim.scenario import ScenarioError
+    from sim.sensitivity.engine import MIN_REPS
+
+    reps = int(args.reps or spec.reps or MIN_REPS)
+    if reps < MIN_REPS:
+        raise ScenarioError(str(args.input), [("reps", f"{method} needs at least {MIN_REPS} "
+                                               f"replications per point (got {reps}): with "
+                                               "fewer, the noise the points share (common "
+                                               "random numbers) rests on one degree of "
+                                               "freedom")])
+    return reps
+
+
 def _global(method: str, scenario: Any, groups: list[Any], kpis: list[str], seed: int,
             spec: SensitivitySpec, args: argparse.Namespace, out: Path,
             run: dict[str, Any]) -> list[Path]:
@@ -151,7 +168,7 @@ def _global(method: str, scenario: Any, groups: list[Any], kpis: list[str], seed
     from sim.sensitivity.model_sa import RunLog, morris, sobol, sobol_emulated, top_groups
     from sim.sensitivity.output import write_html, write_result
 
-    reps = args.reps or spec.reps or 3
+    reps = _global_reps(args, spec, method)
     shown: dict[str, Any] = {}
     files: list[Path] = []
     log = RunLog()
@@ -159,9 +176,9 @@ def _global(method: str, scenario: Any, groups: list[Any], kpis: list[str], seed
     chosen = groups
     if method == "morris" or len(groups) > top:
         traj = args.trajectories or spec.trajectories or 10
-        print(f"Morris screening of {scenario.name}: {len(groups)} groups, {traj} trajectories, "
-              f"{reps} replications per point = {traj * (len(groups) + 1) * reps} runs",
-              file=sys.stderr)
+        _announce(f"Morris screening of {scenario.name}: {len(groups)} groups, {traj} "
+                  f"trajectories, {reps} replications per point",
+                  traj * (len(groups) + 1) * reps, scenario, seed, run)
         m = morris(scenario, groups, kpis, trajectories=traj, reps=reps, seed=seed, log=log,
                    **run)
         table = pd.DataFrame(m.table())
@@ -173,17 +190,17 @@ def _global(method: str, scenario: Any, groups: list[Any], kpis: list[str], seed
         chosen = top_groups(m, groups, top)
     if method == "sobol" and args.emulator:
         n_train = args.emulator
-        print(f"Sobol indices of the top {len(chosen)} groups through a Gaussian-process "
-              f"emulator: {n_train} points x {reps} replications = {n_train * reps} runs",
-              file=sys.stderr)
+        _announce(f"Sobol indices of the top {len(chosen)} groups through a Gaussian-process "
+                  f"emulator: {n_train} points x {reps} replications", n_train * reps,
+                  scenario, seed, run)
         before = log.runs
         s = sobol_emulated(scenario, chosen, kpis, n_train=n_train, reps=reps, seed=seed,
                            log=log, **run)
     elif method == "sobol":
         n_base = args.n_base or spec.n_base or 64
-        print(f"Sobol indices of the top {len(chosen)} groups: {n_base} base rows x "
-              f"{len(chosen) + 2} points x {reps} replications = "
-              f"{n_base * (len(chosen) + 2) * reps} runs", file=sys.stderr)
+        _announce(f"Sobol indices of the top {len(chosen)} groups: {n_base} base rows x "
+                  f"{len(chosen) + 2} points x {reps} replications",
+                  n_base * (len(chosen) + 2) * reps, scenario, seed, run)
         before = log.runs
         s = sobol(scenario, chosen, kpis, n_base=n_base, reps=reps, seed=seed, log=log, **run)
     if method == "sobol":
@@ -194,6 +211,10 @@ def _global(method: str, scenario: Any, groups: list[Any], kpis: list[str], seed
         for k, kpi in enumerate(s.outputs):
             print(f"\n{kpi}: noise share {s.noise_share[k]:.2f} "
                   f"[{s.noise_share_low[k]:.2f}, {s.noise_share_high[k]:.2f}]")
+            tiers = " > ".join("{" + ", ".join(s.names[j] for j in t) + "}"
+                               for t in s.tiers(k))
+            print(f"  ranking the intervals support (total order; inputs in one tier cannot "
+                  f"be told apart): {tiers}")
             for j, name in enumerate(s.names):
                 print(f"  {name:45s} first {s.first[k, j]:6.3f} "
                       f"[{s.first_low[k, j]:6.3f}, {s.first_high[k, j]:6.3f}]  total "
@@ -233,10 +254,10 @@ def _decision(scenario: Any, groups: list[Any], kpis: list[str], seed: int,
     top = args.top or spec.top or 3
     chosen = groups
     if len(groups) > top:
-        reps = args.reps or spec.reps or 3
+        reps = _global_reps(args, spec, "Morris screening")
         traj = args.trajectories or spec.trajectories or 10
-        print(f"Morris screening to find the top {top} groups: "
-              f"{traj * (len(groups) + 1) * reps} runs", file=sys.stderr)
+        _announce(f"Morris screening to find the top {top} groups",
+                  traj * (len(groups) + 1) * reps, scenario, seed, run)
         m = morris(scenario, groups, kpis, trajectories=traj, reps=reps, seed=seed,
                    log=RunLog(), **run)
         chosen = top_groups(m, groups, top)
@@ -257,6 +278,26 @@ def _decision(scenario: Any, groups: list[Any], kpis: list[str], seed: int,
     files.append(write_html(out, scenario, seed, problem.settings.confirm_reps, args.lang,
                             decision=res))
     return files
+
+
+_PROBE: dict[str, float] = {}
+
+
+def _announce(what: str, runs: int, scenario: Any, seed: int, run: dict[str, Any]) -> None:
+    """Print the work's runs and estimated time (sim.estimate) before it starts; the
+    replication time is measured once per command."""
+    from sim.estimate import estimate, probe_seconds
+    from sim.scenario import scenario_hash
+
+    key = scenario_hash(scenario)
+    if key not in _PROBE:
+        try:
+            _PROBE[key] = probe_seconds(scenario, seed)
+        except Exception:  # noqa: BLE001 - the analysis itself reports a failing scenario
+            _PROBE[key] = float("nan")
+    workers = 1 if run.get("backend") == "inline" else run.get("workers")
+    print(f"{what} = {estimate(runs, workers=workers, seconds_per_run=_PROBE[key]).text()}",
+          file=sys.stderr)
 
 
 def _print_oneway(res: Any) -> None:
@@ -296,7 +337,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--groups", action="append", default=None,
                    help="only these groups (names or prefixes, e.g. phases.guidance)")
     p.add_argument("--reps", type=int, default=None,
-                   help="replications per point (default: 20 one-way, 3 global)")
+                   help="replications per point (default: 20 one-way, 3 global; Morris and "
+                   "Sobol need at least 3)")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--trajectories", type=int, default=None, help="Morris (default 10)")
     p.add_argument("--n-base", dest="n_base", type=int, default=None,

@@ -5,10 +5,15 @@ Gaussian process (scikit-learn, anisotropic RBF kernel) is fitted to the point m
 per-point noise: ``alpha`` is each point's own variance of the mean (within-point variance
 over ``reps``), so noisy points pull the emulator less. The indices are then computed on the
 emulator's mean with a large Saltelli design (cheap: no model runs), by the same estimators as
-the direct method. Intervals come from a bootstrap over the training points (the emulator
-refitted with its fitted kernel on each resample), so they include the noise and the
-emulator's dependence on the few points it saw; the emulator's own posterior spread is not
-added. Check an emulator before trusting it: the result reports its leave-one-out error.
+the direct method.
+
+Intervals include the emulator's own uncertainty: each bootstrap resample of the training
+points refits the emulator (with the kernel fitted on all points) and then draws one function
+from its posterior on a smaller Saltelli design (``n_post`` base rows), whose indices are the
+resample's. So the spread covers the noise, the few points the emulator saw, and what it does
+not know between them (an input it cannot resolve gets a wide interval instead of [0, 0]).
+Rank inputs only where their intervals separate. Check an emulator before trusting it: the
+result reports its leave-one-out error.
 """
 
 from __future__ import annotations
@@ -17,7 +22,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from sim.sensitivity.engine import Evaluator, Problem, SobolResult, _as_3d, _sobol_estimates
+from sim.sensitivity.engine import (
+    Evaluator,
+    Problem,
+    SobolResult,
+    _as_3d,
+    _sobol_estimates,
+    check_reps,
+)
 
 #: Weight (in degrees of freedom) of the pooled variance in each point's noise variance.
 PRIOR_DF = 8
@@ -34,9 +46,10 @@ def _fit(xu: np.ndarray, mean: np.ndarray, alpha: np.ndarray, seed: int, kernel:
         kern = ConstantKernel(1.0, (1e-3, 1e3)) * RBF(np.full(d, 0.5), (1e-2, 1e3))
         gp = GaussianProcessRegressor(kern, alpha=alpha / scale ** 2 + 1e-8, normalize_y=True,
                                       n_restarts_optimizer=1, random_state=seed)
-    else:
+    else:  # a resample: the kernel refitted from the full fit's (its uncertainty counts)
         gp = GaussianProcessRegressor(kernel, alpha=alpha / scale ** 2 + 1e-8,
-                                      normalize_y=True, optimizer=None)
+                                      normalize_y=True, n_restarts_optimizer=0,
+                                      random_state=seed)
     gp.fit(xu, mean)
     return gp
 
@@ -51,11 +64,14 @@ def emulated_sobol(
     n_boot: int = 50,
     level: float = 0.95,
     outputs: Sequence[str] | None = None,
+    n_post: int = 128,
 ) -> SobolResult:
-    """Sobol indices on a GP emulator fitted to ``n_train`` points x ``reps`` evaluations."""
+    """Sobol indices on a GP emulator fitted to ``n_train`` points x ``reps`` evaluations;
+    intervals from ``n_boot`` posterior functions on ``n_post`` base rows."""
     from SALib.sample import sobol as sobol_sample
     from scipy.stats import qmc
 
+    check_reps(reps)
     d = problem.d
     lo = np.array([b[0] for b in problem.bounds], dtype=float)
     hi = np.array([b[1] for b in problem.bounds], dtype=float)
@@ -65,6 +81,8 @@ def emulated_sobol(
     k = y.shape[2]
     xs = sobol_sample.sample(problem.salib(), n_base, calc_second_order=False, seed=seed)
     xs_u = (xs - lo) / width
+    xp = sobol_sample.sample(problem.salib(), n_post, calc_second_order=False, seed=seed + 3)
+    xp_u = (xp - lo) / width
     names_out = list(outputs) if outputs is not None else [f"y{i}" for i in range(k)]
     rng = np.random.default_rng(seed + 7)
     alpha_q = (1 - level) / 2
@@ -72,8 +90,12 @@ def emulated_sobol(
     nv, sv, ns, nsl, nsh = (np.full(k, np.nan) for _ in range(5))
     loo = np.full(k, np.nan)
 
-    def indices(gp: object) -> tuple[np.ndarray, np.ndarray, float]:
-        pred = gp.predict(xs_u).reshape(n_base, d + 2)  # type: ignore[attr-defined]
+    def indices(gp: object, draw: np.random.Generator | None = None
+                ) -> tuple[np.ndarray, np.ndarray, float]:
+        if draw is None:  # the posterior mean on the large design
+            pred = gp.predict(xs_u).reshape(n_base, d + 2)  # type: ignore[attr-defined]
+        else:  # one function from the posterior on the smaller design
+            pred = _posterior_draw(gp, xp_u, draw).reshape(n_post, d + 2)
         a, b = pred[:, :1], pred[:, d + 1:d + 2]
         ab = np.moveaxis(pred[:, 1:d + 1], 1, 0)[:, :, None]
         s1, st, v, _ = _sobol_estimates(a, b, ab)
@@ -97,7 +119,7 @@ def emulated_sobol(
         for _ in range(n_boot):
             idx = rng.integers(0, len(x_o), len(x_o))
             g = _fit(x_o[idx], mean[idx], alpha[idx], seed, kernel=gp.kernel_)  # type: ignore[attr-defined]
-            b1, bt, bv = indices(g)
+            b1, bt, bv = indices(g, rng)
             bn = float(within[idx].mean()) if reps > 1 else np.nan
             boots.append((b1, bt, bn / (bv + bn) if reps > 1 else np.nan))
         q1 = np.quantile([b[0] for b in boots], [alpha_q, 1 - alpha_q], axis=0)
@@ -119,6 +141,23 @@ def emulated_sobol(
                              f"replications (indices on {n_base} x {d + 2} emulator points)",
                       emulator_loo=loo)
     return res
+
+
+def _posterior_draw(gp: object, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One function drawn from the GP's posterior at the points ``x`` (Cholesky of the
+    posterior covariance, with a small jitter where it is numerically singular)."""
+    mean, cov = gp.predict(x, return_cov=True)  # type: ignore[attr-defined]
+    cov = np.asarray(cov).reshape(len(x), len(x))
+    jitter = 1e-10 * max(float(np.mean(np.diag(cov))), 1e-300)
+    for _ in range(6):
+        try:
+            chol = np.linalg.cholesky(cov + jitter * np.eye(len(x)))
+            break
+        except np.linalg.LinAlgError:
+            jitter *= 100
+    else:  # give up on the spread rather than fail
+        return np.asarray(mean).ravel()
+    return np.asarray(mean).ravel() + chol @ rng.standard_normal(len(x))
 
 
 def _loo_rmse(gp: object, x: np.ndarray, y: np.ndarray) -> float:

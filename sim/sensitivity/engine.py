@@ -20,11 +20,25 @@ random numbers):
   ``yA - yABi`` divided by 2r.
 
 The *noise share* of an output is the mean within-point variance over the variance of a
-single replication's output (``noise / (var g + noise)``). Intervals are bootstrap percentile
-intervals over the design's base rows, each row with all its replications, so they include
-both the sampling error of the design and the noise. SALib draws the designs (Sobol sequence,
-Morris trajectories) and computes the Morris statistics; the Sobol estimators are written out
-here because SALib's assume a deterministic output (SALib issue #109).
+single replication's output (``noise / (var g + noise)``).
+
+Intervals: two levels. Under common random numbers replication j of every point draws from
+the same streams, so the noise is shared across points and the whole design rests on ``r``
+independent noise fields: the shared part of the noise is known to r - 1 degrees of freedom
+however many rows the design has. The interval therefore adds two variances:
+
+- rows: a bootstrap over the design's base rows, each row with all its replications (the
+  sampling error of the design and the part of the noise that differs between points);
+- replications: a delete-one-replication jackknife (the part shared across points);
+
+and takes Student's t with the Welch-Satterthwaite degrees of freedom (the jackknife's r - 1
+dominate when the shared noise does). Each side of the bootstrap's percentile interval is
+widened this way, so its asymmetry is kept. The noise share is treated on the logit scale
+(``log(noise / var g)``), where a variance known to few degrees of freedom is near symmetric.
+Hence at least 3 replications (2 degrees of freedom) for a noisy function; 1 replication
+means a deterministic one. SALib draws the designs (Sobol sequence, Morris trajectories) and
+computes the Morris statistics; the Sobol estimators are written out here because SALib's
+assume a deterministic output (SALib issue #109).
 """
 
 from __future__ import annotations
@@ -35,6 +49,121 @@ from dataclasses import dataclass, field
 import numpy as np
 
 Evaluator = Callable[[np.ndarray, int], np.ndarray]
+
+#: Replications a noisy function needs: the shared noise is known to r - 1 degrees of freedom,
+#: and the noise floors and the replication jackknife need at least 2 (1 means deterministic).
+MIN_REPS = 3
+
+
+def check_reps(reps: int) -> None:
+    """Refuse 2 replications (or fewer than 1): the intervals could not be honest."""
+    if reps < 1 or 1 < reps < MIN_REPS:
+        raise ValueError(f"reps = {reps}: expected 1 (a deterministic function) or at least "
+                         f"{MIN_REPS} replications per point, so that the noise shared by the "
+                         f"points (common random numbers) is known to {MIN_REPS - 1} or more "
+                         "degrees of freedom")
+
+
+def widen(est: np.ndarray, low: np.ndarray, high: np.ndarray, jack: np.ndarray,
+          level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Widen a bootstrap percentile interval (rows) by a jackknife over replications.
+
+    ``jack`` (r, ...) holds the estimate with each replication left out in turn. Each side's
+    half-width becomes t_nu * sqrt((h / z)^2 + var_jack), nu by Welch-Satterthwaite with the
+    jackknife's r - 1 degrees of freedom and the bootstrap's taken as many.
+    """
+    from scipy.stats import norm, t
+
+    est = np.asarray(est, dtype=float)
+    z = float(norm.ppf(0.5 + level / 2))
+    r = jack.shape[0]
+    if r < 2:
+        return low, high
+    vj = (r - 1) / r * ((jack - jack.mean(axis=0)) ** 2).sum(axis=0)
+    out = []
+    for h in (np.maximum(est - low, 0.0), np.maximum(high - est, 0.0)):
+        vb = (h / z) ** 2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            nu = np.where(vj > 0, (vb + vj) ** 2 / (vj ** 2 / (r - 1)), np.inf)
+        q = np.where(np.isfinite(nu), t.ppf(0.5 + level / 2, np.where(np.isfinite(nu), nu, 1)),
+                     z)
+        out.append(q * np.sqrt(vb + vj))
+    return est - out[0], est + out[1]
+
+
+def _jack_var(values: np.ndarray) -> float:
+    r = len(values)
+    return float((r - 1) / r * ((values - values.mean()) ** 2).sum())
+
+
+def noise_parts(ya: np.ndarray, yb: np.ndarray, yab: np.ndarray) -> tuple[float, float]:
+    """The mean within-point variance split in two: the part every point shares (each
+    replication's mean residual over all points, r - 1 degrees of freedom) and the rest.
+
+    ``sum_j c_j^2 / (r - 1) + mean_i sum_j (R_ij - c_j)^2 / (r - 1)``, with R the residuals
+    from the point means and c_j their mean in replication j: the two add up to the noise
+    variance that :func:`_sobol_estimates` returns.
+    """
+    y = np.concatenate([ya, yb, yab.reshape(-1, ya.shape[1])])
+    r = y.shape[1]
+    resid = y - y.mean(axis=1, keepdims=True)
+    c = resid.mean(axis=0)
+    shared = float((c ** 2).sum() / (r - 1))
+    rest = float(((resid - c) ** 2).sum(axis=1).mean() / (r - 1))
+    return shared, rest
+
+
+def _chi2_sides(value: float, nu: float, level: float) -> tuple[float, float]:
+    """How far below and above ``value`` its chi-square interval with ``nu`` df reaches."""
+    from scipy.stats import chi2
+
+    a = 1 - level
+    return (value * (1 - nu / chi2.ppf(1 - a / 2, nu)),
+            value * (nu / chi2.ppf(a / 2, nu) - 1))
+
+
+def share_interval(noise: tuple[float, float], signal: float, boot: np.ndarray,
+                   jack: np.ndarray, level: float) -> tuple[float, float]:
+    """The noise share's interval, a hierarchical (two-level) variance estimate.
+
+    ``noise`` is (shared, rest) from :func:`noise_parts`; ``boot`` (B, 2) and ``jack`` (r, 2)
+    hold (signal variance, rest) per bootstrap resample of rows and per replication left out.
+    The shared part is chi-square with r - 1 degrees of freedom; the rest chi-square with
+    nu = 2 rest^2 / (its row-bootstrap + replication-jackknife variance), never fewer than
+    r - 1 (it may still hold noise that points share, in fields that are not constant). The
+    two make the noise variance's interval by the modified large-sample method (Graybill and
+    Wang 1980); the log of the signal variance gets its two-level variance too, and the two
+    are put together side by side on the log-odds scale ``log(noise / signal)``.
+    """
+    from scipy.stats import norm
+
+    r = len(jack)
+    z = float(norm.ppf(0.5 + level / 2))
+    shared, rest = noise
+    total = shared + rest
+    if not total > 0:  # no noise at all: the share is 0, known exactly
+        return 0.0, 0.0
+    var_r = float(np.var(boot[:, 1], ddof=1)) + _jack_var(jack[:, 1])
+    nu = float(np.clip(2 * rest ** 2 / var_r if var_r > 0 else 1e6, r - 1, 1e6))
+    sides = [_chi2_sides(shared, r - 1, level), _chi2_sides(rest, nu, level)]
+    n_lo = max(total - np.hypot(sides[0][0], sides[1][0]), total * 1e-9, 1e-300)
+    n_hi = total + np.hypot(sides[0][1], sides[1][1])
+    tiny = max(total, 1e-300) * 1e-9
+    logs = np.log(np.maximum(boot[:, 0], tiny))
+    var_s = float(np.var(logs, ddof=1)) + _jack_var(np.log(np.maximum(jack[:, 0], tiny)))
+    est = _logit_share(total, signal)
+    lo = est - np.hypot(np.log(total / n_lo), z * np.sqrt(var_s))
+    hi = est + np.hypot(np.log(n_hi / total), z * np.sqrt(var_s))
+    return float(_share(lo)), float(_share(hi))
+
+
+def _logit_share(noise: float, signal: float) -> float:
+    """log(noise / var g): the noise share on the logit scale (clipped when var g <= 0)."""
+    return float(np.log(max(noise, 1e-300) / max(signal, noise * 1e-9, 1e-300)))
+
+
+def _share(logit: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.asarray(logit, dtype=float)))
 
 
 def replicated(f: Callable[[np.ndarray], np.ndarray]) -> Evaluator:
@@ -106,6 +235,24 @@ class SobolResult:
     #: to their spread (0: as good as the noise allows).
     emulator_loo: np.ndarray | None = None
 
+    def tiers(self, output: int = 0) -> list[list[int]]:
+        """Inputs by total-order index, largest first, in tiers whose intervals cannot be
+        told apart: the ranking the intervals support (an input starts a new tier only when
+        its interval lies wholly below every interval of the tier above)."""
+        est = np.nan_to_num(self.total[output], nan=-1.0)
+        lows = np.nan_to_num(self.total_low[output], nan=-1.0)
+        highs = np.nan_to_num(self.total_high[output], nan=-1.0)
+        out: list[list[int]] = []
+        floor = np.inf
+        for j in np.argsort(-est, kind="stable"):
+            if out and highs[j] >= floor:
+                out[-1].append(int(j))
+                floor = min(floor, lows[j])
+            else:
+                out.append([int(j)])
+                floor = lows[j]
+        return out
+
     def table(self) -> list[dict[str, object]]:
         rows: list[dict[str, object]] = []
         for k, out in enumerate(self.outputs):
@@ -159,7 +306,7 @@ def sobol_indices(
     problem: Problem,
     evaluator: Evaluator,
     n_base: int = 512,
-    reps: int = 2,
+    reps: int = 3,
     seed: int = 0,
     n_boot: int = 500,
     level: float = 0.95,
@@ -173,6 +320,7 @@ def sobol_indices(
     """
     from SALib.sample import sobol as sobol_sample
 
+    check_reps(reps)
     d = problem.d
     x = sobol_sample.sample(problem.salib(), n_base, calc_second_order=False, seed=seed)
     y = _as_3d(evaluator(x, reps), len(x), reps)
@@ -207,15 +355,24 @@ def sobol_indices(
             b1, bt, bv, bw = _sobol_estimates(a[idx], b[idx], ab[:, idx])
             boots_1.append(b1)
             boots_t.append(bt)
-            boots_n.append(bw / (bv + bw) if reps > 1 else np.nan)
+            if reps > 1:
+                boots_n.append((bv, noise_parts(a[idx], b[idx], ab[:, idx])[1]))
         q1 = np.quantile(np.array(boots_1), [alpha, 1 - alpha], axis=0)
         qt = np.quantile(np.array(boots_t), [alpha, 1 - alpha], axis=0)
+        if reps > 1:  # second level: leave each replication out in turn
+            jk = [_sobol_estimates(np.delete(a, j, 1), np.delete(b, j, 1),
+                                   np.delete(ab, j, 2)) for j in range(reps)]
+            q1 = widen(s1, q1[0], q1[1], np.array([x[0] for x in jk]), level)
+            qt = widen(st, qt[0], qt[1], np.array([x[1] for x in jk]), level)
+            nsl[o], nsh[o] = share_interval(
+                noise_parts(a, b, ab), v, np.array(boots_n),
+                np.array([(x[2], noise_parts(np.delete(a, j, 1), np.delete(b, j, 1),
+                                             np.delete(ab, j, 2))[1])
+                          for j, x in enumerate(jk)]), level)
         res["s1"][o], res["s1l"][o], res["s1h"][o] = s1, q1[0], q1[1]
         res["st"][o], res["stl"][o], res["sth"][o] = st, qt[0], qt[1]
         nv[o], sv[o] = (w if reps > 1 else np.nan), v
         ns[o] = w / (v + w) if reps > 1 else np.nan
-        if reps > 1:
-            nsl[o], nsh[o] = np.quantile(np.array(boots_n), [alpha, 1 - alpha])
     return SobolResult(list(problem.names), names_out, res["s1"], res["s1l"], res["s1h"],
                        res["st"], res["stl"], res["sth"], nv, sv, ns, nsl, nsh, n_base, reps,
                        len(x) * reps, level, dropped_rows=sorted(dropped))
@@ -262,7 +419,7 @@ def morris_screening(
     problem: Problem,
     evaluator: Evaluator,
     trajectories: int = 20,
-    reps: int = 2,
+    reps: int = 3,
     num_levels: int = 4,
     seed: int = 0,
     n_boot: int = 1000,
@@ -278,6 +435,7 @@ def morris_screening(
     from SALib.analyze import morris as morris_analyze
     from SALib.sample import morris as morris_sample
 
+    check_reps(reps)
     spec = problem.salib()
     x = morris_sample.sample(spec, trajectories, num_levels=num_levels, seed=seed)
     y = _as_3d(evaluator(x, reps), len(x), reps)

@@ -20,7 +20,7 @@ import pandas as pd
 from sim.kpi_defs import HEADLINE_KPIS, KPIS
 from sim.scenario import Scenario
 from sim.sensitivity.evaluate import Evaluations, ProgressFactory, evaluate_scenarios
-from sim.sensitivity.params import Group, scenario_at
+from sim.sensitivity.params import Group, scenario_at, setting_text
 from sim.stats import summarise
 
 #: KPIs a tornado shows unless told otherwise.
@@ -53,9 +53,10 @@ def _verdict(low: float, high: float) -> str:
     return "clear effect" if (low > 0 or high < 0) else "no clear effect"
 
 
-def tornado_table(evals: Evaluations, groups: Sequence[Group], kpis: Sequence[str]
-                  ) -> pd.DataFrame:
-    """Rows from evaluations laid out as [base, g1 low, g1 high, g2 low, ...]."""
+def tornado_table(evals: Evaluations, groups: Sequence[Group], kpis: Sequence[str],
+                  data: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Rows from evaluations laid out as [base, g1 low, g1 high, g2 low, ...]; with the
+    scenario's ``data``, the low and high settings in the parameters' own units too."""
     rows: list[dict[str, Any]] = []
     for kpi in kpis:
         y = evals.kpi(kpi)  # (points, reps)
@@ -71,6 +72,10 @@ def tornado_table(evals: Evaluations, groups: Sequence[Group], kpis: Sequence[st
                 "base_mean": b.mean, "base_ci_low": b.low, "base_ci_high": b.high,
                 "noise_half_width": noise,
             }
+            if data is not None:
+                for side, x in (("low", g.low), ("high", g.high)):
+                    for lang in ("nl", "en"):
+                        row[f"{side}_text_{lang}"] = setting_text(data, g, x, lang)
             for side, j in (("low", 1 + 2 * i), ("high", 2 + 2 * i)):
                 d = summarise(y[j] - base)  # paired, per replication (differences: unbounded)
                 row[f"{side}_mean"] = float(np.nanmean(y[j])) if d.n else float("nan")
@@ -115,11 +120,12 @@ def one_way(
             scenarios.append(scenario_at(scenario, [g], [x], name=f"{scenario.name} {g.name} "
                                          f"{side}"))
             labels.append({"group": g.name, "side": side, "value": x})
-    from sim.scenario import scenario_hash
+    from sim.scenario import scenario_hash, scenario_to_dict
 
     ev = evaluate_scenarios(scenarios, reps, seed,
                             experiment or f"oneway-{scenario_hash(scenario)}-s{seed}",
                             labels=labels, store=store, backend=backend, workers=workers,
                             address=address, progress=progress)
-    return OneWayResult(tornado_table(ev, groups, kpis), list(groups), kpis, reps, seed,
+    return OneWayResult(tornado_table(ev, groups, kpis, scenario_to_dict(scenario)),
+                        list(groups), kpis, reps, seed,
                         len(scenarios) * reps, ev.ran, ev.elapsed_s)

@@ -65,7 +65,8 @@ def write_result(out_dir: str | Path, name: str, table: pd.DataFrame, scenario: 
 
 def write_html(out_dir: str | Path, scenario: Scenario, seed: int, reps: int, lang: str = "nl",
                **results: Any) -> Path:
-    """``sensitivity.html``: the report section on its own page, with the stamp."""
+    """``sensitivity.html``: the report section on its own page, with the stamp; beside it
+    ``tornado-KPI.svg`` per KPI of a one-way analysis (the same chart as in the page)."""
     import html
 
     from sim.sensitivity.report import report_section
@@ -77,4 +78,11 @@ def write_html(out_dir: str | Path, scenario: Scenario, seed: int, reps: int, la
             f"{report_section(lang=lang, **results)}<p><small>{foot}</small></p></body></html>")
     path = Path(out_dir) / "sensitivity.html"
     _atomic_write(path, page)
+    oneway = results.get("oneway")
+    if oneway is not None:  # the same charts as files, e.g. for a slide
+        from sim.sensitivity.chart import save_svg, tornado_chart
+
+        for kpi in oneway.kpis:
+            if not oneway.for_kpi(kpi).empty:
+                save_svg(tornado_chart(oneway, kpi, lang), Path(out_dir) / f"tornado-{kpi}.svg")
     return path

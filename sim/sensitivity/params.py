@@ -270,5 +270,51 @@ def scenario_at(scenario: Scenario, groups: Sequence[Group], values: Sequence[fl
     return parse_scenario(data, f"{scenario.name} at {where}")
 
 
+#: Unit words of scenario fields, by the end of their name (Dutch, English).
+UNIT_WORDS: tuple[tuple[str, str, str], ...] = (
+    ("per_year", "per jaar", "per year"), ("weeks", "weken", "weeks"),
+    ("hours", "uur", "hours"), ("days", "dagen", "days"), ("minutes", "minuten", "minutes"),
+    ("euro", "euro", "euro"), ("fte", "vte", "FTE"),
+)
+
+
+def unit_word(path: str, lang: str = "en") -> str:
+    """The unit of a scenario field from its name ('' when the name does not say; effects
+    are multipliers, without unit)."""
+    if "effects" in path:
+        return ""
+    tail = path.split(".")[-1]
+    for end, nl, en in UNIT_WORDS:
+        if tail.endswith(end):
+            return nl if lang == "nl" else en
+    return ""
+
+
+def setting_text(data: dict[str, Any], group: Group, x: float, lang: str = "en") -> str:
+    """A group's setting ``x`` in the parameter's own units, as the tornado shows it.
+
+    One field: its value and unit, then the factor (``9 per jaar (×0,75)``); several
+    fields scaled together: the factor and the span of their values (``×0,75: 3–9 weken``);
+    a share: a percentage (``35%``).
+    """
+    from sim.kpi_defs import format_number
+
+    if group.kind == "share":
+        return f"{format_number(100 * x, lang, 0)}%"
+    values = [float(get_by_path(data, p)) * x for p in group.paths]
+    unit = unit_word(group.paths[0], lang)
+    unit = unit if all(unit_word(p, lang) == unit for p in group.paths) else ""
+
+    def num(v: float) -> str:
+        return format_number(v, lang, 0 if abs(v) >= 100 else 1 if abs(v) >= 10 else 2)
+
+    factor = f"×{format_number(x, lang, 2)}"
+    span = num(values[0]) if len(values) == 1 else (
+        num(min(values)) if min(values) == max(values)
+        else f"{num(min(values))}–{num(max(values))}")
+    span = f"{span} {unit}".strip()
+    return f"{span} ({factor})" if len(values) == 1 else f"{factor}: {span}"
+
+
 def base_values(groups: Sequence[Group]) -> list[float]:
     return [g.base for g in groups]

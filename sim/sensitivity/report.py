@@ -1,9 +1,11 @@
 """The sensitivity section of the HTML report: self-contained HTML (no scripts, no links).
 
 ``report_section(oneway=..., morris=..., sobol=..., lang=...)`` returns a ``<section>`` the
-report page can include: per KPI the tornado as a table with inline bars (the paired
-difference at the low and the high value, its 95% interval, the replication noise beside
-it), the Morris ranking with its noise floor, and the Sobol indices with the noise share.
+report page can include: per KPI the tornado chart as inline SVG (the app's chart, from
+:mod:`sim.sensitivity.chart`: bars, 95% whiskers, the noise band) above a table of the same
+numbers (the paired difference at the low and the high setting, in the parameter's own units,
+its 95% interval, the replication noise beside it), the Morris ranking with its noise
+floor, and the Sobol indices with the noise share.
 """
 
 from __future__ import annotations
@@ -69,7 +71,15 @@ def _bar(diff: float, scale: float) -> str:
     return f'<span class="bar{" neg" if diff < 0 else ""}" style="width:{width}px"></span>'
 
 
-def _oneway(res: Any, lang: str, top: int) -> str:
+def _svg(res: Any, kpi: str, lang: str, top: int) -> str:
+    """The tornado as inline SVG: the chart code the app uses (sim.sensitivity.chart)."""
+    from sim.sensitivity.chart import to_svg, tornado_chart
+
+    svg = to_svg(tornado_chart(res, kpi, lang, top))
+    return svg[svg.index("<svg"):] if "<svg" in svg else ""
+
+
+def _oneway(res: Any, lang: str, top: int, charts: bool = True) -> str:
     t = TEXT[lang]
     parts = [f"<p>{html.escape(t['oneway'].format(reps=res.reps))}</p>"]
     for kpi in res.kpis:
@@ -83,10 +93,15 @@ def _oneway(res: Any, lang: str, top: int) -> str:
         noise = t["noise"].format(noise=_num(first["noise_half_width"], lang))
         parts.append(f"<h4>{html.escape(d.label(lang))} ({html.escape(d.unit_label(lang))}): "
                      f"{html.escape(base)}, {html.escape(noise)}</h4>")
+        if charts:
+            parts.append(f"<figure class='tornado'>{_svg(res, kpi, lang, top)}</figure>")
         parts.append(f"<table class='sens'><tr><th>{t['param']}</th><th>{t['low']}</th>"
                      f"<th>{t['high']}</th><th>{t['verdict']}</th></tr>")
         for _, r in rows.iterrows():
             label = r["label_nl"] if lang == "nl" else r["label_en"]
+            if isinstance(r.get(f"low_text_{lang}"), str):
+                label += f" ({t['low'].lower()} {r[f'low_text_{lang}']}, " \
+                         f"{t['high'].lower()} {r[f'high_text_{lang}']})"
             cells = []
             for side in ("low", "high"):
                 cells.append(
@@ -160,11 +175,13 @@ def _decision(d: Any, lang: str) -> str:
 
 
 def report_section(oneway: Any = None, morris: Any = None, sobol: Any = None,
-                   lang: str = "nl", top: int = 12, decision: Any = None) -> str:
-    """The report's sensitivity section (empty string when there is nothing to show)."""
+                   lang: str = "nl", top: int = 12, decision: Any = None,
+                   charts: bool = True) -> str:
+    """The report's sensitivity section (empty string when there is nothing to show); with
+    ``charts`` the tornado of every KPI as inline SVG above its table."""
     lang = lang if lang in TEXT else "nl"
     body = "".join([
-        _oneway(oneway, lang, top) if oneway is not None else "",
+        _oneway(oneway, lang, top, charts) if oneway is not None else "",
         _morris(morris, lang, top) if morris is not None else "",
         _sobol(sobol, lang) if sobol is not None else "",
         _decision(decision, lang) if decision is not None else "",

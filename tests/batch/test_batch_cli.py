@@ -52,6 +52,10 @@ def test_sweep_then_results_and_exports(small_spec: Path, tmp_path: Path,
     assert code == 0, err
     assert "18 planned" in out and "complete: every replication is stored" in out
     assert "18/18" in err and "left" in err  # progress bar with the time left
+    # runs and the estimated time, from a measured replication, before it starts
+    assert "6 points x 3 replications = 18 runs, about " in err
+    assert "on 2 workers (one replication took " in err
+    assert err.index("18 runs, about") < err.index("18/18")
 
     code, out, _ = run_cli("results", str(store), capsys=capsys)
     assert code == 0 and "test-sweep" in out and "18" in out

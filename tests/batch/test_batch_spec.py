@@ -253,3 +253,33 @@ def test_spec_hash_ignores_name_and_replications(tmp_path: Path) -> None:
     b = parse_spec_text(yaml.safe_dump(spec_dict(name="other", replications=9)), "b")
     c = parse_spec_text(yaml.safe_dump(spec_dict(seed=12)), "c")
     assert a.spec_hash() == b.spec_hash() != c.spec_hash()
+
+
+# --------------------------------------------------------------------------- runs ceiling
+
+
+def test_the_ceiling_counts_runs_not_points(tmp_path: Path) -> None:
+    """100,000 points x 10,000 replications (10^9 runs) is refused even with
+    --allow-large; 1,000 points x 2,000 replications only without it."""
+    from sim.batch.spec import MAX_RUNS, MAX_RUNS_LARGE, SpecError, parse_spec
+
+    between = [{"path": "staff.pnp_counsellor.schedule.0.hours", "between": [10, 40]}]
+    huge = spec_dict(parameters=between, replications=10_000,
+                     latin_hypercube={"points": 100_000, "seed": 1})
+    for allow in (False, True):
+        with pytest.raises(SpecError) as err:
+            parse_spec(huge, "huge.yaml", allow_large=allow)
+        text = str(err.value)
+        assert "1,000,000,000 runs (100,000 points x 10,000 replications)" in text
+        assert "replications" in text and "huge.yaml" in text
+        assert f"more than {(MAX_RUNS_LARGE if allow else MAX_RUNS):,}" in text
+    big = spec_dict(parameters=between, replications=2_000,
+                    latin_hypercube={"points": 1_000, "seed": 1})
+    with pytest.raises(SpecError, match="2,000,000 runs .*--allow-large"):
+        parse_spec(big, "big.yaml")
+    loaded = parse_spec(big, "big.yaml", allow_large=True)
+    assert loaded.n_points() * loaded.spec.replications == 2_000_000
+    # the limit itself is allowed
+    edge = spec_dict(parameters=between, replications=10,
+                     latin_hypercube={"points": MAX_RUNS // 10, "seed": 1})
+    assert parse_spec(edge, "edge.yaml").n_points() == MAX_RUNS // 10

@@ -72,10 +72,10 @@ def test_morris_on_the_model_finds_the_referral_rate_and_not_the_unread_paramete
               UNREAD]
     log = RunLog()
     m = morris(edit(scen, {"horizon_weeks": 208}), groups, ["wait_assessment_mean"],
-               trajectories=4, reps=2, seed=3, log=log, backend="inline")
+               trajectories=4, reps=3, seed=3, log=log, backend="inline")
     assert m.mu_star[0, 1] == 0.0  # common random numbers: exactly nothing changes
     assert m.mu_star[0, 0] > 0
-    assert log.runs == 4 * 3 * 2 and m.evaluations == log.runs
+    assert log.runs == 4 * 3 * 3 and m.evaluations == log.runs
 
 
 def test_runs_resume_from_the_store(tmp_path: Path, base) -> None:  # type: ignore[no-untyped-def]

@@ -36,17 +36,35 @@ def test_oneway_writes_stamped_csv_and_json(tmp_path: Path, capsys: pytest.Captu
     assert data["stamp"]["seed"] == 5 and data["runs"] == 9
     base = load_scenario(SCENARIOS / "baseline.yaml")
     assert data["stamp"]["scenario_hash"] != scenario_hash(base)  # the spec's `set` applies
-    assert "Referrals per year" in capsys.readouterr().out
+    printed = capsys.readouterr()
+    assert "Referrals per year" in printed.out
+    # the runs and an estimated time from a measured replication, before the work
+    assert "1 groups x 2 + base, 3 replications each = 9 runs, about " in printed.err
+    assert "on 1 worker (one replication took " in printed.err
     page = (out / "sensitivity.html").read_text()
     assert "Aanmeldingen per jaar" in page and data["stamp"]["model_fingerprint"] in page
+    # a real tornado chart in the page, and the same chart as an image file
+    assert page.count("<svg") == 1 and "Verschil met de basis (weken)" in page
+    svg = (out / "tornado-wait_assessment_mean.svg").read_text()
+    assert "<svg" in svg and "replicatieruis" in svg and "per jaar (×0,50)" in svg
+    assert str(out / "tornado-wait_assessment_mean.svg") in printed.out
 
 
-def test_morris_from_the_command_line(tmp_path: Path) -> None:
+def test_morris_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                     ) -> None:
     out = tmp_path / "m"
     spec = _spec(tmp_path, groups="[referrals.schedule, families.interested_per_year]")
-    rc = main(["sensitivity", str(spec), "--method", "morris", "--trajectories", "2",
-               "--reps", "2", "--backend", "inline", "--quiet", "--out", str(out)])
+    args = ["sensitivity", str(spec), "--method", "morris", "--trajectories", "2",
+            "--backend", "inline", "--quiet", "--out", str(out)]
+    # two replications would leave the shared noise one degree of freedom: refused, readably
+    assert main([*args, "--reps", "2"]) == 2
+    err = capsys.readouterr().err
+    assert "at least 3 replications" in err and "reps" in err and "Traceback" not in err
+    assert not out.exists()
+    rc = main([*args, "--reps", "3"])
     assert rc == 0
+    assert "2 trajectories, 3 replications per point = 18 runs, about " in \
+        capsys.readouterr().err
     table = pd.read_csv(out / "morris.csv")
     assert set(table["parameter"]) == {"referrals.schedule.0.per_year",
                                        "families.interested_per_year"}

@@ -29,7 +29,7 @@ def analysis():  # type: ignore[no-untyped-def]
     groups = uncertain_groups(scen, load_sources(SCENARIOS / "baseline.yaml"),
                               include=["referrals.schedule", "families.interested_per_year"])
     ow = one_way(scen, groups, KPIS, reps=3, seed=2, backend="inline")
-    m = morris(scen, groups, KPIS, trajectories=2, reps=2, seed=2, backend="inline")
+    m = morris(scen, groups, KPIS, trajectories=2, reps=3, seed=2, backend="inline")
     return ow, m
 
 
@@ -37,9 +37,38 @@ def test_tornado_frame_and_chart(analysis) -> None:  # type: ignore[no-untyped-d
     ow, _ = analysis
     frame = tornado_frame(ow, "wait_assessment_mean", "nl")
     assert len(frame) == 4 and set(frame["side"]) == {"laag", "hoog"}
-    assert "Aanmeldingen per jaar" in set(frame["param"])
+    assert "Aanmeldingen per jaar" in set(frame["label"])
+    # the settings in the parameter's own units, on the label's second line
+    row = ow.for_kpi("wait_assessment_mean")
+    ref = row[row["group"] == "referrals.schedule.0.per_year"].iloc[0]
+    assert ref["low_text_nl"].endswith("per jaar (×0,50)")
+    assert ref["high_text_en"].endswith("per year (×1.50)")
+    assert f"Aanmeldingen per jaar|laag {ref['low_text_nl']} / hoog {ref['high_text_nl']}" \
+        in set(frame["param"])
     spec = tornado_chart(ow, "placements_per_year", "en").to_dict()
-    assert len(spec["layer"]) == 3  # noise band, bars, interval whiskers
+    # noise band, zero line, bars, interval whiskers
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["rect", "rule", "bar", "rule"]
+    y = spec["layer"][2]["encoding"]["y"]
+    assert y["axis"]["labelLimit"] == 0 and "split" in y["axis"]["labelExpr"]  # never cut off
+    assert "noise" in str(spec["title"]["subtitle"])
+
+
+def test_the_app_and_the_cli_draw_the_same_chart(analysis) -> None:  # type: ignore[no-untyped-def]
+    """One chart code: the tab's function is sim.sensitivity.chart's; the report embeds
+    its SVG; shares are drawn in percentage points."""
+    import webapp.sensitivity_tab as tab
+    from sim.sensitivity import chart
+
+    ow, _ = analysis
+    assert tab.tornado_chart is chart.tornado_chart
+    section = report_section(oneway=ow, lang="en")
+    assert section.count("<svg") == 2 and "<script" not in section
+    assert "Difference from the base (weeks)" in section
+    assert chart.axis_title("utilisation_pnp_counsellor", "nl") == \
+        "Verschil met de basis (procentpunt)"
+    frame = chart.tornado_frame(ow, "wait_assessment_mean", "en")
+    table = ow.for_kpi("wait_assessment_mean")
+    assert frame["diff"].iloc[0] == table["low_diff"].iloc[0]
 
 
 def test_ranking_frame_orders_by_mu_star(analysis) -> None:  # type: ignore[no-untyped-def]

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
 import pandas as pd
 
 from sim.kpi_defs import KPIS
+from sim.sensitivity.chart import tornado_chart, tornado_frame  # noqa: F401 - one chart code
 
 LABELS: dict[str, dict[str, str]] = {
     "nl": {
@@ -92,43 +92,6 @@ def source_note(sources: Any, path: str, lang: str = "nl") -> str:
     kind = KIND_LABELS.get(lang, KIND_LABELS["nl"]).get(src.kind, src.kind)
     ref = f" {src.reference}" if src.reference else ""
     return f"{'Bron' if lang == 'nl' else 'Source'}: {kind}{ref}"
-
-
-def tornado_frame(result: Any, kpi: str, lang: str = "nl", top: int = 15) -> pd.DataFrame:
-    """Long table for the chart: one row per input and side (low/high), largest first."""
-    rows = result.for_kpi(kpi).head(top)
-    out = []
-    for order, (_, r) in enumerate(rows.iterrows()):
-        label = r["label_nl"] if lang == "nl" else r["label_en"]
-        for side in ("low", "high"):
-            out.append({"param": label, "order": order, "side": _t(side, lang),
-                        "diff": r[f"{side}_diff"], "ci_low": r[f"{side}_diff_ci_low"],
-                        "ci_high": r[f"{side}_diff_ci_high"],
-                        "verdict": _t(r[f"{side}_verdict"], lang),
-                        "noise": r["noise_half_width"], "source": r["source"],
-                        "range": r["range_note"]})
-    return pd.DataFrame(out)
-
-
-def tornado_chart(result: Any, kpi: str, lang: str = "nl",
-                  top: int = 15) -> alt.LayerChart | alt.FacetChart:
-    """Horizontal bars of the paired difference per input, whiskers for the 95% interval,
-    a grey band of +- the replication noise around zero."""
-    data = tornado_frame(result, kpi, lang, top)
-    order = list(dict.fromkeys(data["param"]))
-    noise = float(data["noise"].iloc[0]) if len(data) else 0.0
-    y = alt.Y("param:N", sort=order, title=_t("param", lang))
-    band = alt.Chart(pd.DataFrame({"lo": [-noise], "hi": [noise]})).mark_rect(
-        color="#dddddd", opacity=0.6).encode(x="lo:Q", x2="hi:Q")
-    bars = alt.Chart(data).mark_bar(opacity=0.85).encode(
-        x=alt.X("diff:Q", title=f"{_t('diff', lang)} ({KPIS[kpi].unit_label(lang)})"),
-        y=y, yOffset="side:N",
-        color=alt.Color("side:N", title=""),
-        tooltip=["param", "side", "diff", "ci_low", "ci_high", "verdict", "source", "range"])
-    whiskers = alt.Chart(data).mark_rule(color="black").encode(
-        x="ci_low:Q", x2="ci_high:Q", y=y, yOffset="side:N")
-    return alt.layer(band, bars, whiskers).properties(
-        title=KPIS[kpi].label(lang), height=alt.Step(12))
 
 
 def groups_frame(groups: Any, lang: str = "nl") -> pd.DataFrame:
