@@ -15,8 +15,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from calibration.errors import LogError
+import pandas as pd
+
+from calibration.errors import LogError, fail
 from calibration.read import (
+    TimeRules,
     load_mapping,
     new_key,
     read_case_log,
@@ -32,20 +35,42 @@ EXIT_BAD_INPUT = 2
 
 
 def _key(args: argparse.Namespace) -> tuple[str, str]:
-    if args.key_file:
-        text = Path(args.key_file).read_text(encoding="utf-8").strip()
-        if len(text) < 16:
-            from calibration.errors import fail
+    """The pseudonymisation key: from --key-file, else PNP_CALIBRATION_KEY, else a new one.
+    A key shorter than 16 bytes is refused from either source."""
+    from calibration.errors import fail
+    from calibration.privacy import key_problem
 
-            raise fail(args.key_file, "expected a key of at least 16 characters")
+    if args.key_file:
+        try:
+            text = Path(args.key_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise fail(args.key_file, f"cannot read the key file: {type(exc).__name__}") from None
+        problem = key_problem(text)
+        if problem:
+            raise fail(args.key_file, problem)
         return text, f"key from {args.key_file}"
-    env = os.environ.get("PNP_CALIBRATION_KEY", "").strip()
-    if env:
-        return env, "key from PNP_CALIBRATION_KEY"
+    env = os.environ.get("PNP_CALIBRATION_KEY", "")
+    if env.strip():
+        problem = key_problem(env)
+        if problem:
+            raise fail("PNP_CALIBRATION_KEY", problem)
+        return env.strip(), "key from PNP_CALIBRATION_KEY"
     key = new_key()
     args.new_key_file = Path(str(args.out or args.report) + ".key")
     return key, (f"new key, written to {args.new_key_file} once the outputs are: keep it to "
                  "pseudonymise later logs the same way")
+
+
+def _rules(args: argparse.Namespace) -> TimeRules:
+    rules = TimeRules(date_format=args.date_format, drop_duplicates=args.drop_duplicates)
+    if args.earliest:
+        rules.earliest = args.earliest
+    rules.latest = args.latest
+    for name in ("earliest", "latest"):
+        value = getattr(rules, name)
+        if value is not None and pd.isna(pd.to_datetime(value, errors="coerce")):
+            raise fail(f"--{name}", f"expected a date such as 2021-01-31, got {value!r}")
+    return rules
 
 
 def _save_new_key(args: argparse.Namespace, key: str) -> None:
@@ -63,11 +88,15 @@ def _logs(args: argparse.Namespace, key: str) -> tuple[Any, Any]:
     beside = log_path.with_name("children.csv")
     if log_path.name == "events.csv" and beside.exists():
         children = beside.read_bytes()
-    log = read_case_log(read_path(args.log), str(args.log), key, mapping, children=children)
+    rules = _rules(args)
+    log = read_case_log(read_path(args.log), str(args.log), key, mapping, children=children,
+                        rules=rules)
     fam = None
     if args.families:
         fam = read_family_log(read_path(args.families), args.families, key, mapping,
-                              origin=log.origin, end=log.end)
+                              origin=log.origin, end=log.end, rules=rules, week0=log.week0)
+    for note in log.notes + (fam.notes if fam is not None else []):
+        print(f"note: {note}", file=sys.stderr)
     return log, fam
 
 
@@ -122,8 +151,6 @@ def _cmd_backcast(args: argparse.Namespace) -> int:
     try:
         cutoff = log.week(args.cutoff)
     except (ValueError, TypeError):
-        from calibration.errors import fail
-
         raise fail("--cutoff", f"expected a date such as 2022-01-01, got {args.cutoff!r}") from None
     print(f"{args.log}: {log.n_cases} cases ({key_note}); cut-off {log.date(cutoff)}",
           file=sys.stderr)
@@ -149,8 +176,21 @@ def _run(func: Any) -> Any:
         except LogError as exc:
             print(str(exc), file=sys.stderr)
             return EXIT_BAD_INPUT
+        except ValueError as exc:  # a back-cast cut-off outside the log, and the like
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
 
     return wrapped
+
+
+def _reading_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--date-format", help="strftime form of the dates, e.g. %%d/%%m/%%Y "
+                        "(default: ISO, or the day/month order the whole column shows)")
+    parser.add_argument("--earliest", help="earliest plausible event date (default 1990-01-01)")
+    parser.add_argument("--latest", help="latest plausible event date (default: a year from "
+                                         "today)")
+    parser.add_argument("--drop-duplicates", action="store_true",
+                        help="drop repeated identical events (counted) instead of refusing")
 
 
 def register(sub: Any) -> None:
@@ -165,6 +205,7 @@ def register(sub: Any) -> None:
     cal.add_argument("--hours", help="time registration: case_id, role, week (or date), hours")
     cal.add_argument("--key-file", help="file holding your pseudonymisation key")
     cal.add_argument("--seed", type=int, default=0, help="seed of the goodness-of-fit bootstrap")
+    _reading_options(cal)
     cal.set_defaults(func=_run(_cmd_calibrate))
 
     bc = sub.add_parser("backcast", help="check a calibrated scenario on a period it was not "
@@ -179,4 +220,5 @@ def register(sub: Any) -> None:
     bc.add_argument("--seed", type=int, default=1)
     bc.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     bc.add_argument("--key-file", help="file holding your pseudonymisation key")
+    _reading_options(bc)
     bc.set_defaults(func=_run(_cmd_backcast), out=None)
