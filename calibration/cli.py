@@ -155,17 +155,18 @@ def _cmd_backcast(args: argparse.Namespace) -> int:
     print(f"{args.log}: {log.n_cases} cases ({key_note}); cut-off {log.date(cutoff)}",
           file=sys.stderr)
     result = run_backcast(log, scenario, cutoff, reps=args.reps, seed=args.seed,
-                          families=fam, workers=args.workers)
+                          families=fam, workers=args.workers, sets=args.sets)
     write_atomic(args.report, backcast_report(result, log))
     _save_new_key(args, key)
     verdict = "PASSED" if result.passed else "FAILED"
     for s in result.series:
         print(f"  {s.name:<16} coverage {100 * s.coverage:5.1f}%  needed "
-              f"{100 * s.threshold:5.1f}%  {'pass' if s.passed else 'FAIL'}")
+              f"{100 * s.threshold:5.1f}%  p {s.p_value:.3f}  {'pass' if s.passed else 'FAIL'}")
     for d in result.distributions:
-        print(f"  {d.name:<16} KS {d.distance:.3f}  noise floor {d.floor:.3f}  "
-              f"{'pass' if d.passed else 'FAIL'}")
-    print(f"back-cast {verdict}; wrote {args.report}", file=sys.stderr)
+        print(f"  {d.name:<16} KS {d.distance:.3f}  p {d.p_value:.3f}  "
+              f"{'pass' if d.passed else 'FAIL' if d.tested else 'not tested'}")
+    print(f"back-cast {verdict} (p = {result.p_value:.3f} over {result.reps} simulated "
+          f"histories from {result.sets} parameter sets); wrote {args.report}", file=sys.stderr)
     return 0 if result.passed else 1
 
 
@@ -216,7 +217,10 @@ def register(sub: Any) -> None:
     bc.add_argument("--scenario", required=True, help="calibrated scenario")
     bc.add_argument("--cutoff", required=True, help="cut-off date (or week for week logs)")
     bc.add_argument("--report", required=True, help="HTML back-cast report to write")
-    bc.add_argument("--reps", type=int, default=30, help="replications (default 30)")
+    bc.add_argument("--sets", type=int, default=20,
+                    help="parameter sets drawn by bootstrap over cases (default 20)")
+    bc.add_argument("--reps", type=int, default=5,
+                    help="replications per parameter set (default 5: 100 histories)")
     bc.add_argument("--seed", type=int, default=1)
     bc.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     bc.add_argument("--key-file", help="file holding your pseudonymisation key")

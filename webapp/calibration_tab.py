@@ -161,12 +161,12 @@ def _backcast_part(lang: str, res: dict[str, Any]) -> None:
     default = log.date(log.end * 0.6) if log.origin is not None else None
     cut = st.text_input(_t("cutoff", lang), value=default or f"{log.end * 0.6:.0f}",
                         key="cal:cutoff")
-    reps = st.number_input(_t("reps", lang), min_value=5, max_value=200, value=30,
-                           key="cal:reps")
+    reps = st.number_input(_t("reps", lang), min_value=20, max_value=400, value=100,
+                           key="cal:reps")  # simulated histories: 20 parameter sets x reps/20
     if st.button(_t("bcrun", lang), key="cal:bcrun"):
         try:
-            bc = run_backcast(log, res["cal"].scenario, log.week(cut), reps=int(reps),
-                              families=res["families"])
+            bc = run_backcast(log, res["cal"].scenario, log.week(cut),
+                              reps=max(1, int(reps) // 20), sets=20, families=res["families"])
         except ValueError as exc:
             st.error(str(exc))
             return
