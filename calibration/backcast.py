@@ -67,12 +67,13 @@ class SeriesCheck:
     threshold: float  # the lowest coverage that passes
     mae: float
     mae_floor: float
-    p_value: float = math.nan  # rank of the observed history's discrepancy
-    critical: float = 0.0  # p-values at or below this fail (5% over all checks together)
+    p_value: float = math.nan  # rank of the observed history's discrepancy (this check)
+    score: float = 0.0  # its discrepancy in sds of the simulated histories' (band or level)
+    critical: float = math.inf  # scores at or above this fail (5% over all checks together)
 
     @property
     def passed(self) -> bool:
-        return self.p_value > self.critical + 1e-12
+        return self.score < self.critical - 1e-12
 
 
 @dataclass
@@ -83,7 +84,8 @@ class DistributionCheck:
     distance: float
     floor: float  # 95th percentile of the simulated histories' own distance
     p_value: float = math.nan  # NaN: not tested (fewer than 5 children placed)
-    critical: float = 0.0
+    score: float = math.nan
+    critical: float = math.inf
 
     @property
     def tested(self) -> bool:
@@ -91,7 +93,7 @@ class DistributionCheck:
 
     @property
     def passed(self) -> bool:
-        return not self.tested or self.p_value > self.critical + 1e-12
+        return not self.tested or self.score < self.critical - 1e-12
 
 
 @dataclass
@@ -241,6 +243,16 @@ def _ranks(d: np.ndarray) -> np.ndarray:
     return (d[None, :] >= d[:, None] - 1e-12).sum(axis=1) / len(d)
 
 
+def _scores(d: np.ndarray) -> np.ndarray:
+    """Each history's discrepancy standardised by the mean and sd of the others' (so checks
+    of different scales can be combined by their maximum without losing resolution)."""
+    n = len(d)
+    total, sq = d.sum(), (d * d).sum()
+    mean = (total - d) / (n - 1)
+    var = np.maximum((sq - d * d) / (n - 1) - mean * mean, 0.0) * (n - 1) / max(n - 2, 1)
+    return (d - mean) / (np.sqrt(var) + 1e-9)
+
+
 def _monte_carlo(obs: dict[str, np.ndarray], sims: list[dict[str, np.ndarray]],
                  obs_rtp: np.ndarray, sim_rtp: list[np.ndarray],
                  ) -> tuple[list[SeriesCheck], list[DistributionCheck], float]:
@@ -248,6 +260,11 @@ def _monte_carlo(obs: dict[str, np.ndarray], sims: list[dict[str, np.ndarray]],
     matrices = {name: np.column_stack([obs[name], *[s[name] for s in sims]])
                 for name in SERIES}
     disc = {name: _outside(m) for name, m in matrices.items()}
+    # and the level: a shift every month (doubled referrals) can stay inside a wide monthly
+    # band, but not the mean over the months
+    for name, m in matrices.items():
+        others = (m.sum(axis=1, keepdims=True) - m) / max(m.shape[1] - 1, 1)
+        disc[f"{name}_level"] = np.abs(m.mean(axis=0) - others.mean(axis=0))
     dist_test = len(obs_rtp) >= 5 and all(len(x) for x in sim_rtp)
     histories = [obs_rtp, *sim_rtp]
     ks = np.full(len(histories), np.nan)
@@ -257,16 +274,20 @@ def _monte_carlo(obs: dict[str, np.ndarray], sims: list[dict[str, np.ndarray]],
             ks[i] = float(stats.ks_2samp(x, others).statistic)
         disc["referral_to_placement"] = ks
     pvals = {name: _ranks(d) for name, d in disc.items()}
-    stat = np.min(np.vstack(list(pvals.values())), axis=0)
+    scores = {name: _scores(d) for name, d in disc.items()}
+    stat = np.max(np.vstack(list(scores.values())), axis=0)
     n = len(stat)
-    p_overall = float((stat <= stat[0] + 1e-12).sum() / n)
-    # the critical value: the largest T whose rank share is within 5%
-    share = (stat[None, :] <= stat[:, None] + 1e-12).sum(axis=1) / n
-    crit = float(stat[share <= ALPHA].max()) if (share <= ALPHA).any() else 0.0
+    share = (stat[None, :] >= stat[:, None] - 1e-12).sum(axis=1) / n
+    p_overall = float(share[0])
+    # the critical score: the smallest statistic among the most extreme 5%
+    crit = float(stat[share <= ALPHA].min()) if (share <= ALPHA).any() else math.inf
     checks = []
     for name, m in matrices.items():
         cov = 1.0 - disc[name]
-        passing = cov[pvals[name] > crit + 1e-12]
+        # a series passes when both its band coverage and its level pass
+        p_series = np.minimum(pvals[name], pvals[f"{name}_level"])
+        score = np.maximum(scores[name], scores[f"{name}_level"])
+        passing = cov[scores[name] < crit - 1e-12]
         low, high = _band(m[:, 1:])
         mean, _, _ = summarise_rows(m[:, 1:])
         maes = [float(np.mean(np.abs(m[:, i] - np.delete(m[:, 1:], i - 1, axis=1).mean(axis=1))))
@@ -275,13 +296,14 @@ def _monte_carlo(obs: dict[str, np.ndarray], sims: list[dict[str, np.ndarray]],
             name, np.arange(m.shape[0]), m[:, 0], low, high, mean, float(cov[0]),
             float(np.quantile(cov[1:], ALPHA)), float(passing.min()) if len(passing) else 1.0,
             float(np.mean(np.abs(m[:, 0] - mean))), float(np.quantile(maes, 0.95)),
-            float(pvals[name][0]), crit))
+            float(p_series[0]), float(score[0]), crit))
     pooled = np.concatenate(sim_rtp) if sim_rtp else np.zeros(0)
     if dist_test:
         dist = DistributionCheck("referral_to_placement", obs_rtp, pooled, float(ks[0]),
                                  float(np.quantile(ks[1:], 1 - ALPHA)),
-                                 float(pvals["referral_to_placement"][0]), crit)
+                                 float(pvals["referral_to_placement"][0]),
+                                 float(scores["referral_to_placement"][0]), crit)
     else:
         dist = DistributionCheck("referral_to_placement", obs_rtp, pooled, math.nan, math.nan,
-                                 math.nan, crit)
+                                 math.nan, math.nan, crit)
     return checks, [dist], p_overall
