@@ -135,9 +135,19 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     write_atomic(args.out, text)
     if args.report:
         write_atomic(args.report, calibration_report(cal, stamp))
+    if args.parameter_sets:
+        from calibration.uncertainty import parameter_sets, sets_yaml
+
+        print(f"drawing {args.sets} parameter sets (bootstrap over cases) ...", file=sys.stderr)
+        sets = parameter_sets(log, base, cal, args.sets, args.seed, families=fam)
+        if len(sets) < 2:
+            raise fail(args.log, "too few cases to draw parameter sets from")
+        write_atomic(args.parameter_sets, sets_yaml(cal.scenario, sets, log.digest))
     _save_new_key(args, key)
-    print(f"wrote {args.out}" + (f" and {args.report}" if args.report else ""),
-          file=sys.stderr)
+    for note in cal.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"wrote {args.out}" + (f" and {args.report}" if args.report else "")
+          + (f" and {args.parameter_sets}" if args.parameter_sets else ""), file=sys.stderr)
     return 0
 
 
@@ -206,6 +216,10 @@ def register(sub: Any) -> None:
     cal.add_argument("--hours", help="time registration: case_id, role, week (or date), hours")
     cal.add_argument("--key-file", help="file holding your pseudonymisation key")
     cal.add_argument("--seed", type=int, default=0, help="seed of the goodness-of-fit bootstrap")
+    cal.add_argument("--parameter-sets", metavar="FIT",
+                     help="also write parameter sets drawn from the fit's uncertainty, for "
+                          "'pnp-sim run CALIBRATED --parameter-uncertainty FIT'")
+    cal.add_argument("--sets", type=int, default=40, help="parameter sets to draw (default 40)")
     _reading_options(cal)
     cal.set_defaults(func=_run(_cmd_calibrate))
 

@@ -210,7 +210,7 @@ def _ks(name: str, m: float, s: float, t: np.ndarray, d: np.ndarray) -> float:
 
 
 def fit_duration(times: np.ndarray, observed: np.ndarray, seed: int = 0,
-                 gof: bool = True) -> DurationFit | None:
+                 gof: bool = True, like: DurationFit | None = None) -> DurationFit | None:
     """Censored maximum-likelihood fit over the candidate families, chosen by AIC, with a
     parametric-bootstrap Kolmogorov-Smirnov test (valid for estimated parameters: each
     bootstrap sample is refitted). None when fewer than 5 completed durations are known."""
@@ -228,6 +228,16 @@ def fit_duration(times: np.ndarray, observed: np.ndarray, seed: int = 0,
         return DurationFit("fixed", Estimate(v, v, v, n_ev), None, len(t), len(t) - n_ev,
                            {"fixed": math.nan}, math.nan, 0.0, 1.0, t, d)
     fits = {}
+    if like is not None and like.name in CANDIDATES:
+        # a refit of a resample (the parameter bootstrap): the point fit's family, started
+        # from its values (the family choice itself is not resampled)
+        guess = (np.log([like.mean.value, like.sd.value]) if like.sd is not None
+                 else np.log([like.mean.value]))
+        theta, ll, _ = _mle(like.name, t, d, start=guess, cov=False)
+        m = math.exp(theta[0])
+        sd_b = Estimate(math.exp(theta[1]), math.nan, math.nan, n_ev) if len(theta) > 1 else None
+        return DurationFit(like.name, Estimate(m, math.nan, math.nan, n_ev), sd_b, len(t),
+                           len(t) - n_ev, {}, ll, times=t, observed=d)
     for name, k in CANDIDATES.items():
         theta, ll, cov = _mle(name, t, d)
         fits[name] = (theta, ll, cov, 2 * k - 2 * ll)

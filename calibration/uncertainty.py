@@ -87,7 +87,7 @@ def parameter_sets(log: CaseLog, base: Scenario, cal: Calibration, sets: int = D
         boot = bootstrap_log(log, rng)
         try:
             bc = calibrate(boot, base, families, end=end, gof=False, seed=seed,
-                           changes=False)
+                           changes=False, like=cal)
             ov = overrides_of(bc, paths)
             apply_overrides(own, ov)
         except (LogError, ScenarioError, ValueError, KeyError):
