@@ -1,14 +1,14 @@
 """Back-cast false alarms and power, over many seeds (issue 17, item 4).
 
 For each seed a synthetic case log is drawn from a known scenario (the model's own
-generator, :func:`calibration.synthetic.model_case_log`): 4 years, 20 referrals a year. The
-back-cast fits the first 2.5 years and compares the last 1.5 (18 months) with parameter sets x
+generator, :func:`calibration.synthetic.model_case_log`): 3 years, 20 referrals a year. The
+back-cast fits the first 2 years and compares the last one (12 months) with parameter sets x
 replications. Three kinds of log:
 
 * ``null``: the process never changes. The back-cast should fail at most 5% of these.
 * ``referrals``: referrals double at the cut-off (a schedule in the generating scenario).
 * ``durations``: every phase's duration doubles at the cut-off. The model cannot change a
-  duration mid-run, so the log is spliced: the first 2.5 years from the scenario, then a
+  duration mid-run, so the log is spliced: the first 2 years from the scenario, then a
   second run with doubled durations that starts from the state at the cut-off (read from
   the first part as a calibration's start state); the first part's open cases end there.
 
@@ -37,7 +37,7 @@ from sim.scenario import Scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "validation-key-0123456789abcdef"
-YEARS, CUT_YEARS = 4, 2.5
+YEARS, CUT_YEARS = 3, 2
 WEEKS = 52.0 * YEARS
 CUT = 52.0 * CUT_YEARS
 
@@ -104,8 +104,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seeds", type=int, default=100)
     ap.add_argument("--power-seeds", type=int, default=30)
-    ap.add_argument("--sets", type=int, default=10)
-    ap.add_argument("--reps", type=int, default=4)
+    ap.add_argument("--sets", type=int, default=8)
+    ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--out", default="validation/results/calibration_backcast.csv")
     ap.add_argument("--kinds", default="null,referrals,durations")
     args = ap.parse_args()

@@ -134,9 +134,9 @@ def render(lang: str) -> None:
     cal = res["cal"]
     st.markdown(f"**{_t('fitted', lang)}** · {_t('few', lang)}")
     rows = [{"path": f.path, "value": str(f.value),
-             "n": (f.est.n if f.est and f.est.n >= 5 else "<5") if f.est else "",
+             "n": (f.est.n if not f.est.small else "<5") if f.est else "",
              "95%": (f"{f.est.low:.3g}–{f.est.high:.3g}" if f.est and f.est.low == f.est.low
-                     else "")} for f in cal.fitted]
+                     and not f.est.small else "")} for f in cal.fitted]  # small cells hidden
     st.dataframe(pd.DataFrame(rows).astype(str), hide_index=True)
     st.markdown(f"**{_t('kept', lang)}**: " + "; ".join(cal.kept))
     with st.expander(_t("report", lang)):
