@@ -57,8 +57,9 @@ ALIASES = {
     "resource": "resource", "org:resource": "resource",
     **{a: a for a in ATTRIBUTES}, **{f"case:{a}": a for a in ATTRIBUTES},
 }
-#: The largest log read (bytes). Reading is in memory; at this size a calibration peaks at
-#: about 0.6 GiB (measured, see calibration/README.md), under the 1 GiB target. A P&P
+#: The largest log read (bytes). Reading is in memory; a 63 MiB log peaked at 933 MiB
+#: resident in a full calibration (measured, see calibration/README.md), under the 1 GiB
+#: target. A P&P
 #: programme with 1,000 referrals a year logs about 1 MB a year, so this is decades of a
 #: large programme; a bigger file is refused with this number before it is read.
 MAX_LOG_BYTES = 64 * 1024 * 1024
