@@ -51,14 +51,14 @@ def test_bench_calibrate_10000_cases(benchmark) -> None:
     assert cal.durations
 
 
-@pytest.mark.parametrize("reps", [30])
-def test_bench_backcast_30_replications(benchmark, reps) -> None:
+@pytest.mark.parametrize("reps", [5])
+def test_bench_backcast_20_sets_of_5_replications(benchmark, reps) -> None:
     mapping = load_mapping((EX / "mapping.yaml").read_bytes())
     log = read_case_log((EX / "synthetic_cases.csv").read_bytes(), "cases.csv", KEY, mapping)
     fam = read_family_log((EX / "synthetic_families.csv").read_bytes(), "fam.csv", KEY,
                           mapping, origin=log.origin, end=log.end)
     truth = load_scenario(EX / "synthetic_truth.yaml")
     bc = benchmark.pedantic(run_backcast, args=(log, truth, log.week("2023-01-01")),
-                            kwargs={"reps": reps, "families": fam, "workers": 2},
+                            kwargs={"reps": reps, "sets": 20, "families": fam, "workers": 2},
                             rounds=1, iterations=1)
-    assert bc.reps == reps
+    assert bc.reps == 20 * reps and bc.sets == 20

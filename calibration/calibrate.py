@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from calibration.change import duration_changes, rate_change
+from calibration.errors import fail
 from calibration.fit import (
     Z95,
     DurationFit,
@@ -24,6 +26,7 @@ from calibration.fit import (
     poisson_glm,
     poisson_rate,
     proportion,
+    zero_event_bound,
 )
 from calibration.read import ATTRIBUTE_VALUES, CaseLog, FamilyLog
 from calibration.timeline import TASK_TRAINING, Timeline, build
@@ -44,7 +47,9 @@ class Fitted:
         e = self.est
         if e is None:
             return f"[calibrated log={digest}]"
-        n = f"n={e.n}" if e.n >= 5 else "n<5"
+        if e.small:  # neither n nor the interval: they would give the small count away
+            return f"[calibrated log={digest} n<5]"
+        n = f"n={e.n}"
         if math.isnan(e.low):
             return f"[calibrated log={digest} {n}]"
         return f"[calibrated log={digest} {n} 95% {_g(e.low)}-{_g(e.high)}]"
@@ -78,9 +83,17 @@ def _cx_mult(base: Scenario, cases: pd.DataFrame, what: str) -> pd.Series:
 
 def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
               end: float | None = None, gof: bool = True, seed: int = 0,
-              hours: pd.DataFrame | None = None) -> Calibration:
-    """Fit everything the log shows; keep the rest from ``base``."""
+              hours: pd.DataFrame | None = None, changes: bool = True,
+              like: Calibration | None = None) -> Calibration:
+    """Fit everything the log shows; keep the rest from ``base``. With ``changes``, the
+    referral rate and the main durations are tested for a change during the log. With
+    ``like`` (a refit of a resample, as in the parameter bootstrap) each duration keeps that
+    calibration's family and starts from its values, which is several times faster."""
+    hint = like.durations if like is not None else {}
     tl = build(log, end)
+    if not tl.end > 0:
+        raise fail(log.source, "the log covers no time (every event at one moment); a "
+                               "calibration needs weeks to years of events")
     data = copy.deepcopy(scenario_to_dict(base))
     fitted: list[Fitted] = []
     kept: list[str] = []
@@ -100,10 +113,29 @@ def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
     rate = (poisson_rate(len(refs), tl.end / WEEKS_PER_YEAR * log.parallel) if len(refs)
             else None)
     if rate is not None and rate.n > 0:
+        what = "Referrals per year"
+        shift = (rate_change(refs["t"].to_numpy(dtype=float), tl.end, seed)
+                 if changes else None)
+        if shift is not None and shift.found:
+            # the scenario starts at the log's end: the rate since the change is today's
+            flat = rate
+            rate = poisson_rate(shift.n_after, (tl.end - shift.tau) / WEEKS_PER_YEAR
+                                * log.parallel)
+            before = shift.before * WEEKS_PER_YEAR / log.parallel
+            what = f"Referrals per year since {log.date(shift.tau)} (rate changed)"
+            notes.append(
+                f"The referral rate changed around {log.date(shift.tau)}: about "
+                f"{before:.3g} a year before, {rate.value:.3g} a year after (change-point "
+                f"test, p = {shift.p_value:.3g}). The scenario uses the rate since the "
+                f"change; one flat rate over the whole log ({flat.value:.3g} a year) would "
+                "misstate today's. To replay the log, use the schedule in the report.")
+            tables["referral_schedule"] = pd.DataFrame([
+                {"from": log.date(0), "from_week": 0.0, "per_year": before},
+                {"from": log.date(shift.tau), "from_week": round(shift.tau, 2),
+                 "per_year": rate.value}])
         put("referrals.schedule", [{"from_week": 0, "per_year": round(rate.value, 4)}],
             None, "referrals")
-        fitted[-1] = Fitted("referrals.schedule.0.per_year", round(rate.value, 4), rate,
-                            "Referrals per year")
+        fitted[-1] = Fitted("referrals.schedule.0.per_year", round(rate.value, 4), rate, what)
         years = np.floor(refs["t"].to_numpy() / WEEKS_PER_YEAR).astype(int)
         rows = []
         for y in range(int(math.ceil(tl.end / WEEKS_PER_YEAR))):
@@ -145,9 +177,11 @@ def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
     ages = referred["age"].dropna()
     if len(ages) >= 5:
         lo, hi = int(ages.min()), int(ages.max())
-        put("referrals.age.min", lo, Estimate(lo, math.nan, math.nan, len(ages)),
+        put("referrals.age.min", lo, Estimate(lo, math.nan, math.nan, len(ages),
+                                              int((ages == lo).sum())),
             "Youngest age at referral")
-        put("referrals.age.max", hi, Estimate(hi, math.nan, math.nan, len(ages)),
+        put("referrals.age.max", hi, Estimate(hi, math.nan, math.nan, len(ages),
+                                              int((ages == hi).sum())),
             "Oldest age at referral")
     else:
         kept.append("referrals.age")
@@ -159,7 +193,8 @@ def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
     for phase in CHILD_PHASES:
         v = visits[visits["phase"] == phase]
         work = v["work"].to_numpy() / mult.reindex(v["case"]).fillna(1.0).to_numpy()
-        fit = fit_duration(work, (v["outcome"] != "censored").to_numpy(), seed, gof)
+        fit = fit_duration(work, (v["outcome"] != "censored").to_numpy(), seed, gof,
+                           hint.get(phase))
         if fit is None:
             kept.append(f"phases.{phase}.duration")
             continue
@@ -167,11 +202,14 @@ def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
         set_by_path(data, f"phases.{phase}.duration_by_complexity", {})
         put(f"phases.{phase}.duration", fit.scenario_dist(), fit.mean,
             f"Duration of {phase} (weeks, medium complexity)")
+    if changes:
+        _duration_changes(visits, mult, tl.end, log, notes)
     # training episodes during guidance
     st = tl.stays
     ep = st[st["state"] == TASK_TRAINING]
     ep_work = (ep["end"] - ep["start"]).to_numpy() / mult.reindex(ep["case"]).fillna(1).to_numpy()
-    fit = fit_duration(ep_work, ~ep["censored"].to_numpy(), seed, gof)
+    fit = fit_duration(ep_work, ~ep["censored"].to_numpy(), seed, gof,
+                       hint.get("task_training"))
     if fit is not None:
         durations["task_training"] = fit
         put("phases.guidance.task_training", fit.scenario_dist(), fit.mean,
@@ -194,7 +232,7 @@ def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
         else:
             kept.append(f"phases.{sub}.success")
     # ---- breakdown, crisis, rematch, withdrawal
-    _risks(tl, cases, base, put, kept, tables)
+    _risks(tl, cases, base, put, kept, tables, notes)
     # ---- families
     if families is not None:
         _families(families, put, kept, tables)
@@ -215,6 +253,28 @@ def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
     scenario = parse_scenario(data, f"calibrated from {log.source}")
     return Calibration(scenario, fitted, durations, kept, log.digest, log.n_cases, tables,
                        notes)
+
+
+#: The durations tested for a change over time (the ones that drive waiting and capacity).
+CHANGE_PHASES = ("assessment", "prematching", "discrete_matching", "open_matching", "fitting",
+                 "guidance")
+
+
+def _duration_changes(visits: pd.DataFrame, mult: pd.Series, end: float, log: CaseLog,
+                      notes: list[str]) -> None:
+    data = {}
+    for phase in CHANGE_PHASES:
+        v = visits[visits["phase"] == phase]
+        work = v["work"].to_numpy() / mult.reindex(v["case"]).fillna(1.0).to_numpy()
+        data[phase] = (v["start"].to_numpy(dtype=float), np.maximum(work, 1e-6),
+                       (v["outcome"] != "censored").to_numpy())
+    for ch in duration_changes(data, end):
+        notes.append(f"The duration of {ch.phase} changed during the log: median "
+                     f"{ch.median_before:.3g} weeks for visits started before "
+                     f"{log.date(ch.split)}, {ch.median_after:.3g} after (log-rank test, "
+                     f"p = {ch.p_value:.2g} after Bonferroni). The scenario's duration is "
+                     "fitted over the whole log; calibrate on the recent part of the log "
+                     "for today's.")
 
 
 def start_state(tl: Timeline) -> tuple[dict[str, int], dict[str, list[float]]]:
@@ -251,7 +311,8 @@ def _split_at_11(start: np.ndarray, end: np.ndarray, birth: np.ndarray):
     return under, over
 
 
-def _risks(tl: Timeline, cases: pd.DataFrame, base: Scenario, put, kept, tables) -> None:
+def _risks(tl: Timeline, cases: pd.DataFrame, base: Scenario, put, kept, tables,
+           notes: list[str]) -> None:
     st = tl.stays
     placed = st[st["placed"] & st["state"].isin([*PLACED_PHASES, TASK_TRAINING,
                                                  "waiting_staff"])].copy()
@@ -272,13 +333,17 @@ def _risks(tl: Timeline, cases: pd.DataFrame, base: Scenario, put, kept, tables)
             kept.append(f"breakdown.weekly_hazard.{phase}")
             continue
         est = poisson_rate(k, exposure)
-        rows.append({"phase": phase, "breakdowns": k, "weeks": float((under + over)[in_phase]
-                                                                     .sum()),
+        weeks = float((under + over)[in_phase].sum())
+        rows.append({"phase": phase, "breakdowns": k, "weeks": weeks,
                      "weekly_hazard": est.value, "low": est.low, "high": est.high})
+        if k == 0:  # the estimate is 0; what the log does say is an exact upper bound
+            notes.append(f"No breakdowns in {phase} in {weeks:.0f} weeks of exposure: weekly "
+                         f"hazard below {zero_event_bound(exposure):.3g} (exact one-sided 95% "
+                         "Poisson bound); the scenario uses 0, the estimate.")
         put(f"breakdown.weekly_hazard.{phase}", float(f"{est.value:.4g}"), est,
             f"Weekly breakdown hazard in {phase} (under 11, medium complexity)")
     tables["breakdowns"] = pd.DataFrame(rows)
-    _multipliers(placed, under, over, bd, cases, base, put, kept)
+    _multipliers(placed, under, over, bd, cases, base, put, kept, notes)
     # crises: per placement-year, outside crisis admissions
     total = float((under + over).sum())
     crises = int(((pts["activity"] == "crisis") & pts["placed"]).sum())
@@ -351,11 +416,11 @@ MIN_GROUP_EVENTS = 5
 
 
 def _multipliers(placed: pd.DataFrame, under: np.ndarray, over: np.ndarray, bd: pd.DataFrame,
-                 cases: pd.DataFrame, base: Scenario, put, kept) -> None:
+                 cases: pd.DataFrame, base: Scenario, put, kept, notes: list[str]) -> None:
     """Age-over-10 and complexity breakdown multipliers by Poisson regression on exposure
     cells (phase x over 10 x complexity), where each group has at least 5 breakdowns; a
     multiplier the data cannot pin down is held at the base value (as an offset)."""
-    cx_of = cases["complexity"].fillna("medium")
+    cx_of = cases["complexity"].astype(object).fillna("medium")
     cx = cx_of.reindex(placed["case"]).fillna("medium").to_numpy()
     phase = placed["phase"].to_numpy()
     expo = pd.DataFrame({"phase": np.r_[phase, phase], "over": np.r_[np.zeros(len(phase)),
@@ -377,7 +442,11 @@ def _multipliers(placed: pd.DataFrame, under: np.ndarray, over: np.ndarray, bd: 
     for c in ("low", "high"):
         free[c] = (ev["cx"] == c).sum() >= MIN_GROUP_EVENTS and (
             ev["cx"] == "medium").sum() >= MIN_GROUP_EVENTS
-    phases = [p for p in PLACED_PHASES if (cells["phase"] == p).any()]
+    # a phase with no breakdowns has no finite log-hazard (the regression would diverge):
+    # it keeps its exact Poisson fit from _risks and stays out of the regression
+    phases = [p for p in PLACED_PHASES if (cells["phase"] == p).any()
+              and cells.loc[cells["phase"] == p, "y"].sum() > 0]
+    cells = cells[cells["phase"].isin(phases)]
     if len(ev) < 4 * MIN_GROUP_EVENTS or not any(free.values()) or not phases:
         kept.append("breakdown.age_over_10 and complexity breakdown multipliers (too few "
                     "breakdowns per group to fit them)")
@@ -401,8 +470,19 @@ def _multipliers(placed: pd.DataFrame, under: np.ndarray, over: np.ndarray, bd: 
             kept.append(f"complexity_effects.{c}.breakdown")
     X = np.column_stack(cols)
     offset = offset + np.log(max(base_cx["medium"], 1e-12))
-    beta, cov = poisson_glm(cells["y"].to_numpy(float), X, offset)
-    se = np.sqrt(np.diag(cov))
+    try:
+        beta, cov = poisson_glm(cells["y"].to_numpy(float), X, offset)
+        se = np.sqrt(np.diag(cov))
+        ok = bool(np.all(np.isfinite(beta)) and np.all(np.isfinite(se))
+                  and np.all(np.abs(beta) < 30))
+    except (np.linalg.LinAlgError, FloatingPointError, OverflowError, ValueError):
+        ok = False
+    if not ok:
+        kept.append("breakdown.age_over_10 and complexity breakdown multipliers (the "
+                    "regression did not converge on this log)")
+        notes.append("The breakdown regression (age and complexity multipliers) did not "
+                     "converge; the base scenario's multipliers are kept.")
+        return
 
     def est(i: int, n: int) -> Estimate:
         return Estimate(math.exp(beta[i]), math.exp(beta[i] - Z95 * se[i]),

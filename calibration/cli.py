@@ -15,8 +15,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from calibration.errors import LogError
+import pandas as pd
+
+from calibration.errors import LogError, fail
 from calibration.read import (
+    TimeRules,
     load_mapping,
     new_key,
     read_case_log,
@@ -32,20 +35,42 @@ EXIT_BAD_INPUT = 2
 
 
 def _key(args: argparse.Namespace) -> tuple[str, str]:
-    if args.key_file:
-        text = Path(args.key_file).read_text(encoding="utf-8").strip()
-        if len(text) < 16:
-            from calibration.errors import fail
+    """The pseudonymisation key: from --key-file, else PNP_CALIBRATION_KEY, else a new one.
+    A key shorter than 16 bytes is refused from either source."""
+    from calibration.errors import fail
+    from calibration.privacy import key_problem
 
-            raise fail(args.key_file, "expected a key of at least 16 characters")
+    if args.key_file:
+        try:
+            text = Path(args.key_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise fail(args.key_file, f"cannot read the key file: {type(exc).__name__}") from None
+        problem = key_problem(text)
+        if problem:
+            raise fail(args.key_file, problem)
         return text, f"key from {args.key_file}"
-    env = os.environ.get("PNP_CALIBRATION_KEY", "").strip()
-    if env:
-        return env, "key from PNP_CALIBRATION_KEY"
+    env = os.environ.get("PNP_CALIBRATION_KEY", "")
+    if env.strip():
+        problem = key_problem(env)
+        if problem:
+            raise fail("PNP_CALIBRATION_KEY", problem)
+        return env.strip(), "key from PNP_CALIBRATION_KEY"
     key = new_key()
     args.new_key_file = Path(str(args.out or args.report) + ".key")
     return key, (f"new key, written to {args.new_key_file} once the outputs are: keep it to "
                  "pseudonymise later logs the same way")
+
+
+def _rules(args: argparse.Namespace) -> TimeRules:
+    rules = TimeRules(date_format=args.date_format, drop_duplicates=args.drop_duplicates)
+    if args.earliest:
+        rules.earliest = args.earliest
+    rules.latest = args.latest
+    for name in ("earliest", "latest"):
+        value = getattr(rules, name)
+        if value is not None and pd.isna(pd.to_datetime(value, errors="coerce")):
+            raise fail(f"--{name}", f"expected a date such as 2021-01-31, got {value!r}")
+    return rules
 
 
 def _save_new_key(args: argparse.Namespace, key: str) -> None:
@@ -63,11 +88,15 @@ def _logs(args: argparse.Namespace, key: str) -> tuple[Any, Any]:
     beside = log_path.with_name("children.csv")
     if log_path.name == "events.csv" and beside.exists():
         children = beside.read_bytes()
-    log = read_case_log(read_path(args.log), str(args.log), key, mapping, children=children)
+    rules = _rules(args)
+    log = read_case_log(read_path(args.log), str(args.log), key, mapping, children=children,
+                        rules=rules)
     fam = None
     if args.families:
         fam = read_family_log(read_path(args.families), args.families, key, mapping,
-                              origin=log.origin, end=log.end)
+                              origin=log.origin, end=log.end, rules=rules, week0=log.week0)
+    for note in log.notes + (fam.notes if fam is not None else []):
+        print(f"note: {note}", file=sys.stderr)
     return log, fam
 
 
@@ -106,9 +135,19 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     write_atomic(args.out, text)
     if args.report:
         write_atomic(args.report, calibration_report(cal, stamp))
+    if args.parameter_sets:
+        from calibration.uncertainty import parameter_sets, sets_yaml
+
+        print(f"drawing {args.sets} parameter sets (bootstrap over cases) ...", file=sys.stderr)
+        sets = parameter_sets(log, base, cal, args.sets, args.seed, families=fam)
+        if len(sets) < 2:
+            raise fail(args.log, "too few cases to draw parameter sets from")
+        write_atomic(args.parameter_sets, sets_yaml(cal.scenario, sets, log.digest))
     _save_new_key(args, key)
-    print(f"wrote {args.out}" + (f" and {args.report}" if args.report else ""),
-          file=sys.stderr)
+    for note in cal.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"wrote {args.out}" + (f" and {args.report}" if args.report else "")
+          + (f" and {args.parameter_sets}" if args.parameter_sets else ""), file=sys.stderr)
     return 0
 
 
@@ -122,23 +161,22 @@ def _cmd_backcast(args: argparse.Namespace) -> int:
     try:
         cutoff = log.week(args.cutoff)
     except (ValueError, TypeError):
-        from calibration.errors import fail
-
         raise fail("--cutoff", f"expected a date such as 2022-01-01, got {args.cutoff!r}") from None
     print(f"{args.log}: {log.n_cases} cases ({key_note}); cut-off {log.date(cutoff)}",
           file=sys.stderr)
     result = run_backcast(log, scenario, cutoff, reps=args.reps, seed=args.seed,
-                          families=fam, workers=args.workers)
+                          families=fam, workers=args.workers, sets=args.sets)
     write_atomic(args.report, backcast_report(result, log))
     _save_new_key(args, key)
     verdict = "PASSED" if result.passed else "FAILED"
     for s in result.series:
         print(f"  {s.name:<16} coverage {100 * s.coverage:5.1f}%  needed "
-              f"{100 * s.threshold:5.1f}%  {'pass' if s.passed else 'FAIL'}")
+              f"{100 * s.threshold:5.1f}%  p {s.p_value:.3f}  {'pass' if s.passed else 'FAIL'}")
     for d in result.distributions:
-        print(f"  {d.name:<16} KS {d.distance:.3f}  noise floor {d.floor:.3f}  "
-              f"{'pass' if d.passed else 'FAIL'}")
-    print(f"back-cast {verdict}; wrote {args.report}", file=sys.stderr)
+        print(f"  {d.name:<16} KS {d.distance:.3f}  p {d.p_value:.3f}  "
+              f"{'pass' if d.passed else 'FAIL' if d.tested else 'not tested'}")
+    print(f"back-cast {verdict} (p = {result.p_value:.3f} over {result.reps} simulated "
+          f"histories from {result.sets} parameter sets); wrote {args.report}", file=sys.stderr)
     return 0 if result.passed else 1
 
 
@@ -149,8 +187,21 @@ def _run(func: Any) -> Any:
         except LogError as exc:
             print(str(exc), file=sys.stderr)
             return EXIT_BAD_INPUT
+        except ValueError as exc:  # a back-cast cut-off outside the log, and the like
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
 
     return wrapped
+
+
+def _reading_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--date-format", help="strftime form of the dates, e.g. %%d/%%m/%%Y "
+                        "(default: ISO, or the day/month order the whole column shows)")
+    parser.add_argument("--earliest", help="earliest plausible event date (default 1990-01-01)")
+    parser.add_argument("--latest", help="latest plausible event date (default: a year from "
+                                         "today)")
+    parser.add_argument("--drop-duplicates", action="store_true",
+                        help="drop repeated identical events (counted) instead of refusing")
 
 
 def register(sub: Any) -> None:
@@ -165,6 +216,11 @@ def register(sub: Any) -> None:
     cal.add_argument("--hours", help="time registration: case_id, role, week (or date), hours")
     cal.add_argument("--key-file", help="file holding your pseudonymisation key")
     cal.add_argument("--seed", type=int, default=0, help="seed of the goodness-of-fit bootstrap")
+    cal.add_argument("--parameter-sets", metavar="FIT",
+                     help="also write parameter sets drawn from the fit's uncertainty, for "
+                          "'pnp-sim run CALIBRATED --parameter-uncertainty FIT'")
+    cal.add_argument("--sets", type=int, default=40, help="parameter sets to draw (default 40)")
+    _reading_options(cal)
     cal.set_defaults(func=_run(_cmd_calibrate))
 
     bc = sub.add_parser("backcast", help="check a calibrated scenario on a period it was not "
@@ -175,8 +231,12 @@ def register(sub: Any) -> None:
     bc.add_argument("--scenario", required=True, help="calibrated scenario")
     bc.add_argument("--cutoff", required=True, help="cut-off date (or week for week logs)")
     bc.add_argument("--report", required=True, help="HTML back-cast report to write")
-    bc.add_argument("--reps", type=int, default=30, help="replications (default 30)")
+    bc.add_argument("--sets", type=int, default=20,
+                    help="parameter sets drawn by bootstrap over cases (default 20)")
+    bc.add_argument("--reps", type=int, default=5,
+                    help="replications per parameter set (default 5: 100 histories)")
     bc.add_argument("--seed", type=int, default=1)
     bc.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     bc.add_argument("--key-file", help="file holding your pseudonymisation key")
+    _reading_options(bc)
     bc.set_defaults(func=_run(_cmd_backcast), out=None)

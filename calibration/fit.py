@@ -27,6 +27,8 @@ GOF_MAX_N = 400
 #: (a little wider than all the data would give) and a 10,000-case log fits in seconds.
 FIT_MAX_N = 4000
 MIN_EVENTS = 5
+#: Counts under this are never shown (small-cell suppression), nor any figure they give away.
+SMALL_CELL = 5
 
 
 @dataclass
@@ -37,6 +39,18 @@ class Estimate:
     low: float
     high: float
     n: int
+    #: For a share (or an extreme such as the youngest age): the count behind it, which the
+    #: reports suppress when small, since the share and n give it away.
+    events: int | None = None
+
+    @property
+    def small(self) -> bool:
+        """Whether this figure rests on fewer than 5 cases (or leaves fewer than 5 out) and
+        so must not be shown: the count could be worked back from it."""
+        if 0 < self.n < SMALL_CELL:
+            return True
+        k = self.events
+        return k is not None and (0 < k < SMALL_CELL or 0 < self.n - k < SMALL_CELL)
 
 
 @dataclass
@@ -196,7 +210,7 @@ def _ks(name: str, m: float, s: float, t: np.ndarray, d: np.ndarray) -> float:
 
 
 def fit_duration(times: np.ndarray, observed: np.ndarray, seed: int = 0,
-                 gof: bool = True) -> DurationFit | None:
+                 gof: bool = True, like: DurationFit | None = None) -> DurationFit | None:
     """Censored maximum-likelihood fit over the candidate families, chosen by AIC, with a
     parametric-bootstrap Kolmogorov-Smirnov test (valid for estimated parameters: each
     bootstrap sample is refitted). None when fewer than 5 completed durations are known."""
@@ -214,6 +228,16 @@ def fit_duration(times: np.ndarray, observed: np.ndarray, seed: int = 0,
         return DurationFit("fixed", Estimate(v, v, v, n_ev), None, len(t), len(t) - n_ev,
                            {"fixed": math.nan}, math.nan, 0.0, 1.0, t, d)
     fits = {}
+    if like is not None and like.name in CANDIDATES:
+        # a refit of a resample (the parameter bootstrap): the point fit's family, started
+        # from its values (the family choice itself is not resampled)
+        guess = (np.log([like.mean.value, like.sd.value]) if like.sd is not None
+                 else np.log([like.mean.value]))
+        theta, ll, _ = _mle(like.name, t, d, start=guess, cov=False)
+        m = math.exp(theta[0])
+        sd_b = Estimate(math.exp(theta[1]), math.nan, math.nan, n_ev) if len(theta) > 1 else None
+        return DurationFit(like.name, Estimate(m, math.nan, math.nan, n_ev), sd_b, len(t),
+                           len(t) - n_ev, {}, ll, times=t, observed=d)
     for name, k in CANDIDATES.items():
         theta, ll, cov = _mle(name, t, d)
         fits[name] = (theta, ll, cov, 2 * k - 2 * ll)
@@ -287,12 +311,18 @@ def poisson_rate(events: int, exposure: float, scale: float = 1.0) -> Estimate:
                     high / exposure * scale, events)
 
 
+def zero_event_bound(exposure: float, level: float = 0.95) -> float:
+    """Exact one-sided upper bound on a Poisson rate when no event was seen in ``exposure``:
+    -ln(1 - level) / exposure (about 3/exposure at 95%), the 'rule of three'."""
+    return -math.log(1 - level) / exposure if exposure > 0 else math.inf
+
+
 def proportion(successes: int, n: int) -> Estimate:
     """A share with its Wilson 95% interval."""
     if n <= 0:
         return Estimate(math.nan, math.nan, math.nan, 0)
     ci = stats.binomtest(successes, n).proportion_ci(0.95, method="wilson")
-    return Estimate(successes / n, float(ci.low), float(ci.high), n)
+    return Estimate(successes / n, float(ci.low), float(ci.high), n, successes)
 
 
 def poisson_glm(y: np.ndarray, X: np.ndarray, offset: np.ndarray,

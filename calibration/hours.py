@@ -14,7 +14,8 @@ import pandas as pd
 
 from calibration.errors import LogError, Problem
 from calibration.fit import Estimate
-from calibration.read import ALIASES, Mapping, _objects, pseudonym, read_table
+from calibration.privacy import redact
+from calibration.read import ALIASES, Mapping, _check_key, _objects, pseudonym, read_table
 from calibration.timeline import TASK_TRAINING, Timeline
 from sim.domain import CHILD_PHASES, LABELS, ROLES
 from sim.inputs import did_you_mean
@@ -28,6 +29,7 @@ ROLE_NAMES = {**{r: r for r in ROLES},
 def read_hours(data: bytes, source: str, key: str, origin: pd.Timestamp | None,
                mapping: Mapping | None = None) -> pd.DataFrame:
     """case (pseudonymised), role, t (weeks on the log's clock), hours."""
+    _check_key(key)
     raw, offset = read_table(data, source)
     names = {str(c): (mapping.columns.get(str(c)) if mapping else None)
              or ALIASES.get(str(c).strip().lower()) or str(c).strip().lower()
@@ -46,13 +48,16 @@ def read_hours(data: bytes, source: str, key: str, origin: pd.Timestamp | None,
     roles = frame["role"].map(lambda v: ROLE_NAMES.get(str(v).strip().lower()))
     for i in np.flatnonzero(roles.isna().to_numpy())[:20]:
         got = str(frame["role"].iloc[i])
-        problems.append(Problem(int(i) + offset, "role", f"unknown role {got!r}"
-                                + did_you_mean(got.lower(), ROLE_NAMES)
+        near = did_you_mean(got.lower(), ROLE_NAMES)
+        problems.append(Problem(int(i) + offset, "role", "unknown role "
+                                + redact(got, key, [got] if near else [])
+                                + near
                                 + f" (expected one of: {', '.join(ROLES)})"))
     hours = pd.to_numeric(frame["hours"], errors="coerce")
     for i in np.flatnonzero((hours.isna() | (hours < 0)).to_numpy())[:20]:
         problems.append(Problem(int(i) + offset, "hours",
-                                f"expected hours of 0 or more, got {frame['hours'].iloc[i]!r}"))
+                                "expected hours of 0 or more, got "
+                                f"{redact(frame['hours'].iloc[i], key)}"))
     if "week" in frame.columns and "timestamp" not in frame.columns:
         t = pd.to_numeric(frame["week"], errors="coerce").to_numpy(float)
     else:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from calibration.calibrate import Calibration
+from calibration.calibrate import Calibration, Fitted
 from calibration.fit import DurationFit, km_curve
 
 MIN_CELL = 5
@@ -122,15 +122,24 @@ def duration_section(phase: str, fit: DurationFit) -> str:
             f"<table><tr><th>family</th><th>AIC</th><th>ΔAIC</th></tr>{aic}</table>")
 
 
-def table_html(frame: pd.DataFrame, count_columns: Sequence[str] = ()) -> str:
+SUPPRESSED = "<span class='note'>suppressed (&lt;5)</span>"
+
+
+def table_html(frame: pd.DataFrame, count_columns: Sequence[str] = (),
+               keep: Sequence[str] = ()) -> str:
+    """A table; a row whose count is under 5 shows none of its derived figures either (a
+    rate and its interval would give the count back), except the ``keep`` columns."""
     head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
     rows = []
     for _, r in frame.iterrows():
         tds = []
+        hide = any(0 < int(r[c]) < MIN_CELL for c in count_columns)
         for c in frame.columns:
             v = r[c]
             if c in count_columns:
                 tds.append(f"<td>{cell(int(v))}</td>")
+            elif hide and c not in keep:
+                tds.append(f"<td>{SUPPRESSED}</td>")
             elif isinstance(v, float):
                 tds.append(f"<td>{fmt(v)}</td>")
             else:
@@ -139,14 +148,48 @@ def table_html(frame: pd.DataFrame, count_columns: Sequence[str] = ()) -> str:
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
+def _start_state_text(value: object) -> str:
+    """Start-state counts with small cells suppressed; per-child elapsed weeks only as a
+    median over at least 5 children (never the list)."""
+    if not isinstance(value, dict):
+        return esc(value)
+    parts = []
+    for state, v in value.items():
+        if isinstance(v, list):
+            shown = (f"median {fmt(float(np.median(v)))} weeks done" if len(v) >= MIN_CELL
+                     else "suppressed (&lt;5 children)")
+            parts.append(f"{esc(state)}: {shown}")
+        else:
+            parts.append(f"{esc(state)}: {cell(int(v))}")
+    return "; ".join(parts) or "none"
+
+
+def _fitted_row(f: Fitted) -> dict[str, str]:
+    small = f.est is not None and f.est.small
+    if f.path.startswith("start_state."):
+        value = _start_state_text(f.value)
+    elif small:
+        value = SUPPRESSED
+    else:
+        value = esc(f.value) if not isinstance(f.value, float) else fmt(f.value, 4)
+    interval = ("–" if not f.est or math.isnan(f.est.low) else SUPPRESSED if small
+                else f"{fmt(f.est.low)}–{fmt(f.est.high)}")
+    return {"quantity": esc(f.what), "path": esc(f.path), "value": value,
+            "n": cell(f.est.n) if f.est else "–", "95% interval": interval}
+
+
+def _raw_table(rows: list[dict[str, str]]) -> str:
+    """A table of cells already escaped and suppressed."""
+    if not rows:
+        return "<p class='note'>none</p>"
+    head = "".join(f"<th>{esc(c)}</th>" for c in rows[0])
+    body = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in r.values()) + "</tr>"
+                   for r in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
 def calibration_report(cal: Calibration, stamp: dict[str, str]) -> str:
-    fitted = pd.DataFrame([{
-        "quantity": f.what, "path": f.path,
-        "value": str(f.value) if not isinstance(f.value, float) else fmt(f.value, 4),
-        "n": f.est.n if f.est else 0,
-        "95% interval": (f"{fmt(f.est.low)}–{fmt(f.est.high)}"
-                         if f.est and not math.isnan(f.est.low) else "–"),
-    } for f in cal.fitted])
+    fitted_rows = [_fitted_row(f) for f in cal.fitted]
     parts = [f"<!doctype html><html lang='en'><meta charset='utf-8'><title>Calibration "
              f"report</title>{STYLE}<h1>Calibration report</h1>",
              f"<p>Log {esc(cal.digest)} ({cell(cal.n_cases)} cases, identifiers pseudonymised "
@@ -157,15 +200,17 @@ def calibration_report(cal: Calibration, stamp: dict[str, str]) -> str:
              "or cut short by a breakdown or an exit, count as censored, not dropped) over "
              "the exponential, gamma and lognormal families, chosen by AIC. Counts under 5 "
              "are shown as &lt;5.</p>",
-             "<h2>Fitted numbers</h2>", table_html(fitted, ["n"]),
+             "<h2>Fitted numbers</h2>", _raw_table(fitted_rows),
+             "<h2>Notes</h2><ul>" + "".join(f"<li>{esc(n)}</li>" for n in cal.notes)
+             + "</ul>",
              "<h2>Kept from the base scenario</h2><ul>"
              + "".join(f"<li>{esc(k)}</li>" for k in cal.kept) + "</ul>"]
     if "referrals_by_year" in cal.tables:
         parts += ["<h2>Referrals by year</h2>",
-                  table_html(cal.tables["referrals_by_year"], ["referrals"])]
+                  table_html(cal.tables["referrals_by_year"], ["referrals"], ["year"])]
     if "breakdowns" in cal.tables and len(cal.tables["breakdowns"]):
         parts += ["<h2>Breakdowns by phase</h2>",
-                  table_html(cal.tables["breakdowns"], ["breakdowns"])]
+                  table_html(cal.tables["breakdowns"], ["breakdowns"], ["phase", "weeks"])]
     if "family_funnel" in cal.tables:
         parts += ["<h2>Family funnel</h2>", table_html(cal.tables["family_funnel"],
                                                        ["families"])]

@@ -57,12 +57,18 @@ def build(log: CaseLog, end: float | None = None) -> Timeline:
                   exits, visits)
     stays_df = pd.DataFrame(stays, columns=["case", "state", "start", "end", "censored", "next",
                                             "placed", "phase"])
+    visits_df = pd.DataFrame(visits, columns=["case", "phase", "start", "work", "outcome",
+                                              "truncated"])
+    points_df = pd.DataFrame(points, columns=["case", "activity", "t", "state", "phase",
+                                              "placed"])
+    # typed even when empty: an empty object column used as a mask selects columns instead
+    stays_df = stays_df.astype({"censored": bool, "placed": bool, "start": float, "end": float})
+    visits_df = visits_df.astype({"truncated": bool, "start": float, "work": float})
+    points_df = points_df.astype({"placed": bool, "t": float})
     return Timeline(
         stays=stays_df,
-        visits=pd.DataFrame(visits, columns=["case", "phase", "start", "work", "outcome",
-                                             "truncated"]),
-        points=pd.DataFrame(points, columns=["case", "activity", "t", "state", "phase",
-                                             "placed"]),
+        visits=visits_df,
+        points=points_df,
         referrals=pd.DataFrame(refs, columns=["case", "t"]),
         exits=pd.DataFrame(exits, columns=["case", "outcome", "t"]),
         end=end,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim import __version__
+from sim.inputs import InputError
 from sim.kpi_defs import KPIS
 from sim.output import (
     CSV_ALIASES,
@@ -94,10 +95,51 @@ def growth_warnings(result: ExperimentResult, lang: str = "en") -> list[str]:
     return out
 
 
+def _cmd_run_sets(args: argparse.Namespace, scenario: Scenario) -> int:
+    """``run --parameter-uncertainty FIT``: every parameter set, each KPI with both parts."""
+    from sim.parameter_sets import load_parameter_sets, run_sets
+    from sim.progress import ProgressBar
+    from sim.runner import make_stamp
+
+    sets = load_parameter_sets(args.parameter_uncertainty)
+    reps = args.reps if args.reps is not None else 10
+    seed = args.seed if args.seed is not None else scenario.seed
+    n = len(sets.overrides)
+    print(f"pnp-sim {__version__}  scenario {scenario.name} ({scenario_hash(scenario)})  seed "
+          f"{seed}  {n} parameter sets x {reps} replications", file=sys.stderr)
+    show = args.progress or sys.stderr.isatty()
+    progress = ProgressBar(n * reps, label="runs") if show else None
+    try:
+        result = run_sets(scenario, sets, reps, seed, args.workers, progress,
+                          args.parameter_uncertainty)
+    finally:
+        if progress is not None:
+            progress.finish()
+    en = args.lang == "en"
+    print(("95% interval including what we do not know about your inputs" if en else
+           "95%-interval inclusief wat we niet weten over uw invoer")
+          + f" ({n} parameter sets x {reps} replications; {sets.method or 'sets as given'})")
+    print(f"{'KPI':<48} {'mean':>9} {'95% low':>9} {'95% high':>9} {'inputs sd':>9} "
+          f"{'noise sd':>9} {'inputs':>7}")
+    for _, r in result.summary.iterrows():
+        label = str(r["en"] if en else r["nl"])[:48]
+        share = "" if math.isnan(r["input_share"]) else f"{100 * r['input_share']:.0f}%"
+        print(f"{label:<48} {r['mean']:9.3g} {r['low']:9.3g} {r['high']:9.3g} "
+              f"{r['input_sd']:9.3g} {r['noise_sd']:9.3g} {share:>7}")
+    stamp = make_stamp(scenario, seed, n * reps)
+    print("\n'inputs sd' is the spread of the long-run KPI over the parameter sets (what we do "
+          "not know about the inputs); 'noise sd' the simulation noise of the mean (more "
+          "replications shrink it); 'inputs' its share of the variance. Stamp: "
+          + ", ".join(f"{k} {v}" for k, v in stamp.items()))
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from sim.progress import ProgressBar
 
     scenario = load_scenario(args.scenario)
+    if args.parameter_uncertainty:
+        return _cmd_run_sets(args, scenario)
     reps = args.reps if args.reps is not None else scenario.replications
     seed = args.seed if args.seed is not None else scenario.seed
     digest = scenario_hash(scenario)
@@ -186,6 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="overwrite an --out folder that holds another run")
     run.add_argument("--progress", action="store_true",
                      help="show the progress bar even when stderr is not a terminal")
+    run.add_argument("--parameter-uncertainty", metavar="FIT",
+                     help="parameter-sets file (from 'pnp-sim calibrate --parameter-sets'): "
+                          "run every set and report each KPI with input uncertainty")
     run.set_defaults(func=_cmd_run)
 
     val = sub.add_parser("validate", help="check scenario files")
@@ -229,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except (ScenarioError, OutputFolderError) as exc:
+    except (ScenarioError, OutputFolderError, InputError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -82,7 +82,9 @@ def example():
 
 def test_backcast_of_a_synthetic_log_passes_its_criteria(example) -> None:
     log, fam, truth = example
-    bc = run_backcast(log, truth, log.week("2023-01-01"), reps=30, seed=3, families=fam)
+    bc = run_backcast(log, truth, log.week("2023-01-01"), reps=5, sets=20, seed=3,
+                      families=fam)
+    assert bc.reps == 100 and bc.sets == 20 and bc.p_value > 0.05
     assert bc.passed, [(s.name, s.coverage, s.threshold) for s in bc.series]
     assert all(s.coverage >= 0.6 for s in bc.series)
 
@@ -95,7 +97,7 @@ def test_backcast_against_a_clearly_different_scenario_fails(example) -> None:
                                   ("parent_counsellor", 5))})
     frame, end = model_case_log(other, seed=2018)
     other_log = read_case_log(frame.to_csv(index=False).encode(), "other.csv", KEY, end=end)
-    bc = run_backcast(other_log, truth, other_log.week("2023-01-01"), reps=20, seed=3)
+    bc = run_backcast(other_log, truth, other_log.week("2015-01-01"), reps=5, sets=20, seed=3)
     assert not bc.passed
     failed = [s.name for s in bc.series if not s.passed]
     assert failed

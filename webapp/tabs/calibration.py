@@ -153,10 +153,11 @@ def render(lang: str) -> None:
     # The fitted values in the planner's words and notation ("6,27", not "6.2727" and a path).
     rows = [{t("rep.col.input", lang): path_label(f.path, lang),
              t("rep.col.value", lang): value_text(_sig(f.value), lang),
-             "n": (f.est.n if f.est and f.est.n >= 5 else "<5") if f.est else "",
+             "n": (f.est.n if not f.est.small else "<5") if f.est else "",
              t("cal.ci", lang): (f"{value_text(_sig(f.est.low), lang)} – "
                                  f"{value_text(_sig(f.est.high), lang)}"
-                                 if f.est and f.est.low == f.est.low else "")}
+                                 if f.est and f.est.low == f.est.low
+                                 and not f.est.small else "")}  # small cells hidden
             for f in cal.fitted]
     st.dataframe(pd.DataFrame(rows).astype(str), hide_index=True, width="stretch")
     st.markdown(f"**{_t('kept', lang)}**: " + "; ".join(cal.kept))
@@ -183,12 +184,12 @@ def _backcast_part(lang: str, res: dict[str, Any]) -> None:
     default = log.date(log.end * 0.6) if log.origin is not None else None
     cut = st.text_input(_t("cutoff", lang), value=default or f"{log.end * 0.6:.0f}",
                         key="cal:cutoff")
-    reps = st.number_input(_t("reps", lang), min_value=5, max_value=200, value=30,
-                           key="cal:reps")
+    reps = st.number_input(_t("reps", lang), min_value=20, max_value=400, value=100,
+                           key="cal:reps")  # simulated histories: 20 parameter sets x reps/20
     if st.button(_t("bcrun", lang), key="cal:bcrun"):
         try:
-            bc = run_backcast(log, res["cal"].scenario, log.week(cut), reps=int(reps),
-                              families=res["families"])
+            bc = run_backcast(log, res["cal"].scenario, log.week(cut),
+                              reps=max(1, int(reps) // 20), sets=20, families=res["families"])
         except ValueError as exc:
             st.error(str(exc))
             return
