@@ -166,6 +166,7 @@ class PnPModel:
             0,
         )
         self._snapshots: list[tuple[float, ...]] = []
+        self.age_outs = ageing.AgeOuts(self)
         self.withdrawal_armed: dict[int, tuple[str | None, float]] = {}
         self.withdrawal_streams: dict[int, rng.Stream] = {}
         self.elapsed_seen: dict[str, int] = {}
@@ -397,7 +398,7 @@ class PnPModel:
     def _start_life(self, child: Child, start: str) -> None:
         """Start the child's life process, with its ageing-out timer (``sim.ageing``)."""
         child.proc = self.env.process(self._guarded_life(child, start))
-        ageing.schedule_ageing_out(self, child)
+        self.age_outs.add(child)
 
     def _guarded_life(self, child: Child, start: str) -> Proc:
         """The child's life; ageing out or withdrawal interrupts it (``sim.leaving``)."""
@@ -551,11 +552,13 @@ class PnPModel:
             if total <= 0:
                 yield job.done
                 break
-            clock = env.timeout(risk.exponential(total))
+            delay = risk.exponential(total)
+            clock = env.timeout(delay)
             events = [job.done, clock]
             if job.needs:
                 events.append(staff.changed(job))
-            if birthday < float("inf"):
+            # a birthday after the clock rings can never come first: no timer for it
+            if birthday < env.now + delay:
                 events.append(env.timeout(max(0.0, birthday - env.now)))
             yield _first_of(env, *events)
             if job.state == DONE or not clock.processed:

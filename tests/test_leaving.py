@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from sim import run_replication
+from sim import ageing, run_replication
 from sim.domain import ROLES
 from sim.model import PnPModel
 from tests.conftest import edit
@@ -86,7 +86,7 @@ def test_the_age_multiplier_switches_on_at_11(baseline) -> None:
         "breakdown.rematch_share": 0.0, "horizon_weeks": 260, "warmup_weeks": 0})
     model = PnPModel(scen, 6, 0).run()
     ev = model.rec.events
-    births = {c.id: c.birth for c in model.children}
+    births = {c.id: ageing.birth(model, c) for c in model.children}
     before = after = 0
     for cid, week, event, _, _ in ev:
         if event == "breakdown":
@@ -136,8 +136,6 @@ def test_a_birthday_is_never_at_or_before_now() -> None:
     """A birthday timer that fires a rounding error early must not wake the race again at the
     same moment (that would loop for ever)."""
     from types import SimpleNamespace
-
-    from sim import ageing
 
     model = SimpleNamespace(s=SimpleNamespace(breakdown=SimpleNamespace(age_over_10=10.0)))
     rng = np.random.default_rng(1)
