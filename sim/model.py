@@ -165,7 +165,10 @@ class PnPModel:
              "crisis_admissions", "left", leaving.AGED_OUT, leaving.WITHDRAWN),
             0,
         )
-        self._snapshots: list[tuple[float, ...]] = []
+        self._snapshots: list[tuple[float, ...]] = []  # detail only: the weekly rows
+        #: Per week: families in the pool and children waiting for staff and for a family at
+        #: the week's end (what the KPIs read of the weekly series).
+        self._week_ends: list[tuple[int, int, int]] = []
         self.age_outs = ageing.AgeOuts(self)
         self.withdrawal_armed: dict[int, tuple[str | None, float]] = {}
         self.withdrawal_streams: dict[int, rng.Stream] = {}
@@ -254,7 +257,7 @@ class PnPModel:
         else:
             self._window_start()
         self._run_weeks()
-        if len(self._snapshots) < int(self.horizon):
+        if len(self._week_ends) < int(self.horizon):
             self._record_week(self.horizon)  # the last full week ends at the horizon itself
         self.rec.settle()
         self.staff.account()
@@ -312,8 +315,15 @@ class PnPModel:
         env.run(until=self.horizon)
 
     def _record_week(self, week: float) -> None:
-        """Snapshot of counts and cumulative hour integrals; differenced in :meth:`weekly_rows`."""
-        st, rec, fam = self.staff, self.rec, self.families
+        """What the KPIs need of week ``week``'s end; with ``detail`` also the full snapshot of
+        counts and cumulative hour integrals, differenced in :meth:`weekly_rows`. Without it
+        the hour integrals are not split at week ends (only their totals are read)."""
+        rec, fam = self.rec, self.families
+        count = rec.count
+        self._week_ends.append((fam.size, count[WAITING_STAFF], count[WAITING_FAMILY]))
+        if not rec.detail:
+            return
+        st = self.staff
         st.account_until(week)
         self._snapshots.append((
             *rec.count.values(), fam.size, fam.in_screening, rec.referred, rec.exited,
