@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.domain import ROLES
 from sim.kpi_defs import FTE_HOURS, KPIS
-from sim.recorder import STATES, WAITING_FAMILY, WAITING_STAFF
+from sim.model.recorder import STATES, WAITING_FAMILY, WAITING_STAFF
 from sim.stationarity import slope_per_year
 
 if TYPE_CHECKING:

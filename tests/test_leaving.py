@@ -1,4 +1,5 @@
-"""Ageing, ageing out at 18 and withdrawal from the waiting list (sim.ageing, sim.withdrawal).
+"""Ageing, ageing out at 18 and withdrawal from the waiting list (sim.model.ageing,
+sim.model.withdrawal).
 
 Extreme values (a huge withdrawal rate empties the waiting list; 17-year-olds leave within a
 year), the age multiplier switching on at 11, conservation of children by exit kind, and
@@ -12,9 +13,9 @@ import math
 import numpy as np
 import pytest
 
-from sim import ageing, run_replication
+from sim import run_replication
 from sim.domain import ROLES
-from sim.model import PnPModel
+from sim.model import PnPModel, ageing
 from tests.conftest import edit
 
 ZERO_STAFF = {f"staff.{r}.schedule": [{"from_week": 0, "hours": 0}] for r in ROLES}

@@ -5,8 +5,8 @@ One :class:`PnPModel` is one replication. Its processes are
 - one life process per child: assessment, matching with a family (three sub-phases, each of
   which can fail), then the placed phases fitting, training, guidance (with training episodes
   for new developmental tasks) and anchoring, until handover to regular foster care;
-- family recruitment and screening (``sim.families``);
-- the staff schedule, which changes the hours per role over time (``sim.staff``);
+- family recruitment and screening (``sim.model.families``);
+- the staff schedule, which changes the hours per role over time (``sim.model.staff``);
 - the run loop, which writes one row of the weekly series at the end of every week.
 
 While placed (fitting to anchoring), a child faces two competing risks: breakdown and crisis.
@@ -23,11 +23,12 @@ from typing import Any
 import numpy as np
 import simpy
 
-from sim import ageing, leaving, rng, startstate, withdrawal
+from sim import rng
 from sim.distributions import Fixed
 from sim.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES, ROLES
-from sim.families import COMPLEXITY_RANK, Family, FamilyPool
-from sim.recorder import (
+from sim.model import ageing, leaving, startstate, withdrawal
+from sim.model.families import COMPLEXITY_RANK, Family, FamilyPool
+from sim.model.recorder import (
     CRISIS_ADMISSION,
     EXITED,
     STATES,
@@ -35,8 +36,7 @@ from sim.recorder import (
     WAITING_STAFF,
     Recorder,
 )
-from sim.scenario import ComplexityEffect, Scenario, total_hours
-from sim.staff import (
+from sim.model.staff import (
     DONE,
     PRIORITY_ASSESSMENT,
     PRIORITY_CRISIS,
@@ -46,6 +46,7 @@ from sim.staff import (
     Job,
     staff_pool,
 )
+from sim.scenario import ComplexityEffect, Scenario, total_hours
 
 Proc = Generator[simpy.Event, Any, Any]
 BREAKDOWN = "breakdown"
@@ -136,7 +137,7 @@ class Child:
         self.intensity = ""
         self.complexity = ""
         self.cx = 0
-        # leaving early (sim.ageing, sim.withdrawal, sim.leaving)
+        # leaving early (sim.model.ageing, sim.model.withdrawal, sim.model.leaving)
         self.birth = 0.0
         self.proc: simpy.Process | None = None
         self.job: Job | None = None
@@ -406,12 +407,12 @@ class PnPModel:
     # ------------------------------------------------------------------ a child's life
 
     def _start_life(self, child: Child, start: str) -> None:
-        """Start the child's life process, with its ageing-out timer (``sim.ageing``)."""
+        """Start the child's life process, with its ageing-out timer (``sim.model.ageing``)."""
         child.proc = self.env.process(self._guarded_life(child, start))
         self.age_outs.add(child)
 
     def _guarded_life(self, child: Child, start: str) -> Proc:
-        """The child's life; ageing out or withdrawal interrupts it (``sim.leaving``)."""
+        """The child's life; ageing out or withdrawal interrupts it (``sim.model.leaving``)."""
         try:
             yield from self._life(child, start)
         except simpy.Interrupt as stop:

@@ -20,10 +20,11 @@ import heapq
 import math
 from typing import TYPE_CHECKING, Any
 
-from sim import leaving, rng
+from sim import rng
+from sim.model import leaving
 
 if TYPE_CHECKING:
-    from sim.model import Child, PnPModel
+    from sim.model.core import Child, PnPModel
 
 WEEKS_PER_YEAR = 52.0
 #: The age multiplier applies from this age on ("over 10").
