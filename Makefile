@@ -44,8 +44,9 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# Long statistical validations (marked slow) run in `make validate`, not here.
 test: install browser lint typecheck
-	$(BIN)/python -m pytest -q -p no:cacheprovider --benchmark-disable \
+	$(BIN)/python -m pytest -q -p no:cacheprovider --benchmark-disable -m "not slow" \
 	  --cov=sim --cov-report=term:skip-covered
 
 bench: install $(BENCH_STAMP)
@@ -54,6 +55,8 @@ bench: install $(BENCH_STAMP)
 clean:
 	rm -rf $(VENV) test-output .pytest_cache .mypy_cache .ruff_cache .coverage
 
-# Model against queueing theory and Little's law: the table quoted in the README.
+# Model against queueing theory and Little's law: the table quoted in the README, and the
+# long statistical tests (pytest marker `slow`) that `make test` leaves out.
 validate: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider --benchmark-disable -m slow
 	$(BIN)/python validation/theory_table.py

@@ -19,7 +19,7 @@ import random
 
 import simpy
 
-from sim import run_replication
+from sim import parse_scenario, run_replication, scenario_to_dict
 from sim.textbook import textbook_scenario
 
 ARRIVALS = 0.6  # per week
@@ -67,9 +67,19 @@ def ciw_queue(weeks: float, seed: int = 1) -> int:
     return len(sim.get_all_records())
 
 
-def pnp_queue(weeks: float, seed: int = 1) -> int:
-    """Children through pnp-sim reduced to the same M/M/3 queue in ``weeks``."""
+def pnp_queue(weeks: float, seed: int = 1, ageing: bool = True) -> int:
+    """Children through pnp-sim reduced to the same M/M/3 queue in ``weeks`` (with the
+    defaults, so children age; ``ageing=False`` switches that off, for its cost)."""
     scenario = textbook_scenario(ARRIVALS, {"dist": "exponential", "mean": MEAN_SERVICE},
                                  SERVERS, horizon_weeks=weeks, warmup_weeks=0.0)
+    if not ageing:
+        data = scenario_to_dict(scenario)
+        data["ageing"]["enabled"] = False
+        scenario = parse_scenario(data, "<textbook, ageing off>", limits=False)
     res = run_replication(scenario, seed, 0, detail=False)
     return round(res.kpis["completed_per_year"] * weeks / 52.0)
+
+
+def pnp_queue_no_ageing(weeks: float, seed: int = 1) -> int:
+    """:func:`pnp_queue` with ageing off."""
+    return pnp_queue(weeks, seed, ageing=False)

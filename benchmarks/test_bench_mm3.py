@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.mm3 import LOAD, bare_simpy, ciw_queue, pnp_queue
+from benchmarks.mm3 import LOAD, bare_simpy, ciw_queue, pnp_queue, pnp_queue_no_ageing
 
 WEEKS = 20_000.0  # about 12,000 customers per run
 ROUNDS = 3
@@ -52,7 +52,8 @@ def test_mm3_pnp_sim(benchmark) -> None:
 
 def test_mm3_same_work_ratios(benchmark) -> None:
     """Customers per CPU second of each, in turns within one run, and the ratios to SimPy."""
-    ways = {"bare_simpy": bare_simpy, "pnp_sim": pnp_queue}
+    ways = {"bare_simpy": bare_simpy, "pnp_sim": pnp_queue,
+            "pnp_sim_no_ageing": pnp_queue_no_ageing}
     if HAVE_CIW:
         ways["ciw"] = ciw_queue
     best: dict[str, float] = {}
@@ -69,6 +70,8 @@ def test_mm3_same_work_ratios(benchmark) -> None:
         "weeks": WEEKS,
         "customers_per_cpu_second": best,
         "ratio_to_bare_simpy": {k: v / best["bare_simpy"] for k, v in best.items()},
+        # issue 16: ageing should cost (almost) nothing where nobody comes close to 18
+        "ageing_on_over_off": best["pnp_sim"] / best["pnp_sim_no_ageing"],
         "loadavg_1min": [load_before, os.getloadavg()[0]],
         "ciw": "included" if HAVE_CIW else NO_CIW,
     }
@@ -76,4 +79,5 @@ def test_mm3_same_work_ratios(benchmark) -> None:
     SUMMARY.parent.mkdir(exist_ok=True)
     SUMMARY.write_text(json.dumps(summary, indent=1) + "\n")
     print("\nM/M/3 same work:", json.dumps(summary["ratio_to_bare_simpy"]),
+          "ageing on/off", round(summary["ageing_on_over_off"], 3),
           "load average", summary["loadavg_1min"])

@@ -11,7 +11,6 @@ from statistics import NormalDist
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
-from scipy.special import gammaincinv
 
 _U_EPS = 1e-12
 _STD_NORMAL = NormalDist()
@@ -136,6 +135,9 @@ class Gamma(_MeanSd):
     def sample(self, u: float) -> float:
         shape = (self.mean_weeks / self.sd) ** 2
         scale = self.sd**2 / self.mean_weeks
+        # scipy (about half a second of import) only where a gamma duration is drawn
+        from scipy.special import gammaincinv
+
         return float(gammaincinv(shape, _open_unit(u))) * scale
 
 

@@ -10,13 +10,19 @@ import functools
 import hashlib
 from pathlib import Path
 
-#: Modules whose code decides the simulated numbers (not the CLI, outputs or batch layer).
+#: Modules outside the model package whose code decides the simulated numbers (not the CLI,
+#: outputs or batch layer); every module of ``sim/model/`` counts as well.
 MODEL_MODULES = (
-    "distributions.py", "domain.py", "families.py", "kpi_defs.py", "kpis.py", "model.py",
-    "recorder.py", "replication.py", "rng.py", "runner.py", "scenario.py", "staff.py",
-    "staff_pool.py", "stationarity.py",
-    "staff_share.py", "staff_waitlist.py", "stats.py",
+    "distributions.py", "domain.py", "kpi_defs.py", "kpis.py", "replication.py", "rng.py",
+    "runner.py", "scenario.py", "stationarity.py", "stats.py",
 )
+
+
+def model_files() -> list[str]:
+    """The fingerprinted files, relative to ``sim/``: the model package and MODEL_MODULES."""
+    here = Path(__file__).resolve().parent
+    package = sorted(f"model/{p.name}" for p in (here / "model").glob("*.py"))
+    return package + list(MODEL_MODULES)
 
 
 @functools.lru_cache(maxsize=1)
@@ -24,7 +30,7 @@ def model_fingerprint() -> str:
     """12 hex characters of SHA-256 over the model modules' source."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in MODEL_MODULES:
+    for name in model_files():
         digest.update(name.encode())
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:12]

@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.domain import ROLES
 from sim.kpi_defs import FTE_HOURS, KPIS
-from sim.recorder import STATES, WAITING_FAMILY, WAITING_STAFF
+from sim.model.recorder import STATES, WAITING_FAMILY, WAITING_STAFF
 from sim.stationarity import slope_per_year
 
 if TYPE_CHECKING:
@@ -91,14 +91,12 @@ def compute_kpis(model: PnPModel) -> dict[str, float]:
     out["children_in_programme"] = sum(mean_in.values())
     out["waiting_staff"] = mean_in[WAITING_STAFF]
     out["waiting_family"] = mean_in[WAITING_FAMILY]
-    pool_idx = WEEKLY_COLUMNS.index("families_pool") - 1  # snapshots have no week column
     first = math.ceil(model.warmup)
-    pool = [row[pool_idx] for row in model._snapshots[first:]]
+    week_ends = model._week_ends[first:]
+    pool = [float(row[0]) for row in week_ends]
     out["families_in_pool"] = float(np.mean(pool)) if pool else math.nan
-    staff_idx = WEEKLY_COLUMNS.index(WAITING_STAFF) - 1
-    family_idx = WEEKLY_COLUMNS.index(WAITING_FAMILY) - 1
-    staff_w = [row[staff_idx] for row in model._snapshots[first:]]
-    family_w = [row[family_idx] for row in model._snapshots[first:]]
+    staff_w = [float(row[1]) for row in week_ends]
+    family_w = [float(row[2]) for row in week_ends]
     out["waiting_staff_trend_per_year"] = slope_per_year(staff_w)
     out["waiting_family_trend_per_year"] = slope_per_year(family_w)
     out["waiting_trend_per_year"] = slope_per_year(np.add(staff_w, family_w))

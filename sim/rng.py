@@ -35,9 +35,9 @@ FAMILY = 4
 INITIAL_CHILD = 5
 INITIAL_FAMILY = 6
 UNLIMITED_FAMILY = 7
-#: A child's age within its year at referral (``sim.ageing``).
+#: A child's age within its year at referral (``sim.model.ageing``).
 AGEING = 8
-#: A child's withdrawal clocks while waiting (``sim.withdrawal``).
+#: A child's withdrawal clocks while waiting (``sim.model.withdrawal``).
 WITHDRAWAL = 9
 
 # numpy's SeedSequence constants (numpy/random/bit_generator.pyx) and PCG64's multiplier.

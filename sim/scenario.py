@@ -358,7 +358,7 @@ class StartState(_Strict):
     children: dict[PhaseKey | Literal["waiting_family"], int] = {}
     families_in_pool: int = Field(default=0, ge=0)
     #: Weeks of work each start child has already done in its phase (in the order the
-    #: children of that phase are created; ``sim.startstate``). Its remaining work is drawn
+    #: children of that phase are created; ``sim.model.startstate``). Its remaining work is drawn
     #: from the phase's duration given that it has lasted this long. Missing: a fresh start.
     elapsed: dict[PhaseKey, list[NonNegativeFloat]] = {}
 

@@ -9,7 +9,7 @@ import pytest
 from sim import run_replication
 from sim.domain import ROLES
 from sim.model import PnPModel
-from sim.recorder import STATES
+from sim.model.recorder import STATES
 from tests.conftest import edit
 
 

@@ -1,4 +1,5 @@
-"""Ageing, ageing out at 18 and withdrawal from the waiting list (sim.ageing, sim.withdrawal).
+"""Ageing, ageing out at 18 and withdrawal from the waiting list (sim.model.ageing,
+sim.model.withdrawal).
 
 Extreme values (a huge withdrawal rate empties the waiting list; 17-year-olds leave within a
 year), the age multiplier switching on at 11, conservation of children by exit kind, and
@@ -14,7 +15,7 @@ import pytest
 
 from sim import run_replication
 from sim.domain import ROLES
-from sim.model import PnPModel
+from sim.model import PnPModel, ageing
 from tests.conftest import edit
 
 ZERO_STAFF = {f"staff.{r}.schedule": [{"from_week": 0, "hours": 0}] for r in ROLES}
@@ -86,7 +87,7 @@ def test_the_age_multiplier_switches_on_at_11(baseline) -> None:
         "breakdown.rematch_share": 0.0, "horizon_weeks": 260, "warmup_weeks": 0})
     model = PnPModel(scen, 6, 0).run()
     ev = model.rec.events
-    births = {c.id: c.birth for c in model.children}
+    births = {c.id: ageing.birth(model, c) for c in model.children}
     before = after = 0
     for cid, week, event, _, _ in ev:
         if event == "breakdown":
@@ -137,8 +138,6 @@ def test_a_birthday_is_never_at_or_before_now() -> None:
     same moment (that would loop for ever)."""
     from types import SimpleNamespace
 
-    from sim import ageing
-
     model = SimpleNamespace(s=SimpleNamespace(breakdown=SimpleNamespace(age_over_10=10.0)))
     rng = np.random.default_rng(1)
     for birth in rng.uniform(-600, 0, 200):
@@ -147,3 +146,62 @@ def test_a_birthday_is_never_at_or_before_now() -> None:
         for now in (birthday - 1e-12, birthday, np.nextafter(birthday, -np.inf)):
             mult, nxt = ageing.age_multiplier(model, child, float(now))  # type: ignore[arg-type]
             assert nxt > now or (mult == 10.0 and nxt == math.inf)
+
+
+def test_every_age_out_is_at_the_18th_birthday_and_every_18th_birthday_is_an_age_out(
+        baseline) -> None:
+    """The age-out heap (one timer, checks at the earliest possible week) loses no age-out and
+    adds none: a child still in P&P at its 18th birthday before the horizon leaves exactly
+    then, and only those children age out."""
+    scen = edit(baseline, EMPTY_START | {
+        "referrals.age": {"min": 12, "max": 17}, "referrals.schedule.0.per_year": 30,
+        "horizon_weeks": 520, "warmup_weeks": 0})
+    model = PnPModel(scen, 9, 0).run()
+    exits = _exit_weeks(_events(model))
+    aged = 0
+    for child in model.children:
+        b18 = ageing.birth(model, child) + 18 * 52
+        left = exits.get(child.id, math.inf)
+        if child.outcome == "aged_out":
+            aged += 1
+            assert left == pytest.approx(b18, abs=1e-9)
+        else:  # left before its birthday, or still in at the horizon
+            assert left < b18 or (b18 >= 520 and not child.outcome)
+    assert aged > 20
+
+
+def _events(model: PnPModel):  # the model's event log as a table
+    import pandas as pd
+
+    return pd.DataFrame(model.rec.events, columns=["child", "week", "event", "phase", "detail"])
+
+
+def test_a_child_who_leaves_before_it_could_age_out_never_draws_its_age(baseline) -> None:
+    """Ageing costs nothing until it matters: a young child who completes long before 18 never
+    draws its age within the year (its birth stays undrawn) when no age multiplier applies."""
+    scen = edit(baseline, HUGE_STAFF | EMPTY_START | {
+        "families.unlimited": True, "referrals.age": {"min": 3, "max": 5},
+        "breakdown.age_over_10": 1.0, "referrals.schedule.0.per_year": 10,
+        "horizon_weeks": 260, "warmup_weeks": 0})
+    model = PnPModel(scen, 2, 0, detail=False).run()
+    assert len(model.children) > 20
+    assert all(math.isnan(c.birth) for c in model.children)
+    # drawing it afterwards gives a birth inside the year of the age at referral
+    for c in model.children:
+        age = (c.referred - ageing.birth(model, c)) / 52
+        assert c.age <= age < c.age + 1
+
+
+def test_a_child_referred_at_the_leaving_age_leaves_at_once(baseline) -> None:
+    """Referred at 18 (leave_at_age 18): its earliest age-out week is already past, so the exact
+    one is worked out at referral and is at most the referral week."""
+    scen = edit(baseline, EMPTY_START | {
+        "referrals.age": {"min": 18, "max": 18}, "referrals.schedule.0.per_year": 10,
+        "horizon_weeks": 104, "warmup_weeks": 0})
+    res = run_replication(scen, 3, 0)
+    kids = res.children
+    assert len(kids) > 5
+    assert set(kids["outcome"]) == {"aged_out"}
+    exits = _exit_weeks(res.events)
+    for c, referred in zip(kids["child"], kids["referred_week"], strict=True):
+        assert exits[c] == referred

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from sim import run_replication
 from sim.domain import ROLES
-from sim.recorder import STATES
+from sim.model.recorder import STATES
+from sim.model.staff import StaffPool
 from sim.scenario import load_scenario
-from sim.staff import StaffPool
 from tests.conftest import SCENARIOS, edit
 
 BASE = load_scenario(SCENARIOS / "baseline.yaml")

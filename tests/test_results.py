@@ -65,15 +65,20 @@ def test_model_fingerprint_follows_the_model_source(tmp_path, monkeypatch) -> No
     import sim.fingerprint as fp
 
     copy = tmp_path / "sim"
-    copy.mkdir()
-    for name in fp.MODEL_MODULES:
+    (copy / "model").mkdir(parents=True)
+    names = fp.model_files()
+    # every module of the model package counts, the child's ageing and leaving included
+    assert {"model/core.py", "model/staff.py", "model/ageing.py", "model/leaving.py"} <= set(names)
+    for name in names:
         shutil.copy(Path(fp.__file__).parent / name, copy / name)
     shutil.copy(fp.__file__, copy / "fingerprint.py")
     monkeypatch.setattr(fp, "__file__", str(copy / "fingerprint.py"))
     fp.model_fingerprint.cache_clear()
     before = fp.model_fingerprint()
-    (copy / "staff.py").write_text((copy / "staff.py").read_text() + "\n# changed\n")
+    seen = {before}
+    for name in ("model/staff.py", "model/ageing.py", "rng.py"):
+        (copy / name).write_text((copy / name).read_text() + "\n# changed\n")
+        fp.model_fingerprint.cache_clear()
+        seen.add(fp.model_fingerprint())
     fp.model_fingerprint.cache_clear()
-    after = fp.model_fingerprint()
-    fp.model_fingerprint.cache_clear()
-    assert len(before) == 12 and before != after
+    assert len(before) == 12 and len(seen) == 4

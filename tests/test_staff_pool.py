@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import simpy
 
-from sim.staff import (
+from sim.model.staff import (
     CANCELLED,
     DONE,
     PRIORITY_ASSESSMENT,

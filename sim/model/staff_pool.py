@@ -3,8 +3,9 @@
 A *job* is one stretch of work on one case (a child's phase, a family's screening, crisis
 work): it needs a number of hours per week from one or more roles for a given amount of
 *work*, measured in weeks of fully staffed progress. :class:`StaffPool` keeps what both
-service policies share; ``sim.staff_waitlist`` and ``sim.staff_share`` decide when a job runs
-and how fast (as SimPy's resources and Ciw's service disciplines are subclasses of one base).
+service policies share; ``sim.model.staff_waitlist`` and ``sim.model.staff_share`` decide
+when a job runs and how fast (as SimPy's resources and Ciw's service disciplines are
+subclasses of one base).
 
 In both policies hours in use never exceed hours available. Standing recruitment work
 (phase 1) is reserved off the top of each role, before any case.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sim.model import Child, PnPModel
+    from sim.model.core import Child, PnPModel
 
 MAX_DRAWS = 200
 

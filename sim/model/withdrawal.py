@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim import leaving, rng
-from sim.recorder import WAITING_FAMILY, WAITING_STAFF
+from sim import rng
+from sim.model import leaving
+from sim.model.recorder import WAITING_FAMILY, WAITING_STAFF
 
 if TYPE_CHECKING:
-    from sim.model import Child, PnPModel
+    from sim.model.core import Child, PnPModel
 
 WEEKS_PER_YEAR = 52.0
 

@@ -1,15 +1,15 @@
 """Staff hours as a shared, time-varying capacity that cases draw on while they progress.
 
-The common pool (jobs, hours, caseloads, time integrals, the queue) is in ``sim.staff_pool``;
-the two service policies are its subclasses: ``waitlist`` (``sim.staff_waitlist``) and
-``share`` (``sim.staff_share``). :func:`staff_pool` makes the one a scenario asks for.
+The common pool (jobs, hours, caseloads, time integrals, the queue) is in ``sim.model.staff_pool``;
+the two service policies are its subclasses: ``waitlist`` (``sim.model.staff_waitlist``) and
+``share`` (``sim.model.staff_share``). :func:`staff_pool` makes the one a scenario asks for.
 """
 
 from __future__ import annotations
 
 import simpy
 
-from sim.staff_pool import (
+from sim.model.staff_pool import (
     CANCELLED,
     DONE,
     EPS,
@@ -24,8 +24,8 @@ from sim.staff_pool import (
     Listener,
     StaffPool,
 )
-from sim.staff_share import SharePool
-from sim.staff_waitlist import WaitlistPool
+from sim.model.staff_share import SharePool
+from sim.model.staff_waitlist import WaitlistPool
 
 POLICIES: dict[str, type[StaffPool]] = {"waitlist": WaitlistPool, "share": SharePool}
 

@@ -11,7 +11,7 @@ rest fits: their remaining work is kept.
 from __future__ import annotations
 
 from sim.domain import ROLES
-from sim.staff_pool import EPS, QUEUED, RUNNING, Job, StaffPool, _Timer
+from sim.model.staff_pool import EPS, QUEUED, RUNNING, Job, StaffPool, _Timer
 
 
 class WaitlistPool(StaffPool):

@@ -5,8 +5,8 @@ One :class:`PnPModel` is one replication. Its processes are
 - one life process per child: assessment, matching with a family (three sub-phases, each of
   which can fail), then the placed phases fitting, training, guidance (with training episodes
   for new developmental tasks) and anchoring, until handover to regular foster care;
-- family recruitment and screening (``sim.families``);
-- the staff schedule, which changes the hours per role over time (``sim.staff``);
+- family recruitment and screening (``sim.model.families``);
+- the staff schedule, which changes the hours per role over time (``sim.model.staff``);
 - the run loop, which writes one row of the weekly series at the end of every week.
 
 While placed (fitting to anchoring), a child faces two competing risks: breakdown and crisis.
@@ -23,11 +23,12 @@ from typing import Any
 import numpy as np
 import simpy
 
-from sim import ageing, leaving, rng, startstate, withdrawal
+from sim import rng
 from sim.distributions import Fixed
 from sim.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES, ROLES
-from sim.families import COMPLEXITY_RANK, Family, FamilyPool
-from sim.recorder import (
+from sim.model import ageing, leaving, startstate, withdrawal
+from sim.model.families import COMPLEXITY_RANK, Family, FamilyPool
+from sim.model.recorder import (
     CRISIS_ADMISSION,
     EXITED,
     STATES,
@@ -35,8 +36,7 @@ from sim.recorder import (
     WAITING_STAFF,
     Recorder,
 )
-from sim.scenario import ComplexityEffect, Scenario, total_hours
-from sim.staff import (
+from sim.model.staff import (
     DONE,
     PRIORITY_ASSESSMENT,
     PRIORITY_CRISIS,
@@ -46,6 +46,7 @@ from sim.staff import (
     Job,
     staff_pool,
 )
+from sim.scenario import ComplexityEffect, Scenario, total_hours
 
 Proc = Generator[simpy.Event, Any, Any]
 BREAKDOWN = "breakdown"
@@ -136,7 +137,7 @@ class Child:
         self.intensity = ""
         self.complexity = ""
         self.cx = 0
-        # leaving early (sim.ageing, sim.withdrawal, sim.leaving)
+        # leaving early (sim.model.ageing, sim.model.withdrawal, sim.model.leaving)
         self.birth = 0.0
         self.proc: simpy.Process | None = None
         self.job: Job | None = None
@@ -165,7 +166,11 @@ class PnPModel:
              "crisis_admissions", "left", leaving.AGED_OUT, leaving.WITHDRAWN),
             0,
         )
-        self._snapshots: list[tuple[float, ...]] = []
+        self._snapshots: list[tuple[float, ...]] = []  # detail only: the weekly rows
+        #: Per week: families in the pool and children waiting for staff and for a family at
+        #: the week's end (what the KPIs read of the weekly series).
+        self._week_ends: list[tuple[int, int, int]] = []
+        self.age_outs = ageing.AgeOuts(self)
         self.withdrawal_armed: dict[int, tuple[str | None, float]] = {}
         self.withdrawal_streams: dict[int, rng.Stream] = {}
         self.elapsed_seen: dict[str, int] = {}
@@ -253,7 +258,7 @@ class PnPModel:
         else:
             self._window_start()
         self._run_weeks()
-        if len(self._snapshots) < int(self.horizon):
+        if len(self._week_ends) < int(self.horizon):
             self._record_week(self.horizon)  # the last full week ends at the horizon itself
         self.rec.settle()
         self.staff.account()
@@ -311,8 +316,15 @@ class PnPModel:
         env.run(until=self.horizon)
 
     def _record_week(self, week: float) -> None:
-        """Snapshot of counts and cumulative hour integrals; differenced in :meth:`weekly_rows`."""
-        st, rec, fam = self.staff, self.rec, self.families
+        """What the KPIs need of week ``week``'s end; with ``detail`` also the full snapshot of
+        counts and cumulative hour integrals, differenced in :meth:`weekly_rows`. Without it
+        the hour integrals are not split at week ends (only their totals are read)."""
+        rec, fam = self.rec, self.families
+        count = rec.count
+        self._week_ends.append((fam.size, count[WAITING_STAFF], count[WAITING_FAMILY]))
+        if not rec.detail:
+            return
+        st = self.staff
         st.account_until(week)
         self._snapshots.append((
             *rec.count.values(), fam.size, fam.in_screening, rec.referred, rec.exited,
@@ -395,12 +407,12 @@ class PnPModel:
     # ------------------------------------------------------------------ a child's life
 
     def _start_life(self, child: Child, start: str) -> None:
-        """Start the child's life process, with its ageing-out timer (``sim.ageing``)."""
+        """Start the child's life process, with its ageing-out timer (``sim.model.ageing``)."""
         child.proc = self.env.process(self._guarded_life(child, start))
-        ageing.schedule_ageing_out(self, child)
+        self.age_outs.add(child)
 
     def _guarded_life(self, child: Child, start: str) -> Proc:
-        """The child's life; ageing out or withdrawal interrupts it (``sim.leaving``)."""
+        """The child's life; ageing out or withdrawal interrupts it (``sim.model.leaving``)."""
         try:
             yield from self._life(child, start)
         except simpy.Interrupt as stop:
@@ -551,11 +563,13 @@ class PnPModel:
             if total <= 0:
                 yield job.done
                 break
-            clock = env.timeout(risk.exponential(total))
+            delay = risk.exponential(total)
+            clock = env.timeout(delay)
             events = [job.done, clock]
             if job.needs:
                 events.append(staff.changed(job))
-            if birthday < float("inf"):
+            # a birthday after the clock rings can never come first: no timer for it
+            if birthday < env.now + delay:
                 events.append(env.timeout(max(0.0, birthday - env.now)))
             yield _first_of(env, *events)
             if job.state == DONE or not clock.processed:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sim.recorder import EXITED
+from sim.model.recorder import EXITED
 
 if TYPE_CHECKING:
-    from sim.model import Child, PnPModel
+    from sim.model.core import Child, PnPModel
 
 AGED_OUT = "aged_out"
 WITHDRAWN = "withdrawn"

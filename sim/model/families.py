@@ -15,9 +15,9 @@ from typing import Any
 
 import simpy
 
+from sim.model.staff import PRIORITY_MATCHING, StaffPool
 from sim.rng import FAMILY, Stream, Streams
 from sim.scenario import Families, Scenario, total_hours
-from sim.staff import PRIORITY_MATCHING, StaffPool
 
 COMPLEXITY_RANK = {"low": 0, "medium": 1, "high": 2}
 _DRAWS_PER_FAMILY = 12

@@ -18,7 +18,7 @@ import heapq
 import simpy
 
 from sim.domain import ROLES
-from sim.staff_pool import DONE, PRIORITY_CRISIS, QUEUED, RUNNING, Job, StaffPool
+from sim.model.staff_pool import DONE, PRIORITY_CRISIS, QUEUED, RUNNING, Job, StaffPool
 
 _UNDERSERVED = 1.0 - 1e-9
 _INDEX = {r: i for i, r in enumerate(ROLES)}
