@@ -56,7 +56,7 @@ def test_tornado_frame_and_chart(analysis) -> None:  # type: ignore[no-untyped-d
 def test_the_app_and_the_cli_draw_the_same_chart(analysis) -> None:  # type: ignore[no-untyped-def]
     """One chart code: the tab's function is sim.sensitivity.chart's; the report embeds
     its SVG; shares are drawn in percentage points."""
-    import webapp.sensitivity_tab as tab
+    import webapp.tabs.sensitivity as tab
     from sim.sensitivity import chart
 
     ow, _ = analysis

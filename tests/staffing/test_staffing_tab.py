@@ -66,7 +66,7 @@ def test_dutch_tab_shows_the_floor_without_english() -> None:
 
     def app() -> None:
         from sim import load_scenario
-        from webapp.staffing_tab import render
+        from webapp.tabs.staffing import render
 
         render(load_scenario("scenarios/baseline.yaml"), "nl")
 
