@@ -70,13 +70,14 @@ def test_p90_target_below_the_floor_is_refused() -> None:
 
 
 def test_decomposition_adds_up_to_the_time_to_placement() -> None:
-    """At one server (a queue forms) the parts of the mean time add up to the KPI's mean."""
+    """At two servers (a queue forms) the parts of the mean time add up to the KPI mean."""
     from sim.runner import run_experiment
 
     scen = _fixed(servers=2)
     res = run_experiment(scen, reps=4, seed=2, detail=True)
     parts = decompose(res, "referral_to_placement_mean")
-    assert set(parts) <= {"assessment", "waiting_staff"}
+    assert set(parts) <= {"assessment", "waiting_staff:assessment"}
+    assert parts.get("waiting_staff:assessment", 0) > 0  # two servers for 1.6 of load: a queue
     assert parts["assessment"] == pytest.approx(D)
     kpi = res.kpis["referral_to_placement_mean"].mean()
     assert sum(parts.values()) == pytest.approx(kpi, rel=1e-9)
