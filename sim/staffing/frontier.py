@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 #: Recruitment tried: up to this many times the scenario's [assume] ...
 RECRUITMENT_FACTOR = 4.0
+#: ... and at least this many more families a year [assume] ...
+RECRUITMENT_MORE = 60.0
 #: ... and never above the documented ceiling of interested families a year.
 MAX_RECRUITMENT = MAX_PER_YEAR
 #: Shorter phases tried: this share of their duration [assume: half, a large but
@@ -208,7 +210,7 @@ def helps(search: Search, result: StaffingResult, family_bound: bool) -> list[Le
 
 def _grid(now: float) -> list[float]:
     step = max(1.0, round(now * 0.1))
-    high = min(MAX_RECRUITMENT, max(now + step, now * RECRUITMENT_FACTOR))
+    high = min(MAX_RECRUITMENT, max(now + RECRUITMENT_MORE, now * RECRUITMENT_FACTOR))
     n = int(math.floor((high - now) / step + 1e-9))
     return [now + i * step for i in range(1, n + 1)]
 
