@@ -153,6 +153,8 @@ def explain(search: Search, result: StaffingResult) -> None:
         result.levers = {i: sc for i, (_, sc) in enumerate(levers) if sc is not None}
 
 
+#: A line of "what would help" and the scenario to load for it: None where the lever was
+#: checked with unlimited hours (a scenario of 10,000 h a week is no plan to load).
 Lever = tuple[dict[str, str], "Scenario | None"]
 
 
@@ -200,7 +202,7 @@ def helps(search: Search, result: StaffingResult, family_bound: bool) -> list[Le
                     "help_phase", phase=partial(label, phase),
                     pct=lambda lang: KPIS["placed_share"].number(1 - PHASE_FACTOR, lang),
                     figure=partial(_figures, rows, plain), reps=len(rows),
-                    target=lambda lang: _targets_text(plain, lang)), scen))
+                    target=lambda lang: _targets_text(plain, lang)), None))
     if out:
         out.append((said("help_then"), None))
     elif tried:
@@ -275,8 +277,7 @@ def _stop_family_growth(search: Search, hours_scen: Scenario) -> list[Lever]:
     n, rows = grid[i], found[grid[i]]
     values = [r.get(trend.kpi, math.nan) for r in rows]
     return [(said("help_families_stop", n=f"{n:g}", now=f"{now:g}", reps=len(rows),
-                  trend=lambda lang: figure_of(trend.kpi, values, lang)),
-             with_families(hours_scen, n))]
+                  trend=lambda lang: figure_of(trend.kpi, values, lang)), None)]
 
 
 def _scale(dist: dict[str, Any], f: float) -> dict[str, Any]:
