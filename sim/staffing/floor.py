@@ -19,7 +19,8 @@ target such as a utilisation ceiling unlimited hours prove nothing.
 
 The decomposition of a time-to-placement KPI comes from the model's own event log: for every
 child referred in the measured window and placed, the weeks it spent in each state between its
-referral and its first placement (waiting for staff, waiting for a family, each phase). For a
+referral and its first placement (waiting for staff, by the phase the wait holds up; waiting
+for a family; each phase). For a
 90th percentile it averages the children at or above their replication's 90th percentile (the
 children who make up the tail), otherwise all placed children; then the mean over replications.
 """
@@ -227,7 +228,11 @@ def decompose(res: ExperimentResult, kpi: str) -> dict[str, float]:
     if kpi.endswith("_p90"):
         thr = kids.groupby("rep")["total"].transform(lambda s: float(np.quantile(s, 0.9)))
         kids = kids[kids["total"] >= thr - 1e-12]
-    enters = ev[ev["event"] == "enter"][["rep", "child", "week", "phase"]]
+    enters = ev[ev["event"] == "enter"][["rep", "child", "week", "phase", "detail"]].copy()
+    # a staff wait is named by the phase it holds up ("waiting_staff:assessment")
+    staff = enters["phase"] == "waiting_staff"
+    enters.loc[staff, "phase"] = "waiting_staff:" + enters.loc[staff, "detail"].astype(str)
+    enters = enters.drop(columns="detail")
     m = enters.merge(kids, on=["rep", "child"])
     m = m[m["week"] < m["first_placement_week"]].sort_values(["rep", "child", "week"],
                                                             kind="stable")
@@ -241,7 +246,8 @@ def decompose(res: ExperimentResult, kpi: str) -> dict[str, float]:
     per["other"] = per["other"].clip(lower=0.0)
     by_rep = per.groupby(level="rep").mean()
     means = by_rep.mean(axis=0)
-    order = [*CHILD_PHASES, "waiting_staff", "waiting_family", "crisis_admission", "other"]
+    order = [*CHILD_PHASES, *(f"waiting_staff:{p}" for p in CHILD_PHASES), "waiting_family",
+             "crisis_admission", "other"]
     return {k: float(means[k]) for k in order if k in means.index and means[k] > 0.005}
 
 

@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 #: Recruitment tried: up to this many times the scenario's [assume] ...
 RECRUITMENT_FACTOR = 4.0
+#: ... and at least this many more families a year [assume] ...
+RECRUITMENT_MORE = 60.0
 #: ... and never above the documented ceiling of interested families a year.
 MAX_RECRUITMENT = MAX_PER_YEAR
 #: Shorter phases tried: this share of their duration [assume: half, a large but
@@ -151,6 +153,8 @@ def explain(search: Search, result: StaffingResult) -> None:
         result.levers = {i: sc for i, (_, sc) in enumerate(levers) if sc is not None}
 
 
+#: A line of "what would help" and the scenario to load for it: None where the lever was
+#: checked with unlimited hours (a scenario of 10,000 h a week is no plan to load).
 Lever = tuple[dict[str, str], "Scenario | None"]
 
 
@@ -198,7 +202,7 @@ def helps(search: Search, result: StaffingResult, family_bound: bool) -> list[Le
                     "help_phase", phase=partial(label, phase),
                     pct=lambda lang: KPIS["placed_share"].number(1 - PHASE_FACTOR, lang),
                     figure=partial(_figures, rows, plain), reps=len(rows),
-                    target=lambda lang: _targets_text(plain, lang)), scen))
+                    target=lambda lang: _targets_text(plain, lang)), None))
     if out:
         out.append((said("help_then"), None))
     elif tried:
@@ -208,7 +212,7 @@ def helps(search: Search, result: StaffingResult, family_bound: bool) -> list[Le
 
 def _grid(now: float) -> list[float]:
     step = max(1.0, round(now * 0.1))
-    high = min(MAX_RECRUITMENT, max(now + step, now * RECRUITMENT_FACTOR))
+    high = min(MAX_RECRUITMENT, max(now + RECRUITMENT_MORE, now * RECRUITMENT_FACTOR))
     n = int(math.floor((high - now) / step + 1e-9))
     return [now + i * step for i in range(1, n + 1)]
 
@@ -273,8 +277,7 @@ def _stop_family_growth(search: Search, hours_scen: Scenario) -> list[Lever]:
     n, rows = grid[i], found[grid[i]]
     values = [r.get(trend.kpi, math.nan) for r in rows]
     return [(said("help_families_stop", n=f"{n:g}", now=f"{now:g}", reps=len(rows),
-                  trend=lambda lang: figure_of(trend.kpi, values, lang)),
-             with_families(hours_scen, n))]
+                  trend=lambda lang: figure_of(trend.kpi, values, lang)), None)]
 
 
 def _scale(dist: dict[str, Any], f: float) -> dict[str, Any]:

@@ -111,6 +111,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "set_hours": ("onbeperkte uren", "unlimited hours"),
     "set_both": ("onbeperkte uren en gezinnen", "unlimited hours and families"),
     "c_waiting_staff": ("Wachten op personeel", "Waiting for staff"),
+    "c_waiting_staff_for": ("Wachten op personeel voor {phase}", "Waiting for staff for {phase}"),
     "c_waiting_family": ("Wachten op een gezin", "Waiting for a family"),
     "c_crisis_admission": ("Crisisopname", "Crisis admission"),
     "c_other": ("Overig", "Other"),
@@ -333,7 +334,10 @@ def join(items: Sequence[str], lang: str = "en") -> str:
 
 
 def component_label(key: str, lang: str = "en") -> str:
-    """A decomposition component: a phase by its domain label, else from the catalogue."""
+    """A decomposition component: a phase by its domain label, a staff wait by the phase it
+    holds up, else from the catalogue."""
+    if key.startswith("waiting_staff:"):
+        return msg("c_waiting_staff_for", lang, phase=label(key.split(":", 1)[1], lang))
     if f"c_{key}" in TEXTS:
         return msg(f"c_{key}", lang)
     return label(key, lang)

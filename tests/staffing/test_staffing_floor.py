@@ -70,13 +70,14 @@ def test_p90_target_below_the_floor_is_refused() -> None:
 
 
 def test_decomposition_adds_up_to_the_time_to_placement() -> None:
-    """At one server (a queue forms) the parts of the mean time add up to the KPI's mean."""
+    """At two servers (a queue forms) the parts of the mean time add up to the KPI mean."""
     from sim.runner import run_experiment
 
     scen = _fixed(servers=2)
     res = run_experiment(scen, reps=4, seed=2, detail=True)
     parts = decompose(res, "referral_to_placement_mean")
-    assert set(parts) <= {"assessment", "waiting_staff"}
+    assert set(parts) <= {"assessment", "waiting_staff:assessment"}
+    assert parts.get("waiting_staff:assessment", 0) > 0  # two servers for 1.6 of load: a queue
     assert parts["assessment"] == pytest.approx(D)
     kpi = res.kpis["referral_to_placement_mean"].mean()
     assert sum(parts.values()) == pytest.approx(kpi, rel=1e-9)
@@ -136,3 +137,34 @@ def test_local_backend_session_keeps_one_pool() -> None:
     finally:
         be.close()
     assert [o.rep for o in first + second] == [0, 1] and all(o.ok for o in first + second)
+
+
+def test_a_growing_family_queue_is_a_recruitment_limit_with_the_recruitment_that_stops_it(
+) -> None:
+    """Baseline at 6 referrals and 8 interested families a year: even with unlimited hours the
+    waiting list for a family grows (a limit of recruitment, not of staffing), and the lever
+    found by simulation stops it (its growth bound back under the tolerance)."""
+    from sim import load_scenario
+    from sim.staffing.frontier import _stop_family_growth
+    from sim.staffing.space import role_variable
+    from sim.staffing.spec import apply_set
+
+    scen = apply_set(load_scenario("scenarios/baseline.yaml"),
+                     {"families.interested_per_year": 8, "referrals.schedule.0.per_year": 6},
+                     "test")
+    space = Space(tuple(role_variable(r) for r in
+                        ("coordinator", "pnp_counsellor", "parent_counsellor")))
+    with Evaluator(scen.seed) as ev:
+        s = Search(scen, space, [parse_target("utilisation_pnp_counsellor <= 0.85")], ev,
+                   Settings(floor_reps=8))
+        fl = compute_floor(scen, space, s.targets, ev, reps=8)
+        assert fl.family_growth is not None and fl.family_growth.low > 0.5
+        said = fl.sentences("en")[-1]
+        assert said.startswith("The family pool: even with unlimited hours the waiting list")
+        assert "not a staffing shortfall" in said
+        (line, lever), = _stop_family_growth(s, fl.scenarios["hours"])
+    assert line["en"].startswith("To stop the waiting list for a family growing: ")
+    assert lever is None  # checked with unlimited hours: nothing to load as a plan
+    n = float(line["en"].split(": ", 1)[1].split()[0])
+    assert 8 < n <= 68
+    assert "Om de wachtlijst voor een gezin te stoppen" in line["nl"]
