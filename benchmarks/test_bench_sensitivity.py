@@ -80,3 +80,26 @@ def test_bench_emulator_sobol(benchmark, baseline, tmp_path: Path) -> None:  # t
                                  "seconds": log.elapsed_s, "load": _load(),
                                  "loo": float(res.emulator_loo[0])})  # type: ignore[index]
     assert log.runs == 64 * 3 < direct
+
+
+def test_bench_two_level_intervals(benchmark) -> None:  # type: ignore[no-untyped-def]
+    """The analysis alone (no model): Sobol on G (6 inputs, 512 base rows x 3 replications,
+    half the noise shared), 500 row resamples plus the replication jackknife and the
+    hierarchical noise-share interval. What the two-level intervals add to a run is this."""
+    import numpy as np
+
+    from sim.sensitivity.engine import Problem, g_function, sobol_indices
+
+    g_a = [0.0, 1.0, 4.5, 9.0, 99.0, 99.0]
+    problem = Problem([f"x{i}" for i in range(6)], [(0.0, 1.0)] * 6)
+    rng = np.random.default_rng(0)
+
+    def ev(x: np.ndarray, r: int) -> np.ndarray:
+        return (g_function(x, g_a)[:, None] + rng.normal(0, 0.2, r)[None, :]
+                + rng.normal(0, 0.2, (len(x), r)))
+
+    res = benchmark.pedantic(lambda: sobol_indices(problem, ev, n_base=512, reps=3,
+                                                   n_boot=500), rounds=3, iterations=1)
+    benchmark.extra_info.update({"evaluations": res.evaluations,
+                                 "noise_share_width": float(res.noise_share_high[0]
+                                                            - res.noise_share_low[0])})

