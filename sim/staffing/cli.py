@@ -60,6 +60,28 @@ class _Progress:
             self.bar.finish()
 
 
+def _work_ahead(problem: Any, workers: int | None, lang: str) -> str:
+    """The runs and time said before the search starts (one estimator: :mod:`sim.estimate`).
+
+    The search is sequential, so only its floor has a known number of runs; the line gives
+    the grid, the floor's runs with their estimated time, and the measured replication time.
+    """
+    from math import prod
+
+    from sim.estimate import estimate
+    from sim.kpi_defs import format_number
+    from sim.staffing.floor import SETTINGS
+    from sim.staffing.messages import msg
+
+    s = problem.settings
+    reps = s.floor_reps or problem.scenario.replications
+    floor = estimate(len(SETTINGS) * reps if s.floor else 0, problem.scenario, problem.seed,
+                     workers)
+    grid = prod(len(g) for g in problem.space.grids())
+    return msg("work", lang, grid=format_number(grid, lang, 0), floor=floor.text(lang),
+               first=s.first_reps, max=s.max_reps)
+
+
 def cmd_staffing(args: argparse.Namespace) -> int:
     from sim.kpi_defs import KPIS
     from sim.staffing.evaluate import EvaluationError, Evaluator
@@ -114,6 +136,8 @@ def cmd_staffing(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
 
     backend = args.backend or ("dask" if args.address else "local")
+    if not args.quiet:
+        print(_work_ahead(problem, args.workers, args.lang), file=sys.stderr)
     progress = _Progress(args.quiet, args.lang)
     ev = Evaluator(problem.seed, args.store, backend, args.workers, args.address)
     try:

@@ -345,3 +345,13 @@ def component_label(key: str, lang: str = "en") -> str:
 
 def role_label(role: str, lang: str = "en") -> str:
     return label(role, lang)
+
+
+TEXTS.update({
+    "work": ("Werk vooraf: {grid} mogelijke bezettingen; eerst de bodem: {floor}; het "
+             "zoeken zelf draait kandidaten op {first} tot {max} replicaties en stopt zodra het "
+             "beslist, dus een klein deel van het raster.",
+             "Work ahead: {grid} possible staffings; the floor runs first: {floor}; the search "
+             "then runs candidates on {first} to {max} replications and stops as soon as it "
+             "decides, so a small share of the grid."),
+})

@@ -105,3 +105,21 @@ def test_cli_floor_refuses_in_dutch_and_says_what_stability_tested(tmp_path, cap
                  *args, "--no-stability"]) == 0
     printed = capsys.readouterr().out
     assert "Stability not tested" in printed and "always refused" not in printed
+
+
+def test_cli_says_the_work_ahead_before_it_starts(tmp_path, capsys) -> None:  # noqa: ANN001
+    """Before the search: the grid's size and the floor's runs with an estimated time, from
+    the one estimator (sim.estimate), in the language asked for."""
+    scen = _scenario(tmp_path)
+    args = ["--roles", "pnp_counsellor", "--bounds", "pnp_counsellor=1:8", "--backend",
+            "serial", "--out", str(tmp_path / "o"), "--target", "referral_to_placement_mean <= 1"]
+    assert main(["staffing", str(scen), *args, "--lang", "nl"]) == 0
+    err = capsys.readouterr().err
+    first = err.splitlines()[0]
+    # 8 staffings (1..8 h); the floor runs 3 settings x the scenario's replications
+    reps = 3 * textbook_scenario(1.0, {"dist": "exponential", "mean": 2.0}, 1).replications
+    assert first.startswith("Werk vooraf: 8 mogelijke bezettingen; eerst de bodem: "
+                            f"{reps} runs, ongeveer ")
+    assert "één replicatie duurde hier" in first
+    assert main(["staffing", str(scen), *args, "--quiet"]) == 0
+    assert "Work ahead" not in capsys.readouterr().err
