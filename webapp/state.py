@@ -259,7 +259,10 @@ def init_state() -> None:
         if key in state:
             state[key] = state[key]
     state.setdefault("runs", {})
-    state.setdefault("ui:lang", DEFAULT_LANG)
+    if "ui:lang" not in state:
+        # The language survives a reload: it is kept in the address (?lang=en).
+        asked = st.query_params.get("lang")
+        state["ui:lang"] = asked if asked in LANGS else DEFAULT_LANG
     state.setdefault(inp.TIME_UNIT_KEY, "weeks")
     state.setdefault("ui:time_unit_prev", state[inp.TIME_UNIT_KEY])
     if "base" not in state:
