@@ -181,4 +181,8 @@ def pick_store(lg: str) -> Any:
     if state.get("ui:sw_store") not in stores:
         state["ui:sw_store"] = stores[0]
     st.selectbox(t("sw.store", lg), stores, key="ui:sw_store")
+    if sj.running_store(str(state["ui:sw_store"])):
+        # The sweep still writes it (and holds its lock): say so, rather than "cannot open".
+        st.info(t("sw.store_running", lg))
+        return None
     return sj.resolve_store(str(state["ui:sw_store"]))
