@@ -198,3 +198,17 @@ def test_the_language_survives_a_reload() -> None:
     again.run()
     assert again.session_state["ui:lang"] == "en"
     assert any(b.label == t("run.button", "en") for b in again.button)
+
+
+def test_a_refused_number_in_a_tab_blocks_that_tab_s_run(spy: Any) -> None:
+    at = new_app()
+    open_tab(at, "minimum")
+    set_number(at, "ui:min_p90", "52.5").run()  # a decimal point in Dutch
+    assert at.button(key="ui:min_run").disabled
+    assert t("in.num.point", "nl", text="52.5") in [e.value for e in at.error]
+    set_number(at, "ui:min_p90", "52,5").run()
+    assert not at.button(key="ui:min_run").disabled
+    assert number_value(at, "ui:min_p90") == 52.5
+    open_tab(at, "sweeps")
+    set_number(at, "ui:sw_reps", "0").run()  # at least 1
+    assert at.button(key="ui:sw_start").disabled

@@ -123,6 +123,12 @@ def start_form(lg: str, scenario: Scenario | None) -> None:
     paths = [p for p, _ in chosen]
     if len(set(paths)) != len(paths):
         problems.append(t("sw.twice", lg))
+    from webapp.state import number_errors, number_label
+
+    bad = number_errors("ui:sw_")
+    if bad:
+        problems.append(t("run.fields_bad", lg, n=len(bad),
+                          fields=", ".join(number_label(k) for k in bad)))
     for p in problems:
         st.error(p)
     points = 1
