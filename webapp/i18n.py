@@ -793,6 +793,9 @@ _add("sw.failed", "{name}: gestopt met code {code}; zie {log} in de resultatenma
 _add("sw.open_header", "Resultaten bekijken", "Look at results")
 _add("sw.upload", "Of laad een resultatenbank op (.duckdb)", "Or upload a results store (.duckdb)")
 _add("sw.store", "Resultatenbank", "Results store")
+_add("sw.store_running", "Deze reeks loopt nog; de resultaten zijn te zien zodra ze klaar is "
+     "(de voortgang staat hierboven).", "This sweep is still running; its results can be seen "
+     "once it has finished (its progress is shown above).")
 _add("sw.no_stores", "Nog geen resultatenbanken in {folder}.", "No results stores in {folder} yet.")
 # fmt: on
 

@@ -26,6 +26,8 @@ def main() -> None:
     init_state()
     with st.sidebar:
         lg = sidebar.language()
+    if st.query_params.get("lang") != lg:
+        st.query_params["lang"] = lg  # so that a reload keeps the language
     data, scenario, error = current_scenario()
     with st.sidebar:
         sidebar.run_box(lg, data, scenario, error)

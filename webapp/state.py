@@ -130,6 +130,25 @@ def normalise_options(force: bool = False) -> None:
 
 def on_lang_change() -> None:
     normalise_options(force=True)
+    _numbers_to_language(lang())
+
+
+def _numbers_to_language(new: str) -> None:
+    """Write every accepted number box anew in the new language at once (a callback runs
+    before the page), so that the next text typed is read in the language it was typed in,
+    even when a quick edit interrupts the run that would have redrawn the boxes."""
+    from webapp.numbers import format_input
+
+    state = ss()
+    shown = state.get("ui:shown", {})
+    errors = state.get("ui:num_errors", {})
+    specs = state.get("ui:specs", {})
+    for key, (value, _old) in list(shown.items()):
+        tk = text_key(key)
+        if key in errors or key not in specs or tk not in state:
+            continue
+        state[tk] = format_input(value, new, specs[key][2])
+        shown[key] = (value, new)
 
 
 # --------------------------------------------------------------------------- scenario
@@ -259,7 +278,10 @@ def init_state() -> None:
         if key in state:
             state[key] = state[key]
     state.setdefault("runs", {})
-    state.setdefault("ui:lang", DEFAULT_LANG)
+    if "ui:lang" not in state:
+        # The language survives a reload: it is kept in the address (?lang=en).
+        asked = st.query_params.get("lang")
+        state["ui:lang"] = asked if asked in LANGS else DEFAULT_LANG
     state.setdefault(inp.TIME_UNIT_KEY, "weeks")
     state.setdefault("ui:time_unit_prev", state[inp.TIME_UNIT_KEY])
     if "base" not in state:

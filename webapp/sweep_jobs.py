@@ -40,12 +40,24 @@ def safe_stem(name: str) -> str:
     return cleaned or "sweep"
 
 
+#: The least-staffing tab's replication cache in the results folder (not a sweep store).
+LEAST_STAFFING_STORE = "least-staffing.duckdb"
+
+
+def running_store(name: str, folder: Path | None = None) -> bool:
+    """Whether a sweep started from the app is still writing store ``name`` (the store is
+    locked until it finishes)."""
+    return any(j.running and j.store == name for j in list_jobs(folder))
+
+
 def list_stores(folder: Path | None = None) -> list[str]:
     """Store files in the results folder, as names relative to it (newest first)."""
     base = folder or results_dir()
     if not base.is_dir():
         return []
-    files = [p for p in base.rglob("*.duckdb") if p.is_file()]
+    # Not listed: empty files, and the least-staffing search's replication cache (no sweep).
+    files = [p for p in base.rglob("*.duckdb") if p.is_file() and p.stat().st_size > 0
+             and p.name != LEAST_STAFFING_STORE]
     files.sort(key=lambda p: p.stat().st_mtime, reverse=True)
     return [p.relative_to(base).as_posix() for p in files]
 

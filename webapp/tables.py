@@ -83,15 +83,20 @@ def compare_frames(runs: dict[str, Any], base: str, others: list[str],
 
 
 def side_by_side(summaries: dict[str, pd.DataFrame], lg: str,
-                 kpis: list[str] | None = None) -> pd.DataFrame:
-    """Key figures of several runs (name -> summary) side by side: mean and interval."""
+                 kpis: list[str] | None = None,
+                 growing: dict[str, set[str]] | None = None) -> pd.DataFrame:
+    """Key figures of several runs (name -> summary) side by side: mean and interval.
+    ``growing`` (run -> KPIs that grow with the horizon in that run) puts the growth caveat
+    beside such a figure: a growing queue is never shown as a steady figure."""
     first = next(iter(summaries.values()))
     names = list(first["kpi"]) if kpis is None else kpis
     table = pd.DataFrame({t("col.kpi", lg): [kpi_label(k, lg) for k in names]})
+    caveat = " · " + t("growth.card", lg)
     for name, summary in summaries.items():
         s = summary.set_index("kpi").reindex(names)
+        grows = (growing or {}).get(name, set())
         table[name] = [
-            f"{fmt_kpi(k, m, lg)} ({fmt_ci(k, lo, hi, lg)})"
+            f"{fmt_kpi(k, m, lg)} ({fmt_ci(k, lo, hi, lg)})" + (caveat if k in grows else "")
             for k, m, lo, hi in zip(names, s["mean"], s["ci_low"], s["ci_high"], strict=True)
         ]
     return table

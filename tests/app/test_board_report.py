@@ -81,3 +81,22 @@ def test_csv_for_excel_hostile_frames() -> None:
     assert kpi_round("placements_per_year", True) is True
     assert kpi_round("placements_per_year", "x") == "x"
     assert pd.read_csv(io.BytesIO(excel_csv(odd, "en")), encoding="utf-8-sig").shape == (4, 1)
+
+
+def test_compare_table_puts_the_growth_caveat_beside_a_growing_figure() -> None:
+    from webapp import growth as gr
+    from webapp.tables import side_by_side
+    from webapp.tabs.results import grows_with
+
+    steady, short = _run(19), _run(4)
+    g = gr.assess(short)
+    assert g.growing
+    grows = {k for k in ("referral_to_placement_p90", "placements_per_year")
+             if grows_with(k, g)}
+    table = side_by_side({"basis": steady.summary, "weinig": short.summary}, "nl",
+                         ["referral_to_placement_p90", "placements_per_year"],
+                         {"weinig": grows})
+    caveat = t("growth.card", "nl")
+    assert caveat in table["weinig"].iloc[0]  # the 90th percentile grows with the horizon
+    assert caveat not in table["weinig"].iloc[1]  # placements per year are no waiting time
+    assert not table["basis"].str.contains(caveat).any()

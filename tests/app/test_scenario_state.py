@@ -183,3 +183,32 @@ def test_growth_flag_names_the_role_with_no_hours() -> None:
     text = gr.warning_text(g, "nl")
     assert text is not None and "P&P-begeleider: 0 uur" in text
     assert "ouderbegeleider" not in text.lower()
+
+
+def test_the_language_survives_a_reload() -> None:
+    """A reload opened the page in Dutch again: the language is kept in the address."""
+    from app_helpers import APP
+    from streamlit.testing.v1 import AppTest
+
+    at = new_app()
+    at.radio(key="ui:lang").set_value("en").run()
+    assert at.query_params["lang"] == ["en"] or at.query_params["lang"] == "en"
+    again = AppTest.from_file(APP, default_timeout=120)
+    again.query_params["lang"] = "en"
+    again.run()
+    assert again.session_state["ui:lang"] == "en"
+    assert any(b.label == t("run.button", "en") for b in again.button)
+
+
+def test_a_refused_number_in_a_tab_blocks_that_tab_s_run(spy: Any) -> None:
+    at = new_app()
+    open_tab(at, "minimum")
+    set_number(at, "ui:min_p90", "52.5").run()  # a decimal point in Dutch
+    assert at.button(key="ui:min_run").disabled
+    assert t("in.num.point", "nl", text="52.5") in [e.value for e in at.error]
+    set_number(at, "ui:min_p90", "52,5").run()
+    assert not at.button(key="ui:min_run").disabled
+    assert number_value(at, "ui:min_p90") == 52.5
+    open_tab(at, "sweeps")
+    set_number(at, "ui:sw_reps", "0").run()  # at least 1
+    assert at.button(key="ui:sw_start").disabled

@@ -12,6 +12,7 @@ from app_helpers import ROOT, click_run, new_app, open_tab, set_number
 
 from sim.scenario import load_scenario, scenario_to_dict
 from webapp import sweep_jobs as sj
+from webapp.i18n import t
 
 
 @pytest.fixture
@@ -113,3 +114,24 @@ def test_base_of_the_sweep_is_the_current_scenario(results: Path) -> None:
     text = (job.folder / "base.yaml").read_text()
     assert "per_year: 5.0" in text
     _wait(job)
+
+
+def test_empty_files_and_the_staffing_cache_are_no_sweep_stores(results: Path) -> None:
+    results.mkdir(parents=True, exist_ok=True)
+    (results / "empty.duckdb").write_bytes(b"")
+    (results / sj.LEAST_STAFFING_STORE).write_bytes(b"x" * 10)
+    (results / "real.duckdb").write_bytes(b"x" * 10)
+    assert sj.list_stores() == ["real.duckdb"]
+
+
+def test_a_running_sweep_s_store_says_it_is_still_running(results: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    running = sj.Job("s", results / "sweeps" / "s", "s.duckdb", "now", 1, 4, None)
+    monkeypatch.setattr(sj, "list_jobs", lambda folder=None: [running])
+    assert sj.running_store("s.duckdb") and not sj.running_store("other.duckdb")
+    results.mkdir(parents=True, exist_ok=True)
+    (results / "s.duckdb").write_bytes(b"x" * 10)
+    at = new_app()
+    open_tab(at, "sweeps")
+    assert t("sw.store_running", "nl") in [i.value for i in at.info]
+    assert t("store.store_bad", "nl") not in [e.value for e in at.error]

@@ -64,7 +64,7 @@ def _least(c: Context) -> None:
     import streamlit as st
 
     from webapp import state
-    from webapp.sweep_jobs import results_dir
+    from webapp.sweep_jobs import LEAST_STAFFING_STORE, results_dir
     from webapp.tabs import staffing as staffing_tab
 
     if c.scenario is None:
@@ -80,7 +80,7 @@ def _least(c: Context) -> None:
     folder = results_dir()
     folder.mkdir(parents=True, exist_ok=True)
     staffing_tab.render(c.scenario, c.lang, on_load=load,
-                        store=str(folder / "least-staffing.duckdb"))
+                        store=str(folder / LEAST_STAFFING_STORE))
 
 
 def _sensitivity(c: Context) -> None:

@@ -43,8 +43,15 @@ def render(lg: str) -> None:
     base = state["ui:cmp_base"]
     others = [n for n in chosen if n != base]
     st.subheader(t("cmp.side_by_side", lg))
+    from webapp.tabs.results import grows_with, growth_of
+
+    growing = {}
+    for n in [base, *others]:
+        g = growth_of(all_runs[n])
+        if g.growing:
+            growing[n] = {k for k in HEADLINE_KPIS if grows_with(k, g)}
     st.dataframe(side_by_side({n: all_runs[n].summary for n in [base, *others]}, lg,
-                              list(HEADLINE_KPIS)), hide_index=True, width="stretch")
+                              list(HEADLINE_KPIS), growing), hide_index=True, width="stretch")
     for other, table, n in compare_frames(all_runs, base, others, lg):
         st.subheader(t("cmp.diff_header", lg, other=other, base=base))
         if all_runs[other].result.seed != all_runs[base].result.seed:

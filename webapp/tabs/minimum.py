@@ -60,7 +60,11 @@ def render(lg: str, data: dict[str, Any], scenario: Scenario | None) -> None:
     min_data = mn.build_minimum_dict(data, float(state["ui:min_start"]))
     st.caption(t("min.staffing", lg, text=mn.staffing_text(min_data, lg)))
     st.caption(referral_text(min_data, lg))
-    clicked = st.button(t("min.button", lg), key="ui:min_run", disabled=scenario is None)
+    # A refused number (its reason is under the field) blocks this run too: never an older value.
+    from webapp.state import number_errors
+
+    clicked = st.button(t("min.button", lg), key="ui:min_run",
+                        disabled=scenario is None or bool(number_errors("ui:min_")))
     if scenario is None:
         st.error(t("yaml.invalid_now", lg))
         return

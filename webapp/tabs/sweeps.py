@@ -123,6 +123,12 @@ def start_form(lg: str, scenario: Scenario | None) -> None:
     paths = [p for p, _ in chosen]
     if len(set(paths)) != len(paths):
         problems.append(t("sw.twice", lg))
+    from webapp.state import number_errors, number_label
+
+    bad = number_errors("ui:sw_")
+    if bad:
+        problems.append(t("run.fields_bad", lg, n=len(bad),
+                          fields=", ".join(number_label(k) for k in bad)))
     for p in problems:
         st.error(p)
     points = 1
@@ -181,4 +187,8 @@ def pick_store(lg: str) -> Any:
     if state.get("ui:sw_store") not in stores:
         state["ui:sw_store"] = stores[0]
     st.selectbox(t("sw.store", lg), stores, key="ui:sw_store")
+    if sj.running_store(str(state["ui:sw_store"])):
+        # The sweep still writes it (and holds its lock): say so, rather than "cannot open".
+        st.info(t("sw.store_running", lg))
+        return None
     return sj.resolve_store(str(state["ui:sw_store"]))
