@@ -1175,3 +1175,175 @@ _add("store.load_point", "Punt om als huidig scenario te gebruiken",
 _add("store.use_point", "Gebruik als huidig scenario", "Use as the current scenario")
 _add("store.point_bad", "Het scenario van dit punt kan niet gelezen worden.",
      "The scenario of this point cannot be read.")
+
+
+# --------------------------------------------------------------------------- sensitivity tab
+# (formerly the LABELS of webapp/tabs/sensitivity.py; keys ``sens.*``)
+_add('sens.title',
+     'Gevoeligheid',
+     'Sensitivity')
+_add('sens.intro',
+     'Welke aannames bepalen het resultaat? Elk onzeker gegeven (aanname, publiek cijfer) '
+     'wordt op zijn lage en hoge waarde gezet, met dezelfde toevalsgetallen als de basis. Een '
+     'balk waarvan het 95%-interval nul bevat, betekent: geen duidelijk effect, hoe lang hij '
+     'ook is.',
+     'Which assumptions move the answer? Each uncertain input ([assume], [domain]) is set to '
+     'its low and high value, with the same random numbers as the base. A bar whose 95% '
+     'interval contains zero means: no clear effect, however long it is.')
+_add('sens.kpis',
+     "KPI's",
+     'KPIs')
+_add('sens.groups',
+     'Gegevens (standaard: alle onzekere)',
+     'Inputs (default: every uncertain one)')
+_add('sens.reps',
+     'Replicaties',
+     'Replications')
+_add('sens.run',
+     'Gevoeligheid berekenen',
+     'Run sensitivity')
+_add('sens.running',
+     'Bezig: {n} runs',
+     'Running {n} runs')
+_add('sens.morris',
+     'Rangorde over alle gegevens samen (Morris-screening)',
+     'Ranking over all inputs together (Morris screening)')
+_add('sens.run_morris',
+     'Morris-screening berekenen',
+     'Run Morris screening')
+_add('sens.low',
+     'laag',
+     'low')
+_add('sens.high',
+     'hoog',
+     'high')
+_add('sens.diff',
+     'Verschil met de basis',
+     'Difference from the base')
+_add('sens.noise',
+     'Replicatieruis (±halve breedte van het interval van de basis)',
+     "Replication noise (± half-width of the base's interval)")
+_add('sens.param',
+     'Gegeven',
+     'Input')
+_add('sens.verdict',
+     'Oordeel',
+     'Verdict')
+_add('sens.clear effect',
+     'duidelijk effect',
+     'clear effect')
+_add('sens.no clear effect',
+     'geen duidelijk effect',
+     'no clear effect')
+_add('sens.no data',
+     'geen gegevens',
+     'no data')
+_add('sens.none',
+     'Dit scenario heeft geen onzekere gegevens met een bron (zie docs/sensitivity.md).',
+     'This scenario has no uncertain inputs with a source (see docs/sensitivity.md).')
+_add('sens.caption',
+     '{kpi}: verschil met de basis ({base}) bij de lage en hoge waarde van elk gegeven, met '
+     'het 95%-interval (streepje). Het grijze vlak is de replicatieruis.',
+     "{kpi}: difference from the base ({base}) at each input's low and high value, with its "
+     '95% interval (whisker). The grey band is the replication noise.')
+_add('sens.mu',
+     'mu* (gemiddeld absoluut effect)',
+     'mu* (mean absolute effect)')
+_add('sens.floor',
+     'ruisvloer',
+     'noise floor')
+_add('sens.source',
+     'Bron',
+     'Source')
+_add('sens.range',
+     'Bereik',
+     'Range')
+_add('sens.sources',
+     'Onzekere gegevens, hun bron en bereik',
+     'Uncertain inputs, their source and range')
+_add('sens.download',
+     'Tornado downloaden (CSV)',
+     'Download the tornado (CSV)')
+_add('sens.decision',
+     'Houdt de aanbevolen bezetting stand?',
+     'Does the recommended staffing hold?')
+
+
+# --------------------------------------------------------------------------- calibration tab
+# (formerly the TEXT of webapp/tabs/calibration.py; keys ``caltab.*``)
+_add('caltab.title',
+     'Kalibratie op eigen gegevens',
+     'Calibration from your own records')
+_add('caltab.intro',
+     'Laad een gebeurtenissenlog van je eigen werking (CSV, Parquet of XES, zie '
+     'calibration/README.md). Het bestand blijft in het geheugen: dossiernummers worden meteen'
+     ' vervangen door versleutelde codes en niets wordt bewaard.',
+     'Load an event log of your own programme (CSV, Parquet or XES, see '
+     'calibration/README.md). The file stays in memory: case numbers are replaced by keyed '
+     'hashes at once and nothing is stored.')
+_add('caltab.cases',
+     'Dossierlog',
+     'Case log')
+_add('caltab.families',
+     'Gezinnenlog (optioneel)',
+     'Family log (optional)')
+_add('caltab.mapping',
+     'Vertaalbestand (YAML, optioneel)',
+     'Mapping file (YAML, optional)')
+_add('caltab.key',
+     'Sleutel voor pseudonimisering (leeg: nieuwe sleutel)',
+     'Pseudonymisation key (empty: a new key)')
+_add('caltab.newkey',
+     'Nieuwe sleutel (bewaar hem zelf om latere logs gelijk te coderen): ',
+     'New key (keep it yourself to code later logs the same way): ')
+_add('caltab.run',
+     'Kalibreren',
+     'Calibrate')
+_add('caltab.busy',
+     'Bezig met fitten…',
+     'Fitting…')
+_add('caltab.fitted',
+     'Geschatte waarden (95%-interval)',
+     'Fitted values (95% interval)')
+_add('caltab.kept',
+     'Overgenomen uit het basisscenario',
+     'Kept from the base scenario')
+_add('caltab.report',
+     'Fitrapport',
+     'Fit report')
+_add('caltab.download',
+     'Gekalibreerd scenario downloaden',
+     'Download the calibrated scenario')
+_add('caltab.dlreport',
+     'Fitrapport downloaden (HTML)',
+     'Download the fit report (HTML)')
+_add('caltab.use',
+     'Gebruik als huidig scenario',
+     'Use as the current scenario')
+_add('caltab.used',
+     'Het gekalibreerde scenario is nu het huidige scenario.',
+     'The calibrated scenario is now the current scenario.')
+_add('caltab.bc',
+     'Terugvoorspelling (back-cast)',
+     'Back-cast')
+_add('caltab.cutoff',
+     'Afkapdatum: fitten vóór, vergelijken na',
+     'Cut-off: fit before, compare after')
+_add('caltab.reps',
+     'Replicaties',
+     'Replications')
+_add('caltab.bcrun',
+     'Back-cast uitvoeren',
+     'Run the back-cast')
+_add('caltab.passed',
+     'Geslaagd op alle vooraf vastgelegde criteria.',
+     'Passed every criterion fixed in advance.')
+_add('caltab.failed',
+     'Niet geslaagd: het model reproduceert deze periode niet binnen de criteria.',
+     'Failed: the model does not reproduce this period within the criteria.')
+_add('caltab.bcdl',
+     'Back-cast-rapport downloaden (HTML)',
+     'Download the back-cast report (HTML)')
+_add('caltab.few',
+     'Aantallen onder 5 worden als <5 getoond.',
+     'Counts under 5 are shown as <5.')

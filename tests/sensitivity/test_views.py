@@ -12,7 +12,6 @@ from sim.sensitivity.report import report_section
 from sim.sources import load_sources
 from tests.conftest import SCENARIOS, edit
 from webapp.tabs.sensitivity import (
-    LABELS,
     groups_frame,
     ranking_frame,
     source_note,
@@ -100,5 +99,7 @@ def test_groups_frame_lists_sources_and_ranges(analysis) -> None:  # type: ignor
     ow, _ = analysis
     frame = groups_frame(ow.groups, "en")
     assert list(frame["Input"]) == ["Referrals per year", "P&P parents · interested per year"]
-    assert set(frame["Range"]) == {"×0.5 – ×1.5"} and set(frame["Source"]) == {"[assume]"}
-    assert set(LABELS["nl"]) == set(LABELS["en"])
+    assert set(frame["Range"]) == {"×0.5 – ×1.5"} and set(frame["Source"]) == {"assumption"}
+    nl = groups_frame(ow.groups, "nl")
+    assert set(nl["Bereik"]) == {"×0,5 – ×1,5"} and set(nl["Bron"]) == {"aanname"}
+    assert set(nl[""]) == {"±50% (aanname)"}

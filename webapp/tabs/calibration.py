@@ -14,47 +14,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-TEXT = {
-    "title": ("Kalibratie op eigen gegevens", "Calibration from your own records"),
-    "intro": ("Laad een gebeurtenissenlog van je eigen werking (CSV, Parquet of XES, zie "
-              "calibration/README.md). Het bestand blijft in het geheugen: dossiernummers "
-              "worden meteen vervangen door versleutelde codes en niets wordt bewaard.",
-              "Load an event log of your own programme (CSV, Parquet or XES, see "
-              "calibration/README.md). The file stays in memory: case numbers are replaced by "
-              "keyed hashes at once and nothing is stored."),
-    "cases": ("Dossierlog", "Case log"),
-    "families": ("Gezinnenlog (optioneel)", "Family log (optional)"),
-    "mapping": ("Vertaalbestand (YAML, optioneel)", "Mapping file (YAML, optional)"),
-    "key": ("Sleutel voor pseudonimisering (leeg: nieuwe sleutel)",
-            "Pseudonymisation key (empty: a new key)"),
-    "newkey": ("Nieuwe sleutel (bewaar hem zelf om latere logs gelijk te coderen): ",
-               "New key (keep it yourself to code later logs the same way): "),
-    "run": ("Kalibreren", "Calibrate"),
-    "busy": ("Bezig met fitten…", "Fitting…"),
-    "fitted": ("Geschatte waarden (95%-interval)", "Fitted values (95% interval)"),
-    "kept": ("Overgenomen uit het basisscenario", "Kept from the base scenario"),
-    "report": ("Fitrapport", "Fit report"),
-    "download": ("Gekalibreerd scenario downloaden", "Download the calibrated scenario"),
-    "dlreport": ("Fitrapport downloaden (HTML)", "Download the fit report (HTML)"),
-    "use": ("Gebruik als huidig scenario", "Use as the current scenario"),
-    "used": ("Het gekalibreerde scenario is nu het huidige scenario.",
-             "The calibrated scenario is now the current scenario."),
-    "bc": ("Terugvoorspelling (back-cast)", "Back-cast"),
-    "cutoff": ("Afkapdatum: fitten vóór, vergelijken na", "Cut-off: fit before, compare after"),
-    "reps": ("Replicaties", "Replications"),
-    "bcrun": ("Back-cast uitvoeren", "Run the back-cast"),
-    "passed": ("Geslaagd op alle vooraf vastgelegde criteria.",
-               "Passed every criterion fixed in advance."),
-    "failed": ("Niet geslaagd: het model reproduceert deze periode niet binnen de criteria.",
-               "Failed: the model does not reproduce this period within the criteria."),
-    "bcdl": ("Back-cast-rapport downloaden (HTML)", "Download the back-cast report (HTML)"),
-    "few": ("Aantallen onder 5 worden als <5 getoond.", "Counts under 5 are shown as <5."),
-}
-
 
 def _t(key: str, lang: str) -> str:
-    nl, en = TEXT[key]
-    return nl if lang == "nl" else en
+    """A text of this tab, from the one catalogue (:mod:`webapp.i18n`, keys ``caltab.*``)."""
+    from webapp.i18n import t
+
+    return t(f"caltab.{key}", lang)
 
 
 def _base_scenario() -> Any:

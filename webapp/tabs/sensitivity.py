@@ -15,72 +15,12 @@ import pandas as pd
 
 from sim.kpi_defs import KPIS
 from sim.sensitivity.chart import tornado_chart, tornado_frame  # noqa: F401 - one chart code
-
-LABELS: dict[str, dict[str, str]] = {
-    "nl": {
-        "title": "Gevoeligheid",
-        "intro": "Welke aannames bepalen het resultaat? Elk onzeker gegeven (aanname, "
-                 "publiek cijfer) wordt op zijn lage en hoge waarde gezet, met dezelfde "
-                 "toevalsgetallen als de basis. Een balk waarvan het 95%-interval nul bevat, "
-                 "betekent: geen duidelijk effect, hoe lang hij ook is.",
-        "kpis": "KPI's", "groups": "Gegevens (standaard: alle onzekere)", "reps": "Replicaties",
-        "run": "Gevoeligheid berekenen", "running": "Bezig: {n} runs",
-        "morris": "Rangorde over alle gegevens samen (Morris-screening)",
-        "run_morris": "Morris-screening berekenen",
-        "low": "laag", "high": "hoog", "diff": "Verschil met de basis",
-        "noise": "Replicatieruis (±halve breedte van het interval van de basis)",
-        "param": "Gegeven", "verdict": "Oordeel", "clear effect": "duidelijk effect",
-        "no clear effect": "geen duidelijk effect", "no data": "geen gegevens",
-        "none": "Dit scenario heeft geen onzekere gegevens met een bron (zie "
-                "docs/sensitivity.md).",
-        "caption": "{kpi}: verschil met de basis ({base}) bij de lage en hoge waarde van elk "
-                   "gegeven, met het 95%-interval (streepje). Het grijze vlak is de "
-                   "replicatieruis.",
-        "mu": "mu* (gemiddeld absoluut effect)", "floor": "ruisvloer",
-        "source": "Bron", "range": "Bereik",
-        "sources": "Onzekere gegevens, hun bron en bereik",
-        "download": "Tornado downloaden (CSV)",
-        "decision": "Houdt de aanbevolen bezetting stand?",
-    },
-    "en": {
-        "title": "Sensitivity",
-        "intro": "Which assumptions move the answer? Each uncertain input ([assume], "
-                 "[domain]) is set to its low and high value, with the same random numbers "
-                 "as the base. A bar whose 95% interval contains zero means: no clear "
-                 "effect, however long it is.",
-        "kpis": "KPIs", "groups": "Inputs (default: every uncertain one)",
-        "reps": "Replications", "run": "Run sensitivity", "running": "Running {n} runs",
-        "morris": "Ranking over all inputs together (Morris screening)",
-        "run_morris": "Run Morris screening",
-        "low": "low", "high": "high", "diff": "Difference from the base",
-        "noise": "Replication noise (± half-width of the base's interval)",
-        "param": "Input", "verdict": "Verdict", "clear effect": "clear effect",
-        "no clear effect": "no clear effect", "no data": "no data",
-        "none": "This scenario has no uncertain inputs with a source (see "
-                "docs/sensitivity.md).",
-        "caption": "{kpi}: difference from the base ({base}) at each input's low and high "
-                   "value, with its 95% interval (whisker). The grey band is the replication "
-                   "noise.",
-        "mu": "mu* (mean absolute effect)", "floor": "noise floor",
-        "source": "Source", "range": "Range",
-        "sources": "Uncertain inputs, their source and range",
-        "download": "Download the tornado (CSV)",
-        "decision": "Does the recommended staffing hold?",
-    },
-}
+from webapp.i18n import source_text, t, value_text
 
 
 def _t(key: str, lang: str, **fmt: Any) -> str:
-    text = LABELS.get(lang, LABELS["nl"])[key]
-    return text.format(**fmt) if fmt else text
-
-
-KIND_LABELS = {
-    "nl": {"method": "methodedocument", "domain": "publiek cijfer", "assume": "aanname",
-           "calibrated": "gekalibreerd", "user": "door u ingevuld"},
-    "en": {"method": "method document", "domain": "public figure", "assume": "assumption",
-           "calibrated": "calibrated", "user": "entered by you"},
-}
+    """A text of this tab, from the one catalogue (:mod:`webapp.i18n`, keys ``sens.*``)."""
+    return t(f"sens.{key}", lang, **fmt)
 
 
 def source_note(sources: Any, path: str, lang: str = "nl") -> str:
@@ -89,20 +29,37 @@ def source_note(sources: Any, path: str, lang: str = "nl") -> str:
     src = sources.get(path) if sources is not None else None
     if src is None:
         return ""
-    kind = KIND_LABELS.get(lang, KIND_LABELS["nl"]).get(src.kind, src.kind)
-    ref = f" {src.reference}" if src.reference else ""
-    return f"{'Bron' if lang == 'nl' else 'Source'}: {kind}{ref}"
+    return f"{t('rep.col.source', lang)}: {source_text(src, lang)}"
 
 
 def groups_frame(groups: Any, lang: str = "nl") -> pd.DataFrame:
     """Every uncertain group with its source and plausible range (what the analysis varies)."""
+    def num(x: float) -> str:
+        return value_text(float(f"{x:.3g}"), lang)
+
     rows = []
     for g in groups:
-        rng = (f"×{g.low:.3g} – ×{g.high:.3g}" if g.kind == "scale"
-               else f"{g.low:.3g} – {g.high:.3g}")
-        rows.append({_t("param", lang): g.label(lang), _t("source", lang): g.source.label(),
-                     _t("range", lang): rng, "": g.range_note})
+        rng = (f"×{num(g.low)} – ×{num(g.high)}" if g.kind == "scale"
+               else f"{num(g.low)} – {num(g.high)}")
+        rows.append({_t("param", lang): g.label(lang),
+                     _t("source", lang): source_text(g.source, lang),
+                     _t("range", lang): rng, "": _range_note(g.range_note, lang)})
     return pd.DataFrame(rows)
+
+
+def _range_note(note: str, lang: str) -> str:
+    """Why a group has its range (``sim.sensitivity.params`` writes it in English), in the
+    page's language: the source kinds and the two fixed phrases in words."""
+    if lang != "nl":
+        return note
+    for en, key in (("(assume)", "src.kind_word.assume"), ("(domain)", "src.kind_word.domain"),
+                    ("(method)", "src.kind_word.method"), ("(user)", "src.kind_word.user"),
+                    ("(calibrated)", "src.kind_word.calibrated")):
+        note = note.replace(en, f"({t(key, lang)})")
+    return (note.replace("range in the file", "bereik uit het bestand")
+            .replace("domain: ", "publiek cijfer: ")
+            .replace(" (absolute range on a group: ignored)",
+                     " (absoluut bereik op een groep: genegeerd)"))
 
 
 def ranking_frame(morris: Any, lang: str = "nl", output: int = 0) -> pd.DataFrame:
