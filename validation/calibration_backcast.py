@@ -113,7 +113,7 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     done = set()
     if out.exists():
-        old = pd.read_csv(out)
+        old = pd.read_csv(out, keep_default_na=False)
         done = set(zip(old["kind"], old["seed"], strict=True))
     kinds = args.kinds.split(",")
     plan = [(k, s) for s in range(max(args.seeds, args.power_seeds)) for k in kinds
@@ -130,7 +130,7 @@ def main() -> None:
                 w.writeheader()
             w.writerow(row)
         print(row, flush=True)
-    res = pd.read_csv(out)
+    res = pd.read_csv(out, keep_default_na=False)  # the kind "null" is not a missing value
     for kind, g in res.groupby("kind"):
         fails = int((g["passed"] == 0).sum())
         lo, hi = _wilson(fails, len(g))
