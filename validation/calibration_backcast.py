@@ -103,6 +103,8 @@ def one(kind: str, seed: int, sets: int, reps: int) -> dict[str, object]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seeds", type=int, default=100)
+    ap.add_argument("--first-seed", type=int, default=0,
+                    help="start here (to split the seeds over processes writing other files)")
     ap.add_argument("--power-seeds", type=int, default=30)
     ap.add_argument("--sets", type=int, default=8)
     ap.add_argument("--reps", type=int, default=3)
@@ -116,7 +118,8 @@ def main() -> None:
         old = pd.read_csv(out, keep_default_na=False)
         done = set(zip(old["kind"], old["seed"], strict=True))
     kinds = args.kinds.split(",")
-    plan = [(k, s) for s in range(max(args.seeds, args.power_seeds)) for k in kinds
+    plan = [(k, s) for s in range(args.first_seed, max(args.seeds, args.power_seeds))
+            for k in kinds
             if s < (args.seeds if k == "null" else args.power_seeds)]  # interleaved
     for kind, seed in plan:
         if (kind, seed) in done:
