@@ -33,7 +33,8 @@ def backcast_report(bc: Backcast, log: CaseLog) -> str:
         f"<li>The back-cast fails when the observed history is among the most extreme "
         f"{100 * ALPHA:.0f}% of the {bc.reps + 1} histories. A right model fails by chance "
         f"at most {100 * ALPHA:.0f}% of the time, whatever the number of checks and their "
-        "correlation (validated over 100 seeds: see the README).</li></ul>",
+        "correlation, if the model and its parameter uncertainty are right; on synthetic logs "
+        "the measured rate was higher (see the README, 'Calibration').</li></ul>",
         f"<p>Log {esc(log.digest)}: fitted on {esc(log.date(0))} to {esc(log.date(bc.cutoff))} "
         f"(cut-off), compared from the cut-off to {esc(log.date(bc.end))}; "
         f"{bc.reps} simulated histories ({bc.sets} parameter sets); p = {fmt(bc.p_value, 2)}. "

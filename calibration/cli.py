@@ -44,16 +44,17 @@ def _key(args: argparse.Namespace) -> tuple[str, str]:
         try:
             text = Path(args.key_file).read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as exc:
-            raise fail(args.key_file, f"cannot read the key file: {type(exc).__name__}") from None
+            raise fail(args.key_file, f"cannot read the key file: {type(exc).__name__}",
+                       what="this key") from None
         problem = key_problem(text)
         if problem:
-            raise fail(args.key_file, problem)
+            raise fail(args.key_file, problem, what="this key")
         return text, f"key from {args.key_file}"
     env = os.environ.get("PNP_CALIBRATION_KEY", "")
     if env.strip():
         problem = key_problem(env)
         if problem:
-            raise fail("PNP_CALIBRATION_KEY", problem)
+            raise fail("PNP_CALIBRATION_KEY", problem, what="this key")
         return env.strip(), "key from PNP_CALIBRATION_KEY"
     key = new_key()
     args.new_key_file = Path(str(args.out or args.report) + ".key")

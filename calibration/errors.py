@@ -24,15 +24,16 @@ class LogError(ValueError):
     """An event log, family log or mapping file that cannot be used; ``str()`` is the message
     for the user (the file, then one line per problem)."""
 
-    def __init__(self, source: str, problems: list[Problem]):
+    def __init__(self, source: str, problems: list[Problem], what: str = "this log"):
         self.source = source
         self.problems = problems
-        lines = [f"{source}: cannot use this log"]
+        lines = [f"{source}: cannot use {what}"]
         lines += [f"  - {p}" for p in problems[:MAX_SHOWN]]
         if len(problems) > MAX_SHOWN:
             lines.append(f"  ... and {len(problems) - MAX_SHOWN} more problems")
         super().__init__("\n".join(lines))
 
 
-def fail(source: str, message: str, row: int | None = None, column: str = "") -> LogError:
-    return LogError(source, [Problem(row, column, message)])
+def fail(source: str, message: str, row: int | None = None, column: str = "",
+         what: str = "this log") -> LogError:
+    return LogError(source, [Problem(row, column, message)], what)

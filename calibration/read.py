@@ -556,7 +556,7 @@ def read_case_log(
 def _check_key(key: str) -> None:
     problem = key_problem(key)
     if problem:
-        raise fail("pseudonymisation key", problem)
+        raise fail("pseudonymisation key", problem, what="this key")
 
 
 def common_values(values: pd.Series, cases: pd.Series,

@@ -103,6 +103,8 @@ def one(kind: str, seed: int, sets: int, reps: int) -> dict[str, object]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seeds", type=int, default=100)
+    ap.add_argument("--first-seed", type=int, default=0,
+                    help="start here (to split the seeds over processes writing other files)")
     ap.add_argument("--power-seeds", type=int, default=30)
     ap.add_argument("--sets", type=int, default=8)
     ap.add_argument("--reps", type=int, default=3)
@@ -113,10 +115,11 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     done = set()
     if out.exists():
-        old = pd.read_csv(out)
+        old = pd.read_csv(out, keep_default_na=False)
         done = set(zip(old["kind"], old["seed"], strict=True))
     kinds = args.kinds.split(",")
-    plan = [(k, s) for s in range(max(args.seeds, args.power_seeds)) for k in kinds
+    plan = [(k, s) for s in range(args.first_seed, max(args.seeds, args.power_seeds))
+            for k in kinds
             if s < (args.seeds if k == "null" else args.power_seeds)]  # interleaved
     for kind, seed in plan:
         if (kind, seed) in done:
@@ -130,7 +133,7 @@ def main() -> None:
                 w.writeheader()
             w.writerow(row)
         print(row, flush=True)
-    res = pd.read_csv(out)
+    res = pd.read_csv(out, keep_default_na=False)  # the kind "null" is not a missing value
     for kind, g in res.groupby("kind"):
         fails = int((g["passed"] == 0).sum())
         lo, hi = _wilson(fails, len(g))
