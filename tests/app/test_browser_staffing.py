@@ -23,6 +23,7 @@ from test_browser import (  # noqa: F401 - fixtures used by name
     switch_language,
     wait_idle,
 )
+from test_browser_scenario import loaded_hash, origin
 
 from sim.staffing.messages import msg
 from webapp.i18n import kpi_label, t
@@ -76,9 +77,12 @@ def _lever_passes_when_loaded_and_run(page: Any, lang: str) -> str:
     the 90th-percentile card: it must meet the 52-week target."""
     page.locator(".st-key-staffing-lever-0 button").click()
     loaded = "Geladen: " if lang == "nl" else "Loaded: "
-    page.get_by_text(re.compile("^" + re.escape(loaded + msg("title", lang)))).wait_for(
+    # the sidebar names the loaded scenario and where it came from (issue 18's one loader)
+    point = t("src.kind.frontier", lang, point="").split("(")[0]
+    page.get_by_text(re.compile("^" + re.escape(loaded) + ".*" + re.escape(point))).wait_for(
         timeout=60_000)
     wait_idle(page)
+    lever_hash = loaded_hash(page)
     page.get_by_role("tab", name=t("tab.results", lang)).click()
     wait_idle(page)
     page.get_by_role("button", name=t("run.button", lang)).click()
@@ -86,6 +90,11 @@ def _lever_passes_when_loaded_and_run(page: Any, lang: str) -> str:
     card = page.locator('[data-testid="stMetric"]', has_text=label).first
     card.wait_for(timeout=180_000)
     wait_idle(page)
+    # what ran is what was loaded: the run is the lever's scenario, untouched (issue 18)
+    page.locator(".st-key-run-origin").wait_for(timeout=60_000)
+    text = origin(page)
+    same = t("run.origin.same", lang, name="", source="", hash="").split(":")[0]
+    assert text.startswith(same) and lever_hash in text, text
     value = card.locator('[data-testid="stMetricValue"]').inner_text()
     number = re.sub(r"[^0-9.,]", "", value)
     weeks = float(number.replace(",", ".") if lang == "nl" else number.replace(",", ""))
@@ -118,6 +127,11 @@ def test_least_staffing_in_a_real_browser(server: str, browser_page: Any) -> Non
         _check_answer(page, "nl")
         page.screenshot(path=str(OUT / "staffing-nl.png"), full_page=True)
         switch_language(page, "en")
+        # Streamlit's own uploader texts follow the switch (an earlier script made them Dutch)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text(t("ui.upload_button", "en"), exact=True).first.wait_for(
+            timeout=60_000)
+        assert t("ui.upload_button", "nl") not in sidebar.inner_text()
         took_en = _search(page, "en")
         _check_answer(page, "en")
         page.screenshot(path=str(OUT / "staffing-en.png"), full_page=True)
