@@ -182,23 +182,38 @@ class LocalBackend:
         it = iter(tasks)
         pool = self._pool = self._kept or self._new_pool(self._workers)
         in_flight: dict[Future[Outcome], Task] = {}
+        #: Tasks refused by a pool that broke before they were sent: never run, sent again.
+        pending: list[Task] = []
         exhausted = False
         try:
             while True:
+                submit_broke = False
                 while not exhausted and len(in_flight) < self.max_in_flight:
-                    task = next(it, None)
+                    task = pending.pop() if pending else next(it, None)
                     if task is None:
                         exhausted = True
                         break
-                    with hide_main_script(fn):
-                        in_flight[pool.submit(fn, task)] = task
-                if not in_flight:
+                    try:
+                        with hide_main_script(fn):
+                            fut = pool.submit(fn, task)
+                    except BrokenProcessPool:
+                        # a worker died since the last look: the pool refuses new work
+                        pending.append(task)
+                        submit_broke = True
+                        break
+                    in_flight[fut] = task
+                if not in_flight and not pending:
                     return
-                done, _ = wait(list(in_flight), timeout=IDLE_S, return_when=FIRST_COMPLETED)
-                if not done:
+                if submit_broke:
+                    # a broken pool fails every task in flight at once: collect them all
+                    done, _ = wait(list(in_flight))
+                else:
+                    done, _ = wait(list(in_flight), timeout=IDLE_S,
+                                   return_when=FIRST_COMPLETED)
+                if not done and not submit_broke:
                     yield None
                     continue
-                broken = False
+                broken = submit_broke
                 for fut in done:
                     task = in_flight.pop(fut)
                     exc = fut.exception()

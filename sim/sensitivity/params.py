@@ -301,6 +301,9 @@ def setting_text(data: dict[str, Any], group: Group, x: float, lang: str = "en")
 
     if group.kind == "share":
         return f"{format_number(100 * x, lang, 0)}%"
+    factor = f"×{format_number(x, lang, 2)}"
+    if not group.paths:  # a group that names no field: only its factor can be said
+        return factor
     values = [float(get_by_path(data, p)) * x for p in group.paths]
     unit = unit_word(group.paths[0], lang)
     unit = unit if all(unit_word(p, lang) == unit for p in group.paths) else ""
@@ -308,7 +311,6 @@ def setting_text(data: dict[str, Any], group: Group, x: float, lang: str = "en")
     def num(v: float) -> str:
         return format_number(v, lang, 0 if abs(v) >= 100 else 1 if abs(v) >= 10 else 2)
 
-    factor = f"×{format_number(x, lang, 2)}"
     span = num(values[0]) if len(values) == 1 else (
         num(min(values)) if min(values) == max(values)
         else f"{num(min(values))}–{num(max(values))}")
