@@ -141,12 +141,18 @@ def run_and_time(page: Any, lang: str = "nl") -> tuple[float, float, str]:
     """Click run; seconds until the run's KPI cards, and until its charts, are on screen, and
     the name the run got (the page names it by what changed)."""
     wait_idle(page)  # the click is timed from an idle page, not behind an earlier rerun
-    run_name = page.locator(".st-key-ui-run_name input").input_value()
+    view = page.locator(".st-key-ui-view_run input")
+    before = view.input_value() if view.count() else None
     start = time.perf_counter()
     page.get_by_role("button", name=t("run.button", lang)).click()
+    # the new run is shown: the run selector moves to a name it did not show before (the name
+    # box may still be catching up with the last edit when the click lands, so its text is
+    # read from the run, not before it)
     page.wait_for_function(
-        "name => document.querySelector('.st-key-ui-view_run input')?.value === name",
-        arg=run_name, timeout=120_000)
+        "prev => { const v = document.querySelector('.st-key-ui-view_run input')?.value;"
+        " return v !== undefined && v !== null && v !== '' && v !== prev; }",
+        arg=before, timeout=120_000)
+    run_name = view.input_value()
     page.locator('[data-testid="stMetricValue"]').nth(11).wait_for(timeout=120_000)
     kpis = time.perf_counter() - start
     page.wait_for_function(
