@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from calibration.change import duration_changes, rate_change
-from calibration.errors import fail
+from calibration.errors import LogError, Problem, fail
 from calibration.fit import (
     Z95,
     DurationFit,
@@ -31,7 +31,13 @@ from calibration.fit import (
 from calibration.read import ATTRIBUTE_VALUES, CaseLog, FamilyLog
 from calibration.timeline import TASK_TRAINING, Timeline, build
 from sim.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES
-from sim.scenario import Scenario, parse_scenario, scenario_to_dict, set_by_path
+from sim.scenario import (
+    Scenario,
+    ScenarioError,
+    parse_scenario,
+    scenario_to_dict,
+    set_by_path,
+)
 
 WEEKS_PER_YEAR = 52.0
 
@@ -250,7 +256,14 @@ def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
         _hours(tl, hours[hours["t"] <= tl.end], base, cases, data, put, kept)
     else:
         kept.append("staff hours per case (a case log cannot show them; no time registration)")
-    scenario = parse_scenario(data, f"calibrated from {log.source}")
+    try:
+        scenario = parse_scenario(data, f"calibrated from {log.source}")
+    except ScenarioError as exc:
+        # the log implies a scenario beyond the model's documented ceilings (docs/limits.md),
+        # e.g. more than 1,000 referrals a year: a refusal that says which field, not a crash
+        raise LogError(log.source, [Problem(None, "", f"the fitted scenario is out of range: "
+                                            f"{path or 'scenario'}: {what}")
+                                    for path, what in exc.problems]) from None
     return Calibration(scenario, fitted, durations, kept, log.digest, log.n_cases, tables,
                        notes)
 

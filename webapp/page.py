@@ -56,56 +56,47 @@ def streamlit_texts_script(lg: str) -> str:
     type not allowed.") into the page's language.
 
     Streamlit offers no setting for them; the script (in a same-origin component frame) rewrites
-    those text nodes in the page whenever Streamlit draws them again. It maps Streamlit's own
-    English and every language's version to the page's language, so that after a language
-    switch the texts an earlier script rewrote (and Streamlit does not draw again) follow too."""
+    those text nodes in the page whenever Streamlit draws them again. Each rewritten element
+    keeps Streamlit's original text (``data-pnp-orig``), so that after a language switch the
+    next page's script translates from the original: texts Streamlit does not draw again follow
+    the switch too, and no page carries the other language's words."""
     import json
-    import re
 
-    exact: dict[str, str] = {}
-    for original, key in STREAMLIT_TEXTS.items():
-        exact[original] = t(key, lg)
-        for other in LANGS:
-            exact[t(key, other)] = t(key, lg)
+    exact = {original: t(key, lg) for original, key in STREAMLIT_TEXTS.items()}
     per_file = t("ui.upload_limit", lg, size="$1")
-    size = r"([0-9.,]+\s?[KMG]?B)"
-    patterns = [
-        "^" + re.escape(t("ui.upload_limit", other, size="@@")).replace("@@", size) + "$"
-        for other in LANGS]
     return rf"""<script>
 (function() {{
   const doc = window.parent.document;
   const exact = {json.dumps(exact)};
   const perFile = {json.dumps(per_file)};
-  const patterns = {json.dumps(patterns)}.map(p => new RegExp(p));
   const typeText = exact["File type not allowed."];
+  function want(orig) {{
+    if (exact[orig] !== undefined) return exact[orig];
+    const m = orig.match(/^([0-9.]+\s?[KMG]?B) per file$/);
+    if (m) return perFile.replace("$1", m[1]);
+    if (orig.endsWith(" files are not allowed.")) return typeText;
+    return null;
+  }}
   function fix(root) {{
     const walk = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     let n;
     while ((n = walk.nextNode())) {{
       const v = n.nodeValue;
-      if (!v || v.length > 60) continue;
+      const el = n.parentNode;
+      if (!v || v.length > 60 || !el || !el.dataset) continue;
       const s = v.trim();
-      if (exact[s] !== undefined) {{
-        if (exact[s] !== s) n.nodeValue = exact[s];
-        continue;
-      }}
-      let done = false;
-      for (const re of patterns) {{
-        const m = s.match(re);
-        if (m) {{
-          const want = perFile.replace("$1", m[1]);
-          if (want !== s) n.nodeValue = want;
-          done = true;
-          break;
-        }}
-      }}
-      if (!done && s.endsWith(" files are not allowed.")) n.nodeValue = typeText;
+      const orig = el.dataset.pnpOrig || s;
+      const text = want(orig);
+      if (text === null) continue;
+      if (!el.dataset.pnpOrig) el.dataset.pnpOrig = orig;
+      if (text !== s) n.nodeValue = text;
     }}
-    root.querySelectorAll && Object.keys(exact).forEach(label => {{
-      if (label.startsWith("Remove") || label.startsWith("Bestand weg"))
-        root.querySelectorAll('[aria-label="' + label + '"]').forEach(
-          b => b.setAttribute("aria-label", exact["Remove file"]));
+    root.querySelectorAll && root.querySelectorAll("[aria-label]").forEach(b => {{
+      const orig = b.dataset.pnpLabel || b.getAttribute("aria-label");
+      if (orig === "Remove file") {{
+        b.dataset.pnpLabel = orig;
+        b.setAttribute("aria-label", exact["Remove file"]);
+      }}
     }});
   }}
   const obs = new MutationObserver(ms => ms.forEach(m => fix(m.target.parentNode || m.target)));

@@ -114,3 +114,16 @@ def test_many_breakdowns_with_a_placed_phase_that_has_none() -> None:
     note = next(n for n in cal.notes if n.startswith("No breakdowns in anchoring"))
     weeks = float(note.split(" in ")[2].split(" weeks")[0])
     assert weeks > 0 and "below" in note
+
+
+def test_a_log_beyond_the_model_s_ceilings_is_refused_not_raised() -> None:
+    """Found by the property test: 2 referrals in 0.03 weeks fit a rate of 1,667 a year, past
+    the scenario ceiling of 1,000; calibrate refuses it naming the field, it does not raise
+    the scenario's own error."""
+    rows = ["case_id,activity,week", "a,referral,0", "b,referral,0.03125",
+            "b,assessment,0.03125"]
+    log = read_case_log(("\n".join(rows) + "\n").encode(), "fast.csv", KEY)
+    with pytest.raises(LogError, match="out of range") as exc:
+        calibrate(log, BASE, gof=False)
+    assert str(exc.value).startswith("fast.csv")
+    assert "referrals.schedule.0.per_year" in str(exc.value)
