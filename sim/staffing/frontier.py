@@ -234,22 +234,29 @@ def with_families(scen: Scenario, n: float) -> Scenario:
     return parse_scenario(data, "<lever: interested families>")
 
 
-def _more_families(search: Search, top_scen: Scenario, plain: list[Target], point: str
-                   ) -> list[Lever]:
-    now = search.scenario.families.interested_per_year
-    grid = _grid(now)
+def _least_families(search: Search, scen: Scenario, targets: list[Target]
+                    ) -> tuple[float, list[dict[str, float]]] | None:
+    """The fewest interested families a year on the recruitment grid with which ``scen``
+    meets ``targets`` on simulation, with the rows it was judged on (None: none does)."""
+    grid = _grid(search.scenario.families.interested_per_year)
     found: dict[float, list[dict[str, float]]] = {}
 
     def ok(n: float) -> bool:
         search.tracker.doing_now("progress_help", what=f"{n:g}")
-        rows = _rows(search, with_families(top_scen, n))
-        found[n] = rows
-        return _meets(search, rows, plain)
+        found[n] = _rows(search, with_families(scen, n))
+        return _meets(search, found[n], targets)
 
     i = _least(grid, ok)
-    if i is None:
+    return None if i is None else (grid[i], found[grid[i]])
+
+
+def _more_families(search: Search, top_scen: Scenario, plain: list[Target], point: str
+                   ) -> list[Lever]:
+    now = search.scenario.families.interested_per_year
+    least = _least_families(search, top_scen, plain)
+    if least is None:
         return []
-    n, rows = grid[i], found[grid[i]]
+    n, rows = least
     return [(said("help_families", n=f"{n:g}", now=f"{now:g}", point=point,
                   figure=partial(_figures, rows, plain), reps=len(rows),
                   target=lambda lang: _targets_text(plain, lang)),
@@ -262,19 +269,10 @@ def _stop_family_growth(search: Search, hours_scen: Scenario) -> list[Lever]:
     tol = search.settings.stability.children / max(
         (sc.horizon_weeks - sc.warmup_weeks) / 52.0, 1e-9)
     trend = Target(kpi="waiting_family_trend_per_year", op="<=", threshold=tol, tolerance=0.0)
-    grid = _grid(now)
-    found: dict[float, list[dict[str, float]]] = {}
-
-    def ok(n: float) -> bool:
-        search.tracker.doing_now("progress_help", what=f"{n:g}")
-        rows = _rows(search, with_families(hours_scen, n))
-        found[n] = rows
-        return _meets(search, rows, [trend])
-
-    i = _least(grid, ok)
-    if i is None:
+    least = _least_families(search, hours_scen, [trend])
+    if least is None:
         return []
-    n, rows = grid[i], found[grid[i]]
+    n, rows = least
     values = [r.get(trend.kpi, math.nan) for r in rows]
     return [(said("help_families_stop", n=f"{n:g}", now=f"{now:g}", reps=len(rows),
                   trend=lambda lang: figure_of(trend.kpi, values, lang)), None)]
