@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 BENCH_STAMP := $(VENV)/.bench-stamp
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install run app test lint typecheck bench browser clean validate
+.PHONY: install run app test lint typecheck bench browser clean validate screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -51,6 +51,11 @@ test: install browser lint typecheck
 
 bench: install $(BENCH_STAMP)
 	$(BIN)/python -m pytest -q benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
+
+# The guide's screenshots (docs/img/) retaken by the browser journeys; `make test` leaves them.
+screenshots: install browser
+	PNP_SCREENSHOTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider --benchmark-disable \
+	  tests/app/test_browser.py::test_planner_in_a_real_browser
 
 clean:
 	rm -rf $(VENV) test-output .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -57,9 +57,11 @@ def server() -> Iterator[str]:
     port = _free_port()
     streamlit = Path(sys.executable).parent / "streamlit"
     OUT.mkdir(parents=True, exist_ok=True)
-    log = open(OUT / "server.log", "w")  # noqa: SIM115 - closed when the server stops
-    env = {**os.environ, "PNP_RESULTS_DIR": str(OUT / "results")}
-    shutil.rmtree(OUT / "results", ignore_errors=True)
+    # one server log and results folder per pytest-xdist worker: modules run side by side
+    tag = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    log = open(OUT / f"server-{tag}.log", "w")  # noqa: SIM115 - closed when the server stops
+    env = {**os.environ, "PNP_RESULTS_DIR": str(OUT / f"results-{tag}")}
+    shutil.rmtree(OUT / f"results-{tag}", ignore_errors=True)
     proc = subprocess.Popen(
         [str(streamlit), "run", "app.py", "--server.address", "127.0.0.1", "--server.port",
          str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
@@ -77,7 +79,7 @@ def server() -> Iterator[str]:
             except OSError:
                 if proc.poll() is not None or time.time() > deadline:
                     raise RuntimeError(
-                        "the app did not start; see test-output/browser/server.log") from None
+                        f"the app did not start; see test-output/browser/server-{tag}.log") from None
                 time.sleep(0.3)
         yield url
     finally:
@@ -137,6 +139,16 @@ def wait_idle(page: Any) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
 
 
+def wait_uploader_texts(page: Any) -> None:
+    """Until the page's script has put Streamlit's uploader texts into the page's language.
+
+    Streamlit draws them in English; the script runs in a component frame that loads after
+    the page, so a reader (and a test) sees them in the page's language a moment later."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stFileUploaderDropzone"]')]
+                 .every(z => z.querySelector('[data-pnp-orig]'))""", timeout=60_000)
+
+
 def run_and_time(page: Any, lang: str = "nl") -> tuple[float, float, str]:
     """Click run; seconds until the run's KPI cards, and until its charts, are on screen, and
     the name the run got (the page names it by what changed)."""
@@ -184,9 +196,10 @@ def test_planner_in_a_real_browser(server: str, browser_page: Any) -> None:
 
 
 def shot(page: Any, name: str, docs: bool = False) -> None:
-    """A screenshot into test-output/browser/, and into docs/img/ for the guide."""
+    """A screenshot into test-output/browser/, and (``make screenshots``, which sets
+    PNP_SCREENSHOTS=1) into docs/img/ for the guide: a test run leaves the tree as it was."""
     page.screenshot(path=str(OUT / f"{name}.png"))
-    if docs:
+    if docs and os.environ.get("PNP_SCREENSHOTS") == "1":
         DOCS.mkdir(parents=True, exist_ok=True)
         shutil.copy(OUT / f"{name}.png", DOCS / f"app-{name.split('-', 1)[1]}.png")
 
@@ -289,7 +302,8 @@ def _walk_through(server: str, page: Any) -> None:
     pages = pdf_pages(pdf, "report-nl")
     assert len(pages) >= 3, pages
     for i, png in enumerate(pages[:2]):
-        shutil.copy(png, DOCS / f"app-report-page{i + 1}.png")
+        if os.environ.get("PNP_SCREENSHOTS") == "1":
+            shutil.copy(png, DOCS / f"app-report-page{i + 1}.png")
     shot(page, "07-downloads")
 
     # Download the scenario and upload it again: the same scenario, the same results.

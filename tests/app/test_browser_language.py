@@ -25,6 +25,7 @@ from test_browser import (  # noqa: F401 - fixtures
     server,
     set_number,
     wait_idle,
+    wait_uploader_texts,
 )
 
 from webapp.tabs import TABS
@@ -94,6 +95,7 @@ def _walk(url: str, page: Any, lang: str) -> None:
     page.goto(f"{url}/?lang={lang}")  # a fresh session in that language
     page.get_by_role("button", name=t("run.button", lang)).wait_for(timeout=60_000)
     wait_idle(page)
+    wait_uploader_texts(page)
     texts: dict[str, str] = {"first screen": visible(page)}
     page.get_by_text(t("in.run", lang), exact=True).click()
     set_number(page, "in-reps", 3)
