@@ -219,11 +219,16 @@ class Stream:
         return self._buf[i]
 
     def skip(self, n: int = 1) -> None:
-        """Pass over ``n`` draws (a quantity that needs no draw keeps later draws aligned)."""
-        for _ in range(n):
-            if self._i >= self._n:
-                self._refill()
-            self._i += 1
+        """Pass over ``n`` draws (a quantity that needs no draw keeps later draws aligned).
+
+        The buffer is refilled only when a draw past its end is passed over, as ``n`` calls of
+        :meth:`uniform` would."""
+        left = self._n - self._i
+        while n > left:
+            n -= left
+            self._refill()
+            left = self._n
+        self._i += n
 
     def take(self, n: int) -> list[float]:
         """The next ``n`` draws from U[0, 1) (the same values as ``n`` calls of uniform)."""

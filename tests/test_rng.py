@@ -39,6 +39,18 @@ def test_skip_keeps_later_draws_aligned():
     assert a.take(4) == want[8:]
 
 
+@pytest.mark.parametrize("steps", [[0, 5, 1], [12], [4, 1, 9, 0, 3], [5, 5, 5], [1] * 11])
+def test_skip_of_many_draws_equals_one_draw_at_a_time(steps):
+    """``skip(n)`` across buffer ends (buffer 5) leaves the stream where n draws would."""
+    a = rng.Streams(3, 1).get(rng.CHILD, 4, buffer=5)
+    b = rng.Streams(3, 1).get(rng.CHILD, 4, buffer=5)
+    for n in steps:
+        a.skip(n)
+        for _ in range(n):
+            b.uniform()
+        assert a.uniform() == b.uniform()
+
+
 def test_streams_of_one_replication_do_not_share_state():
     streams = rng.Streams(9, 0)
     a, b = streams.get(rng.CHILD, 1, buffer=3), streams.get(rng.CHILD, 2, buffer=3)

@@ -213,6 +213,22 @@ class PnPModel:
             for phase, by_cx in self._durations.items()
         }
         self._success = {sub: s.phases.spec(sub).success for sub in MATCHING_PHASES}
+        #: Per complexity, the draws that matching and the placed phases pass over when none
+        #: of them takes time and every matching step succeeds (0 if not so): such a child
+        #: goes through them at once, as it would step by step (issue 16; the textbook
+        #: queues, where six of the seven phases take no time).
+        sure = all(p >= 1.0 for p in self._success.values())
+        self._instant_matching = {
+            cx: 2 * len(MATCHING_PHASES)
+            if sure and all(cx in self._instant[sub] for sub in MATCHING_PHASES) else 0
+            for cx in COMPLEXITY_RANK
+        }
+        #: (Guidance draws its work rather than passing over a draw: one draw either way.)
+        self._instant_placement = {
+            cx: len(PLACED_PHASES)
+            if all(cx in self._instant[p] for p in PLACED_PHASES) else 0
+            for cx in COMPLEXITY_RANK
+        }
         ref = s.referrals
         self._sources = rng.cumulative(list(ref.sources), [v.share for v in ref.sources.values()])
         self._intensities = rng.cumulative(list(ref.intensity), list(ref.intensity.values()))
@@ -456,6 +472,10 @@ class PnPModel:
                     if rec.detail:
                         rec.log(child.id, "family_found", "", str(child.family.id))
                 matched = True
+                instant = self._instant_matching[child.complexity]
+                if instant and not first_match:  # every step instant and sure: at once
+                    child.stream.skip(instant)
+                    first_match = len(MATCHING_PHASES)
                 for sub in MATCHING_PHASES[first_match:]:
                     if not self._instant_phase(child, sub):
                         yield from self._phase(child, sub, PRIORITY_MATCHING)
@@ -505,6 +525,10 @@ class PnPModel:
             self.rec.log(child.id, "placement", start, str(child.family.id) if child.family else "")
         if child.first_placement is None:
             child.first_placement = self.env.now
+        instant = self._instant_placement[child.complexity]
+        if instant and start == PLACED_PHASES[0] and child.elapsed is None:
+            child.stream.skip(instant)  # no placed phase takes time: each passes over a draw
+            return COMPLETED
         for phase in PLACED_PHASES[PLACED_PHASES.index(start):]:
             if phase == "guidance":
                 outcome = yield from self._guidance(child)
