@@ -238,6 +238,9 @@ class PnPModel:
         self._crisis_rate = s.crisis.per_placement_per_year / 52.0
         hz = s.breakdown.weekly_hazard
         self._hazard: dict[str, float] = {p: float(hz.get(p, 0.0)) for p in PLACED_PHASES}  # type: ignore[call-overload]
+        #: Whether any wait can end in a withdrawal (else no clock is ever armed).
+        wd = s.withdrawal
+        self._withdraws = wd.waiting_staff_per_year > 0 or wd.waiting_family_per_year > 0
 
     def work(self, child: Child, phase: str) -> float:
         """Weeks of fully staffed progress this child needs in ``phase``."""
@@ -399,7 +402,7 @@ class PnPModel:
                 continue
             index += 1
             child = self._new_child(index, now, initial=False)
-            self._count("referrals")
+            self.counts["referrals"] += 1
             self._start_life(child, "assessment")
 
     def _new_child(self, index: int, now: float, initial: bool) -> Child:
@@ -465,7 +468,8 @@ class PnPModel:
             if not skip_matching and not child.has_family:
                 if child.family is None:
                     rec.move(child, WAITING_FAMILY, "family")
-                    withdrawal.on_wait(self, child)
+                    if self._withdraws:
+                        withdrawal.on_wait(self, child)
                     child.pending = self.families.request(child)
                     child.family = yield child.pending
                     child.pending = None
@@ -481,7 +485,8 @@ class PnPModel:
                         yield from self._phase(child, sub, PRIORITY_MATCHING)
                     if not child.stream.uniform() < self._success[sub]:
                         matched = False
-                        rec.log(child.id, "match_failed", sub, str(child.family.id))
+                        if rec.detail:
+                            rec.log(child.id, "match_failed", sub, str(child.family.id))
                         child.excluded.add(child.family.id)
                         self.families.failed_match(child.family)
                         child.family = None
@@ -493,12 +498,12 @@ class PnPModel:
             outcome = yield from self._placement(child, placed_from)
             placed_from = PLACED_PHASES[0]
             if outcome == COMPLETED:
-                self._count("completed")
+                self.counts["completed"] += 1
                 child.outcome = COMPLETED
                 rec.move(child, EXITED, COMPLETED)
                 return
             # breakdown: back to the residential group
-            self._count("breakdowns")
+            self.counts["breakdowns"] += 1
             rec.log(child.id, "breakdown")
             if child.family is not None and not child.has_family:
                 child.excluded.add(child.family.id)
@@ -509,20 +514,19 @@ class PnPModel:
             child.residential = True
             if self.risk_stream(child).uniform() < self.s.breakdown.rematch_share:
                 continue
-            self._count("left")
+            self.counts["left"] += 1
             child.outcome = "left"
             rec.move(child, EXITED, "left")
             return
-
-    def _count(self, what: str) -> None:
-        self.counts[what] += 1
 
     def _placement(self, child: Child, start: str) -> Proc:
         """Fitting to anchoring; returns COMPLETED or BREAKDOWN."""
         child.placed = True
         if start == PLACED_PHASES[0]:
-            self._count("placements")
-            self.rec.log(child.id, "placement", start, str(child.family.id) if child.family else "")
+            self.counts["placements"] += 1
+            if self.rec.detail:
+                self.rec.log(child.id, "placement", start,
+                             str(child.family.id) if child.family else "")
         if child.first_placement is None:
             child.first_placement = self.env.now
         instant = self._instant_placement[child.complexity]
@@ -573,7 +577,8 @@ class PnPModel:
         child.job = job
         if job.state == QUEUED:  # a job that starts at once moved the child into the phase
             self.rec.move(child, WAITING_STAFF, phase)
-            withdrawal.on_wait(self, child)
+            if self._withdraws:
+                withdrawal.on_wait(self, child)
         if not child.placed:
             yield job.done
             return COMPLETED
@@ -588,7 +593,8 @@ class PnPModel:
             self.rec.move(child, job.phase)
         else:
             self.rec.move(child, WAITING_STAFF, job.phase)
-            withdrawal.on_wait(self, child)
+            if self._withdraws:
+                withdrawal.on_wait(self, child)
 
     def _race(self, child: Child, phase: str, job: Job) -> Proc:
         """Wait for the job while breakdown and crisis compete with it."""
@@ -625,7 +631,7 @@ class PnPModel:
 
     def _crisis(self, child: Child, job: Job, risk: rng.Stream, phase: str) -> Proc:
         """On-call crisis work first; sometimes a crisis admission that pauses the phase."""
-        self._count("crises")
+        self.counts["crises"] += 1
         self.rec.log(child.id, "crisis", phase)
         crisis = self.s.crisis
         work = crisis.work_duration.sample(risk.uniform())
@@ -635,7 +641,7 @@ class PnPModel:
             self.staff.serve(self._crisis_needs, work, PRIORITY_CRISIS)
         if not admitted or weeks <= 0:
             return
-        self._count("crisis_admissions")
+        self.counts["crisis_admissions"] += 1
         self.staff.suspend(job)
         self.rec.move(child, CRISIS_ADMISSION, phase)
         yield self.env.timeout(weeks)
