@@ -159,7 +159,7 @@ class PnPModel:
         self.rec = Recorder(self.env, self.warmup, detail)
         caps = {r: scenario.staff.role(r).caseload_cap for r in ROLES}
         self.staff = staff_pool(self.env, scenario.policy, caps)
-        self.families = FamilyPool(self.env, scenario, self.streams, self.staff)
+        self.families = FamilyPool(self.env, scenario, self.streams, self.staff, detail=detail)
         self.children: list[Child] = []
         self.counts = dict.fromkeys(
             ("referrals", "placements", "completed", "breakdowns", "crises",
