@@ -170,3 +170,26 @@ def test_import_share_of_a_thirty_replication_run(benchmark, tmp_path) -> None:
     print(f"\nimports: {share:.0%} of a 30-replication run's CPU (run {min(runs):.2f} s, "
           f"parent imports {min(parent):.2f} s, fork server {min(server):.2f} s, "
           f"load average {load:.1f})")
+
+
+#: The model before issue 16 (the figures of the README's issue-16 table are against it).
+BEFORE_ISSUE_16 = "3ac488a"
+
+
+def test_before_and_after_issue_16(benchmark) -> None:
+    """The M/M/3 share of bare SimPy and a baseline replication's CPU, this tree against the
+    model before issue 16, in turns in one process (``benchmarks/before_after.py``)."""
+    import subprocess
+
+    from benchmarks.before_after import compare
+
+    try:
+        subprocess.run(["git", "cat-file", "-e", BEFORE_ISSUE_16], cwd=ROOT, check=True,
+                       capture_output=True)
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip(f"needs the git history (commit {BEFORE_ISSUE_16})")
+    out: dict = {}
+    benchmark.pedantic(lambda: out.update(compare(BEFORE_ISSUE_16, rounds=6)), rounds=1,
+                       iterations=1)
+    benchmark.extra_info.update(out)
+    print("\nissue 16, before and now:", out)

@@ -36,12 +36,34 @@ WEEKLY_COLUMNS: tuple[str, ...] = (
 def _stats(prefix: str, values: list[float]) -> dict[str, float]:
     if not values:
         return {f"{prefix}_mean": math.nan, f"{prefix}_median": math.nan, f"{prefix}_p90": math.nan}
-    arr = np.asarray(values, dtype=float)
+    ordered = sorted(values)
     return {
-        f"{prefix}_mean": float(arr.mean()),
-        f"{prefix}_median": float(np.median(arr)),
-        f"{prefix}_p90": float(np.quantile(arr, 0.9)),
+        f"{prefix}_mean": float(np.mean(values)),
+        f"{prefix}_median": median(ordered),
+        f"{prefix}_p90": quantile(ordered, 0.9),
     }
+
+
+def median(ordered: list[float]) -> float:
+    """``numpy.median`` of sorted finite values, to the bit, without numpy's per-call cost
+    (a third of the KPIs' time in a short replication)."""
+    n = len(ordered)
+    half = n // 2
+    if n % 2:
+        return float(ordered[half])
+    return (ordered[half - 1] + ordered[half]) / 2.0
+
+
+def quantile(ordered: list[float], q: float) -> float:
+    """``numpy.quantile(values, q)`` (its default, linear method) of sorted finite values, to
+    the bit: the same virtual index and the same interpolation formula as numpy's."""
+    virtual = (len(ordered) - 1) * q
+    below = math.floor(virtual)
+    above = min(below + 1, len(ordered) - 1)
+    a, b = float(ordered[below]), float(ordered[above])
+    t = virtual - below
+    diff = b - a
+    return b - diff * (1 - t) if t >= 0.5 else a + diff * t
 
 
 def compute_kpis(model: PnPModel) -> dict[str, float]:

@@ -9,6 +9,7 @@ public attributes show are built on demand, on the side that reads them.
 
 from __future__ import annotations
 
+import gc
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -144,12 +145,25 @@ def run_replication(
     """
     from sim.model import PnPModel
 
-    model = PnPModel(scenario, seed, rep, detail=detail).run()
-    return ReplicationResult(
-        rep, seed, compute_kpis(model), detail=detail,
-        weekly_rows=model.weekly_rows() if detail else None,
-        event_rows=list(model.rec.events),
-        little_rows=little_records(model),
-        child_rows=child_records(model) if detail else [],
-        sim_events=next(model.env._eid),
-    )
+    # The cyclic garbage collector is paused while the model runs: everything the model
+    # makes lives until its end, and ``release`` then frees it by reference counting, so a
+    # collection during the run would only traverse live objects (issue 16). It is only
+    # resumed if it was on; a failed run's model is left to the collector as before.
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        model = PnPModel(scenario, seed, rep, detail=detail).run()
+        result = ReplicationResult(
+            rep, seed, compute_kpis(model), detail=detail,
+            weekly_rows=model.weekly_rows() if detail else None,
+            event_rows=list(model.rec.events),
+            little_rows=little_records(model),
+            child_rows=child_records(model) if detail else [],
+            sim_events=next(model.env._eid),
+        )
+        model.release()
+    finally:
+        if paused:
+            gc.enable()
+    return result

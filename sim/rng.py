@@ -53,6 +53,10 @@ _MIX_R = 0x4973F715
 _POOL = 4
 _PCG_MULT = (2549297995355413924 << 64) + 4865540595714422341
 
+#: Sizes of a block of children's stream states (:meth:`Streams._next_block`).
+_BLOCK_MIN = 32
+_BLOCK_MAX = 1024
+
 #: A seed sequence part-way through mixing its entropy: (pool words, hash constant).
 _Mixed = tuple[tuple[int, ...], int]
 
@@ -171,6 +175,37 @@ def _jump(n: int) -> tuple[int, int]:
     return a, c
 
 
+def _pcg_states(mixed: _Mixed, hcs: tuple[tuple[int, int], ...], first: int, n: int
+                ) -> list[tuple[int, int]]:
+    """:func:`_pcg_state` of :func:`_mix_word` for the indices ``first .. first + n - 1`` at
+    once: the 32-bit mixing of a whole block in numpy, only the 128-bit step in Python.
+
+    The same words as the one-at-a-time functions: numpy's uint64 arithmetic wraps modulo
+    2**64, and every result is masked to 32 bits, as there.
+    """
+    u64 = np.uint64
+    m32 = u64(_M32)
+    w = np.arange(first, first + n, dtype=np.uint64)
+    pool = []
+    for p, (x, m) in zip(mixed[0], hcs, strict=True):
+        v = ((w ^ u64(x)) * u64(m)) & m32
+        r = (u64((_MIX_L * p) & _M64) - u64(_MIX_R) * (v ^ (v >> u64(16)))) & m32
+        pool.append(r ^ (r >> u64(16)))
+    words = []
+    for k, (x, m) in enumerate(_STATE_HC):
+        v = ((pool[k % _POOL] ^ u64(x)) * u64(m)) & m32
+        words.append(v ^ (v >> u64(16)))
+    seed_hi = (words[0] | (words[1] << u64(32))).tolist()
+    seed_lo = (words[2] | (words[3] << u64(32))).tolist()
+    inc_hi = (words[4] | (words[5] << u64(32))).tolist()
+    inc_lo = (words[6] | (words[7] << u64(32))).tolist()
+    out = []
+    for sh, sl, ih, il in zip(seed_hi, seed_lo, inc_hi, inc_lo, strict=True):
+        inc = ((ih << 64 | il) << 1 | 1) & _M128
+        out.append(((((inc + (sh << 64 | sl)) & _M128) * _PCG_MULT + inc) & _M128, inc))
+    return out
+
+
 class _Filler:
     """One numpy PCG64 per replication that fills any stream's buffer from that stream's state."""
 
@@ -219,11 +254,16 @@ class Stream:
         return self._buf[i]
 
     def skip(self, n: int = 1) -> None:
-        """Pass over ``n`` draws (a quantity that needs no draw keeps later draws aligned)."""
-        for _ in range(n):
-            if self._i >= self._n:
-                self._refill()
-            self._i += 1
+        """Pass over ``n`` draws (a quantity that needs no draw keeps later draws aligned).
+
+        The buffer is refilled only when a draw past its end is passed over, as ``n`` calls of
+        :meth:`uniform` would."""
+        left = self._n - self._i
+        while n > left:
+            n -= left
+            self._refill()
+            left = self._n
+        self._i += n
 
     def take(self, n: int) -> list[float]:
         """The next ``n`` draws from U[0, 1) (the same values as ``n`` calls of uniform)."""
@@ -293,6 +333,10 @@ class Streams:
         self._filler = _Filler()
         self._base = _mix_in(_mix_seed(seed), _words(rep))
         self._prefix: dict[int, tuple[_Mixed, tuple[tuple[int, int], ...]]] = {}
+        #: PCG64 (state, inc) of referred children's streams, made a block at a time
+        #: (``_pcg_states``): children are numbered 1, 2, 3... in referral order.
+        self._block: list[tuple[int, int]] = []
+        self._block_first = 0
 
     def get(self, purpose: int, *index: int, buffer: int = 32) -> Stream:
         """The stream of ``SeedSequence(seed, spawn_key=(rep, purpose, *index))``."""
@@ -302,7 +346,14 @@ class Streams:
             prefix = self._prefix[purpose] = (mixed, _hash_constants(mixed[1], _MULT_A, _POOL))
         mixed = prefix[0]
         if len(index) == 1 and 0 < index[0] <= _M32:  # one word: the usual case, a child's index
-            state, inc = _pcg_state(_mix_word(mixed, prefix[1], index[0]))
+            if purpose == CHILD:
+                k = index[0] - self._block_first
+                if not 0 <= k < len(self._block):
+                    self._next_block(prefix, index[0])
+                    k = 0
+                state, inc = self._block[k]
+            else:
+                state, inc = _pcg_state(_mix_word(mixed, prefix[1], index[0]))
             return Stream(self._filler, state, inc, buffer)
         if index:
             words: list[Any] = []
@@ -311,3 +362,11 @@ class Streams:
             mixed = _mix_in(mixed, words)
         state, inc = _pcg_state(mixed[0])
         return Stream(self._filler, state, inc, buffer)
+
+    def _next_block(self, prefix: tuple[_Mixed, tuple[tuple[int, int], ...]], first: int
+                    ) -> None:
+        """The children's stream states from ``first`` on, in a block twice the last one's
+        size (32 to 1024): a short run pays little for states it never uses."""
+        size = min(max(_BLOCK_MIN, 2 * len(self._block)), _BLOCK_MAX, _M32 + 1 - first)
+        self._block = _pcg_states(prefix[0], prefix[1], first, size)
+        self._block_first = first

@@ -39,6 +39,29 @@ def test_skip_keeps_later_draws_aligned():
     assert a.take(4) == want[8:]
 
 
+@pytest.mark.parametrize("steps", [[0, 5, 1], [12], [4, 1, 9, 0, 3], [5, 5, 5], [1] * 11])
+def test_skip_of_many_draws_equals_one_draw_at_a_time(steps):
+    """``skip(n)`` across buffer ends (buffer 5) leaves the stream where n draws would."""
+    a = rng.Streams(3, 1).get(rng.CHILD, 4, buffer=5)
+    b = rng.Streams(3, 1).get(rng.CHILD, 4, buffer=5)
+    for n in steps:
+        a.skip(n)
+        for _ in range(n):
+            b.uniform()
+        assert a.uniform() == b.uniform()
+
+
+def test_children_streams_made_in_blocks_equal_numpy():
+    """Referred children's streams come from blocks of states (32, 64, ... at a time): in
+    order, out of order, and at the end of the 32-bit range they are numpy's."""
+    streams = rng.Streams(20221, 3)
+    indices = [*range(1, 130), 5, 3000, 3001, 2, 2**32 - 2, 2**32 - 1, 129]
+    for i in indices:
+        ss = np.random.SeedSequence(20221, spawn_key=(3, rng.CHILD, i))
+        want = np.random.Generator(np.random.PCG64(ss)).random(3).tolist()
+        assert streams.get(rng.CHILD, i, buffer=2).take(3) == want, i
+
+
 def test_streams_of_one_replication_do_not_share_state():
     streams = rng.Streams(9, 0)
     a, b = streams.get(rng.CHILD, 1, buffer=3), streams.get(rng.CHILD, 2, buffer=3)

@@ -94,6 +94,10 @@ class AgeOuts:
             self._push_exact(child)
         else:
             heapq.heappush(self._heap, (earliest, child.id, False, child))
+            timers = self._timers
+            if timers and earliest >= min(timers):
+                return  # a timer rings first: _arm would set none (children who left wait
+                # at the top until then, and are passed over then)
         self._arm()
 
     def _push_exact(self, child: Child) -> None:

@@ -159,7 +159,7 @@ class PnPModel:
         self.rec = Recorder(self.env, self.warmup, detail)
         caps = {r: scenario.staff.role(r).caseload_cap for r in ROLES}
         self.staff = staff_pool(self.env, scenario.policy, caps)
-        self.families = FamilyPool(self.env, scenario, self.streams, self.staff)
+        self.families = FamilyPool(self.env, scenario, self.streams, self.staff, detail=detail)
         self.children: list[Child] = []
         self.counts = dict.fromkeys(
             ("referrals", "placements", "completed", "breakdowns", "crises",
@@ -213,6 +213,22 @@ class PnPModel:
             for phase, by_cx in self._durations.items()
         }
         self._success = {sub: s.phases.spec(sub).success for sub in MATCHING_PHASES}
+        #: Per complexity, the draws that matching and the placed phases pass over when none
+        #: of them takes time and every matching step succeeds (0 if not so): such a child
+        #: goes through them at once, as it would step by step (issue 16; the textbook
+        #: queues, where six of the seven phases take no time).
+        sure = all(p >= 1.0 for p in self._success.values())
+        self._instant_matching = {
+            cx: 2 * len(MATCHING_PHASES)
+            if sure and all(cx in self._instant[sub] for sub in MATCHING_PHASES) else 0
+            for cx in COMPLEXITY_RANK
+        }
+        #: (Guidance draws its work rather than passing over a draw: one draw either way.)
+        self._instant_placement = {
+            cx: len(PLACED_PHASES)
+            if all(cx in self._instant[p] for p in PLACED_PHASES) else 0
+            for cx in COMPLEXITY_RANK
+        }
         ref = s.referrals
         self._sources = rng.cumulative(list(ref.sources), [v.share for v in ref.sources.values()])
         self._intensities = rng.cumulative(list(ref.intensity), list(ref.intensity.values()))
@@ -222,6 +238,9 @@ class PnPModel:
         self._crisis_rate = s.crisis.per_placement_per_year / 52.0
         hz = s.breakdown.weekly_hazard
         self._hazard: dict[str, float] = {p: float(hz.get(p, 0.0)) for p in PLACED_PHASES}  # type: ignore[call-overload]
+        #: Whether any wait can end in a withdrawal (else no clock is ever armed).
+        wd = s.withdrawal
+        self._withdraws = wd.waiting_staff_per_year > 0 or wd.waiting_family_per_year > 0
 
     def work(self, child: Child, phase: str) -> float:
         """Weeks of fully staffed progress this child needs in ``phase``."""
@@ -264,6 +283,25 @@ class PnPModel:
         self.staff.account()
         self.rec.open_stays(self.children)
         return self
+
+    def release(self) -> None:
+        """Break the model's reference cycles once its results have been read, so that
+        reference counting frees it at once (issue 16).
+
+        A model is one web of cycles (a child and its job, a waiting process and its event,
+        the pool's jobs and the model's listener), which only Python's cyclic garbage
+        collector could free: it did so while later replications ran, and traversed every
+        live object each time (a fifth to a quarter of a replication's CPU). The model cannot
+        be read after this.
+        """
+        self.env._queue.clear()  # pending events hold callbacks into the model
+        for child in self.children:
+            proc = child.proc
+            if proc is not None and proc.is_alive:
+                proc._generator.close()  # its frame holds the child and the model
+            child.proc = child.job = child.pending = None
+        for part in (self.staff, self.families, self.age_outs, self):
+            vars(part).clear()  # the pools' jobs call back into the pools and the model
 
     def _staff_schedule(self) -> Proc:
         staff = self.s.staff
@@ -364,7 +402,7 @@ class PnPModel:
                 continue
             index += 1
             child = self._new_child(index, now, initial=False)
-            self._count("referrals")
+            self.counts["referrals"] += 1
             self._start_life(child, "assessment")
 
     def _new_child(self, index: int, now: float, initial: bool) -> Child:
@@ -430,19 +468,25 @@ class PnPModel:
             if not skip_matching and not child.has_family:
                 if child.family is None:
                     rec.move(child, WAITING_FAMILY, "family")
-                    withdrawal.on_wait(self, child)
+                    if self._withdraws:
+                        withdrawal.on_wait(self, child)
                     child.pending = self.families.request(child)
                     child.family = yield child.pending
                     child.pending = None
                     if rec.detail:
                         rec.log(child.id, "family_found", "", str(child.family.id))
                 matched = True
+                instant = self._instant_matching[child.complexity]
+                if instant and not first_match:  # every step instant and sure: at once
+                    child.stream.skip(instant)
+                    first_match = len(MATCHING_PHASES)
                 for sub in MATCHING_PHASES[first_match:]:
                     if not self._instant_phase(child, sub):
                         yield from self._phase(child, sub, PRIORITY_MATCHING)
                     if not child.stream.uniform() < self._success[sub]:
                         matched = False
-                        rec.log(child.id, "match_failed", sub, str(child.family.id))
+                        if rec.detail:
+                            rec.log(child.id, "match_failed", sub, str(child.family.id))
                         child.excluded.add(child.family.id)
                         self.families.failed_match(child.family)
                         child.family = None
@@ -454,12 +498,12 @@ class PnPModel:
             outcome = yield from self._placement(child, placed_from)
             placed_from = PLACED_PHASES[0]
             if outcome == COMPLETED:
-                self._count("completed")
+                self.counts["completed"] += 1
                 child.outcome = COMPLETED
                 rec.move(child, EXITED, COMPLETED)
                 return
             # breakdown: back to the residential group
-            self._count("breakdowns")
+            self.counts["breakdowns"] += 1
             rec.log(child.id, "breakdown")
             if child.family is not None and not child.has_family:
                 child.excluded.add(child.family.id)
@@ -470,22 +514,25 @@ class PnPModel:
             child.residential = True
             if self.risk_stream(child).uniform() < self.s.breakdown.rematch_share:
                 continue
-            self._count("left")
+            self.counts["left"] += 1
             child.outcome = "left"
             rec.move(child, EXITED, "left")
             return
-
-    def _count(self, what: str) -> None:
-        self.counts[what] += 1
 
     def _placement(self, child: Child, start: str) -> Proc:
         """Fitting to anchoring; returns COMPLETED or BREAKDOWN."""
         child.placed = True
         if start == PLACED_PHASES[0]:
-            self._count("placements")
-            self.rec.log(child.id, "placement", start, str(child.family.id) if child.family else "")
+            self.counts["placements"] += 1
+            if self.rec.detail:
+                self.rec.log(child.id, "placement", start,
+                             str(child.family.id) if child.family else "")
         if child.first_placement is None:
             child.first_placement = self.env.now
+        instant = self._instant_placement[child.complexity]
+        if instant and start == PLACED_PHASES[0] and child.elapsed is None:
+            child.stream.skip(instant)  # no placed phase takes time: each passes over a draw
+            return COMPLETED
         for phase in PLACED_PHASES[PLACED_PHASES.index(start):]:
             if phase == "guidance":
                 outcome = yield from self._guidance(child)
@@ -530,7 +577,8 @@ class PnPModel:
         child.job = job
         if job.state == QUEUED:  # a job that starts at once moved the child into the phase
             self.rec.move(child, WAITING_STAFF, phase)
-            withdrawal.on_wait(self, child)
+            if self._withdraws:
+                withdrawal.on_wait(self, child)
         if not child.placed:
             yield job.done
             return COMPLETED
@@ -545,7 +593,8 @@ class PnPModel:
             self.rec.move(child, job.phase)
         else:
             self.rec.move(child, WAITING_STAFF, job.phase)
-            withdrawal.on_wait(self, child)
+            if self._withdraws:
+                withdrawal.on_wait(self, child)
 
     def _race(self, child: Child, phase: str, job: Job) -> Proc:
         """Wait for the job while breakdown and crisis compete with it."""
@@ -582,7 +631,7 @@ class PnPModel:
 
     def _crisis(self, child: Child, job: Job, risk: rng.Stream, phase: str) -> Proc:
         """On-call crisis work first; sometimes a crisis admission that pauses the phase."""
-        self._count("crises")
+        self.counts["crises"] += 1
         self.rec.log(child.id, "crisis", phase)
         crisis = self.s.crisis
         work = crisis.work_duration.sample(risk.uniform())
@@ -592,7 +641,7 @@ class PnPModel:
             self.staff.serve(self._crisis_needs, work, PRIORITY_CRISIS)
         if not admitted or weeks <= 0:
             return
-        self._count("crisis_admissions")
+        self.counts["crisis_admissions"] += 1
         self.staff.suspend(job)
         self.rec.move(child, CRISIS_ADMISSION, phase)
         yield self.env.timeout(weeks)

@@ -89,6 +89,7 @@ class FamilyPool:
         streams: Streams,
         staff: StaffPool,
         on_change: Callable[[], None] | None = None,
+        detail: bool = True,
     ):
         self.env = env
         self.spec: Families = scenario.families
@@ -104,7 +105,9 @@ class FamilyPool:
         self._screen_hours = total_hours(self.spec.screening.hours)
         self.left = 0
         #: (week, intensities, youngest, oldest, max complexity) of every screened candidate
+        #: (kept with ``detail`` only: no output reads it, the common-random-numbers tests do)
         self.candidates: list[tuple[float, tuple[str, ...], int, int, int]] = []
+        self._keep_candidates = detail
         # cumulative shares of the kinds and of the maximum complexity, for one-draw picks
         spec = self.spec
         self._kinds = _cumulative({k: v.share for k, v in spec.kinds.items()})
@@ -162,10 +165,11 @@ class FamilyPool:
 
     def _screen(self, draws: list[float]) -> None:
         fam = self.new_family(draws)
-        offer = self._sorted_offer.get(fam.intensities)
-        if offer is None:
-            offer = self._sorted_offer[fam.intensities] = tuple(sorted(fam.intensities))
-        self.candidates.append((self.env.now, offer, fam.age_lo, fam.age_hi, fam.max_cx))
+        if self._keep_candidates:
+            offer = self._sorted_offer.get(fam.intensities)
+            if offer is None:
+                offer = self._sorted_offer[fam.intensities] = tuple(sorted(fam.intensities))
+            self.candidates.append((self.env.now, offer, fam.age_lo, fam.age_hi, fam.max_cx))
         screening = self.spec.screening
         work = screening.duration.sample(fam.uniform(self.streams))
         passed = fam.uniform(self.streams) < screening.pass_rate
