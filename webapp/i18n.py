@@ -1387,6 +1387,8 @@ _add("unc.what",
      "**95% interval including what we do not know about your inputs**: {n} parameter sets "
      "× {reps} replications ({method}).")
 _add("unc.method_none", "sets zoals gegeven", "sets as given")
+_add("unc.method_bootstrap", "bootstrap over de dossiers van log {log}",
+     "bootstrap over the cases of log {log}")
 _add("unc.enough",
      "Waarom {n} sets genoeg zijn: de breedte van het interval is tot op ongeveer {rel}% "
      "bepaald (1/√(2(n−1))) en t met n−1 vrijheidsgraden ({t}) ligt {excess}% boven de "

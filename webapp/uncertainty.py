@@ -109,6 +109,21 @@ def read_fit(raw: bytes, name: str, base: Scenario) -> ParameterSets:
     return sets
 
 
+def method_words(method: str, lang: str) -> str:
+    """How the sets were drawn, in the page's language: the bootstrap that ``pnp-sim
+    calibrate`` (and the app) writes in words from the catalogue; another tool's own
+    description as it is given."""
+    import re
+
+    from webapp.i18n import t
+
+    found = re.fullmatch(r"bootstrap over cases \(Poisson weights\) of log (\w+): \d+ sets",
+                         method.strip())
+    if found:
+        return t("unc.method_bootstrap", lang, log=found.group(1))
+    return method.strip() or t("unc.method_none", lang)
+
+
 def fitted_paths(sets: ParameterSets) -> list[str]:
     """Every scenario path that some set overrides."""
     return sorted({path for ov in sets.overrides for path in ov})

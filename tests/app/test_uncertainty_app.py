@@ -112,7 +112,7 @@ def test_two_part_interval_in_dutch(quick: None) -> None:
     # What the page says: the Dutch label, the number of sets, and why (six is few).
     page = " ".join(m.value for m in at.markdown)
     assert "95%-interval inclusief wat we niet weten over je invoer" in page
-    assert "6 parametersets × 3 replicaties" in page
+    assert "6 parametersets × 3 replicaties (hand-made test sets)" in page
     captions = " ".join(c.value for c in at.caption)
     assert t("unc.few", "nl", n=6, rel="32", t="2,57", excess="31", enough=40) in captions
     assert "Incl. invoer: 95%" in captions and f"Scenario-hash {loaded}" in captions
@@ -207,6 +207,14 @@ def test_why_enough_in_words() -> None:
     assert unc.reason(40, "nl").startswith("Waarom 40 sets genoeg zijn")
     assert "ongeveer 11%" in unc.reason(40, "nl") and "(2,02)" in unc.reason(40, "nl")
     assert unc.reason(5, "en").startswith("Note: with 5 sets")
+
+
+def test_the_method_in_the_page_language() -> None:
+    cli = "bootstrap over cases (Poisson weights) of log 787a9a25d913: 40 sets"
+    assert unc.method_words(cli, "nl") == "bootstrap over de dossiers van log 787a9a25d913"
+    assert unc.method_words(cli, "en") == "bootstrap over the cases of log 787a9a25d913"
+    assert unc.method_words("own tool v2", "nl") == "own tool v2"  # as given
+    assert unc.method_words(" ", "nl") == "sets zoals gegeven"
 
 
 def test_conflicts_name_only_fitted_fields() -> None:

@@ -146,7 +146,7 @@ def sets_section(run: Run, lg: str, growing: bool) -> None:
         st.subheader(t("unc.title", lg))
         stamp = got.stamp
         st.markdown(t("unc.what", lg, n=got.sets, reps=got.reps,
-                      method=got.result.method or t("unc.method_none", lg)))
+                      method=unc.method_words(got.result.method, lg)))
         st.caption(unc.reason(got.sets, lg))
         st.caption(t("unc.stamp", lg, hash=stamp["scenario_hash"], seed=stamp["seed"],
                      n=got.sets, reps=got.reps, digest=stamp["sets_digest"],
@@ -157,17 +157,19 @@ def sets_section(run: Run, lg: str, growing: bool) -> None:
         rows = []
         from sim.kpi_defs import KPIS
 
+        def interval(d: Any, low: float, high: float) -> str:
+            if low != low or high != high:
+                return t("kpi.no_ci", lg)
+            return str(d.format_interval(float(low), float(high), lg))
+
         for kpi, r in table.iterrows():
             d = KPIS[str(kpi)]
             share = r["input_share"]
             rows.append({
                 t("col.kpi", lg): kpi_label(str(kpi), lg),
-                t("unc.col.noise", lg): fmt_ci(str(kpi), float(r["noise_low"]),
-                                               float(r["noise_high"]), lg),
+                t("unc.col.noise", lg): interval(d, r["noise_low"], r["noise_high"]),
                 t("unc.col.mean", lg): fmt_kpi(str(kpi), float(r["mean"]), lg),
-                t("unc.col.inputs", lg): (d.format_interval(float(r["low"]), float(r["high"]),
-                                                            lg)
-                                          if r["low"] == r["low"] else t("kpi.no_ci", lg)),
+                t("unc.col.inputs", lg): interval(d, r["low"], r["high"]),
                 t("unc.col.share", lg): ("" if share != share
                                          else fmt_num(100 * float(share), lg, 0) + "%"),
             })
