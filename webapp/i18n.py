@@ -1438,8 +1438,15 @@ _add("caltab.sets_help",
      "How many times your log is fitted again on a bootstrap over the cases. With 40 (the "
      "default) the interval's width is known to about 11%. Each set costs a fit; more sets "
      "take longer.")
-_add("caltab.sets_busy", "Bezig met {n} parametersets (bootstrap over de dossiers)…",
-     "Drawing {n} parameter sets (bootstrap over the cases)…")
+_add("caltab.sets_busy",
+     "Parametersets trekken (bootstrap over de dossiers): {done} van {n}",
+     "Drawing parameter sets (bootstrap over the cases): {done} of {n}")
+_add("caltab.sets_cancel", "Annuleren", "Cancel")
+_add("caltab.sets_cancelled",
+     "Het trekken van parametersets is geannuleerd: het scenario komt zonder.",
+     "Drawing parameter sets was cancelled: the scenario comes without them.")
+_add("caltab.sets_failed", "Het trekken van parametersets gaf een fout: {error}",
+     "Drawing parameter sets failed: {error}")
 _add("caltab.sets_drawn",
      "{n} parametersets getrokken; ze gaan mee met het scenario als je het gebruikt.",
      "{n} parameter sets drawn; they go with the scenario when you use it.")

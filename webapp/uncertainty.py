@@ -239,6 +239,67 @@ def start(name: str, scenario: Scenario, sets: ParameterSets, reps: int,
     return job
 
 
+@dataclass
+class DrawJob:
+    """Drawing ``total`` parameter sets after a calibration (a fit per set, so it takes a
+    while): the thread writes here only; ``cancel`` stops it between sets (nothing kept)."""
+
+    total: int
+    done_sets: int = 0
+    sets: ParameterSets | None = None
+    text: str | None = None
+    cancelled: bool = False
+    error: str | None = None
+    done: bool = False
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def cancel(self) -> None:
+        self.stop.set()
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.done_sets / max(self.total, 1))
+
+
+def _draw(job: DrawJob, log: Any, base: Scenario, cal: Any, families: Any) -> None:
+    import yaml
+
+    from calibration.uncertainty import parameter_sets, sets_yaml
+    from sim.parameter_sets import parse_parameter_sets
+
+    out: list[dict[str, Any]] = []
+    try:
+        for i in range(job.total):
+            if job.stop.is_set():
+                job.cancelled = True
+                return
+            # Set i is ``pnp-sim calibrate --parameter-sets --sets 1 --seed i``: one
+            # bootstrap over the cases on its own stream, so the sets are independent and
+            # each is reproducible alone.
+            out.extend(parameter_sets(log, base, cal, 1, i, families=families))
+            job.done_sets = i + 1
+        if len(out) >= 2:
+            job.text = sets_yaml(cal.scenario, out, log.digest)
+            job.sets = parse_parameter_sets(yaml.safe_load(job.text), "calibration")
+    except Exception as exc:  # noqa: BLE001 - shown to the planner in one line
+        job.error = f"{type(exc).__name__}: {exc}"
+    finally:
+        job.done = True
+
+
+def draw(log: Any, base: Scenario, cal: Any, families: Any, n: int,
+         background: bool | None = None) -> DrawJob:
+    """Draw ``n`` parameter sets for calibration ``cal`` of ``log`` (in a thread unless
+    ``background`` is False, or :data:`BACKGROUND` is)."""
+    job = DrawJob(n)
+    if BACKGROUND if background is None else background:
+        threading.Thread(target=_draw, args=(job, log, base, cal, families), daemon=True,
+                         name="draw-parameter-sets").start()
+    else:
+        _draw(job, log, base, cal, families)
+    return job
+
+
 def widths(noise: pd.DataFrame, sets: pd.DataFrame) -> pd.DataFrame:
     """Per KPI: the noise-only interval (the ordinary run: ``ci_low``, ``ci_high``) and the
     interval including the inputs (``low``, ``high``), with both widths."""

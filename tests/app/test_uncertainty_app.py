@@ -32,7 +32,7 @@ RATES = (10.0, 14.0, 18.0, 22.0, 12.0, 20.0)
 
 def short_base() -> dict[str, Any]:
     data = scenario_to_dict(load_scenario("scenarios/baseline.yaml"))
-    data.update(horizon_weeks=156, warmup_weeks=26, replications=8, seed=11)
+    data.update(horizon_weeks=130, warmup_weeks=26, replications=8, seed=11)
     data["referrals"]["schedule"] = [{"from_week": 0, "per_year": 16.0}]
     return data
 
@@ -148,6 +148,7 @@ def test_edits_keep_or_drop_the_sets(quick: None) -> None:
     """Hours are not fitted: the sets apply to the edited scenario (its hash in the stamp).
     The referral rate is fitted: every set would overwrite it, so the sets are not run."""
     at = loaded_app()
+    at.session_state["ui:unc_reps"] = 2
     open_tab(at, "results")
     set_number(at, PNP_HOURS, 30).run()
     click_run(at)
@@ -273,3 +274,60 @@ def test_sets_of_another_scenario_or_with_bad_values_are_refused() -> None:
     # The good file is read with a BOM too, and duplicates are simply equal sets.
     sets = unc.read_fit(b"\xef\xbb\xbf" + fit_text(data), "fit.yaml", base)
     assert len(sets.overrides) == len(RATES)
+
+
+# --------------------------------------------------------------------------- drawing sets
+
+
+class _Fake:
+    """Stands in for a calibration (``scenario``) and its log (``digest``)."""
+
+    def __init__(self) -> None:
+        self.scenario = parse_scenario(short_base(), "base")
+        self.digest = "0123456789ab"
+
+
+def test_drawing_writes_the_file_the_cli_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Set i is one bootstrap on seed i (``calibrate --sets 1 --seed i``); the result is the
+    CLI's sets file, read back by ``sim.parameter_sets``."""
+    import calibration.uncertainty as cu
+
+    calls: list[tuple[int, int]] = []
+
+    def fake(log: Any, base: Any, cal: Any, sets: int, seed: int, **kw: Any) -> list[Any]:
+        calls.append((sets, seed))
+        return [{"referrals.schedule": [{"from_week": 0, "per_year": 10.0 + seed}]}]
+
+    monkeypatch.setattr(cu, "parameter_sets", fake)
+    fake_cal = _Fake()
+    job = unc.draw(fake_cal, fake_cal.scenario, fake_cal, None, 5, background=False)
+    assert calls == [(1, i) for i in range(5)]
+    assert job.done and job.sets is not None and job.error is None and not job.cancelled
+    assert [ov["referrals.schedule"][0]["per_year"] for ov in job.sets.overrides] == [
+        10.0, 11.0, 12.0, 13.0, 14.0]
+    assert job.sets.scenario_hash == scenario_hash(fake_cal.scenario)
+    assert job.text is not None and "pnp_sim_parameter_sets: 1" in job.text
+    assert unc.method_words(job.sets.method, "nl") == (
+        "bootstrap over de dossiers van log 0123456789ab")
+
+
+def test_drawing_can_be_cancelled(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import calibration.uncertainty as cu
+
+    go_on = threading.Event()
+
+    def slow(*a: Any, **kw: Any) -> list[Any]:
+        go_on.wait(60)
+        return [{"seed": 1}]
+
+    monkeypatch.setattr(cu, "parameter_sets", slow)
+    fake_cal = _Fake()
+    job = unc.draw(fake_cal, fake_cal.scenario, fake_cal, None, 40, background=True)
+    job.cancel()
+    go_on.set()
+    deadline = time.monotonic() + 60
+    while not job.done and time.monotonic() < deadline:
+        time.sleep(0.01)  # a wait on a condition, not a timed assertion
+    assert job.done and job.cancelled and job.sets is None and job.done_sets <= 1

@@ -43,21 +43,40 @@ def _use_as_current(scenario: Any, digest: str, text: str | None = None,
     st.session_state["cal:used"] = digest
 
 
-def _draw_sets(log: Any, base: Any, cal: Any, fam: Any, n: int, lang: str) -> tuple[Any, Any]:
-    """``n`` parameter sets by bootstrap over the cases (``calibration.uncertainty``, seed 0 as
-    ``pnp-sim calibrate --parameter-sets``), as the file the CLI writes and read back by
-    ``sim.parameter_sets``: (ParameterSets, the file's YAML), or (None, None) for too few."""
-    import yaml
+def _collect_draw() -> Any:
+    """The running draw of parameter sets, or None; a finished one is kept with the
+    calibration's result (its sets, or why there are none) and forgotten."""
+    state = st.session_state
+    job = state.get("cal:draw")
+    if job is None or not job.done:
+        return job
+    del state["cal:draw"]
+    res = state.get("cal:result")
+    if res is not None:
+        res.update(sets=job.sets, sets_yaml=job.text, sets_cancelled=job.cancelled,
+                   sets_error=job.error)
+    return None
 
-    from calibration.uncertainty import parameter_sets, sets_yaml
-    from sim.parameter_sets import parse_parameter_sets
 
-    with st.spinner(_t("sets_busy", lang).format(n=n)):
-        sets = parameter_sets(log, base, cal, n, 0, families=fam)
-    if len(sets) < 2:
-        return None, None
-    text = sets_yaml(cal.scenario, sets, log.digest)
-    return parse_parameter_sets(yaml.safe_load(text), "calibration"), text
+def _drawing(job: Any, lang: str) -> None:
+    """Drawing the parameter sets: a bar and a Cancel button; only this fragment reruns
+    (once a second), as in the least-staffing tab."""
+
+    state: Any = st.session_state
+
+    @st.fragment(run_every=1.0)
+    def panel() -> None:
+        if state.get("cal:draw") is not job:
+            return  # a stale timer of a draw already collected
+        if job.done:
+            st.rerun(scope="app")
+        with st.container(key="cal-drawing"):
+            st.progress(job.fraction, text=_t("sets_busy", lang).format(
+                done=job.done_sets, n=job.total))
+            if st.button(_t("sets_cancel", lang), key="cal:draw_cancel"):
+                job.cancel()
+
+    panel()
 
 
 def _attach_fit(lang: str) -> None:
@@ -118,7 +137,6 @@ def _calibrate(lang: str) -> None:
         with st.spinner(_t("busy", lang)):
             cal = calibrate(log, base, fam)
         n = int(state.get("cal:sets", 40) or 0)
-        sets, sets_text = _draw_sets(log, base, cal, fam, n, lang) if n >= 2 else (None, None)
     except LogError as exc:
         from webapp.i18n import t
 
@@ -135,7 +153,16 @@ def _calibrate(lang: str) -> None:
     # only pseudonymised results are kept; the raw bytes stay in the upload widget
     state["cal:result"] = {"cal": cal, "yaml": text, "log": log, "families": fam,
                            "report": calibration_report(cal, {"log": cal.digest}),
-                           "sets": sets, "sets_yaml": sets_text, "sets_asked": n}
+                           "sets": None, "sets_yaml": None, "sets_asked": n}
+    old = state.pop("cal:draw", None)
+    if old is not None:
+        old.cancel()
+    if n >= 2:
+        # A fit per set: drawn in the background, with progress and Cancel (see _drawing).
+        from webapp.uncertainty import draw
+
+        state["cal:draw"] = draw(log, base, cal, fam, n)
+        _collect_draw()
 
 
 def render(lang: str) -> None:
@@ -183,9 +210,16 @@ def _render(lang: str) -> None:
     st.markdown(f"**{_t('kept', lang)}**: " + "; ".join(cal.kept))
     with st.expander(_t("report", lang)):
         st.html(res["report"])
+    drawing = _collect_draw()
     sets = res.get("sets")
-    if sets is not None:
+    if drawing is not None:
+        _drawing(drawing, lang)
+    elif sets is not None:
         st.caption(_t("sets_drawn", lang).format(n=len(sets.overrides)))
+    elif res.get("sets_cancelled"):
+        st.warning(_t("sets_cancelled", lang))
+    elif res.get("sets_error"):
+        st.error(_t("sets_failed", lang).format(error=res["sets_error"]))
     elif res.get("sets_asked", 0) >= 2:
         st.warning(_t("sets_none", lang))
     c1, c2, c3 = st.columns(3)
@@ -194,7 +228,8 @@ def _render(lang: str) -> None:
     c2.download_button(_t("dlreport", lang), res["report"], file_name="fit-report.html",
                        mime="text/html", key="cal:dlrep")
     c3.button(_t("use", lang), key="cal:use", on_click=_use_as_current,
-              args=(cal.scenario, cal.digest, res["yaml"], sets))
+              args=(cal.scenario, cal.digest, res["yaml"], sets),
+              disabled=drawing is not None)  # the sets go with the scenario: wait for them
     if sets is not None:
         c1.download_button(_t("dlsets", lang), res["sets_yaml"], file_name="fit-sets.yaml",
                            mime="text/yaml", key="cal:dlsets")
