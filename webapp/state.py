@@ -244,6 +244,31 @@ def start_sets(run: Run, scenario: Scenario) -> None:
     collect_sets()
 
 
+def collect_draw() -> Any:
+    """The running draw of a calibration's parameter sets (``cal:draw``), or None. A finished
+    one is kept with the calibration's result (its sets, or why there are none); when that
+    calibration is the loaded scenario already (used before its sets were ready) and still
+    has its hash, the sets join it now, as if loaded with it."""
+    from sim.scenario import scenario_hash
+
+    state = ss()
+    job = state.get("cal:draw")
+    if job is None or not job.done:
+        return job
+    del state["cal:draw"]
+    res = state.get("cal:result")
+    if res is None:
+        return None
+    res.update(sets=job.sets, sets_yaml=job.text, sets_cancelled=job.cancelled,
+               sets_error=job.error)
+    if (job.sets is not None and state.get("cal:used") == res["cal"].digest
+            and state.get("base_sets") is None
+            and job.sets.scenario_hash == scenario_hash(parse_scenario(state["base"], "base"))):
+        state["base_sets"] = job.sets
+        state["ui:unc_on"] = True
+    return None
+
+
 def collect_sets() -> Any:
     """The running job over the parameter sets, or None; a finished one is attached to its
     run (or its cancellation or error kept to be said) and forgotten."""

@@ -331,3 +331,25 @@ def test_drawing_can_be_cancelled(monkeypatch: pytest.MonkeyPatch) -> None:
     while not job.done and time.monotonic() < deadline:
         time.sleep(0.01)  # a wait on a condition, not a timed assertion
     assert job.done and job.cancelled and job.sets is None and job.done_sets <= 1
+
+
+def test_sets_drawn_after_use_join_the_loaded_calibration(quick: None) -> None:
+    """'Use as the current scenario' before the sets are drawn: they join the scenario when
+    they are, if it is still that calibration (same hash); a later load keeps them out."""
+    at = new_app(reps=8)
+    data = short_base()
+    at.session_state["ui:pending_load"] = (data, "calibration:0123456789ab", None, None)
+    fake = _Fake()
+    at.session_state["cal:used"] = fake.digest
+    at.session_state["cal:result"] = {"cal": fake}
+    job = unc.DrawJob(6, done_sets=6, sets=make_sets(data), text="x", done=True)
+    at.session_state["cal:draw"] = job
+    open_tab(at, "results")  # collected where the sets are shown
+    assert at.session_state["base_sets"] is job.sets
+    assert at.checkbox(key="ui:unc_on").value is True
+    assert "cal:draw" not in at.session_state
+    # Drawn for a calibration that is no longer loaded: kept with it, not with the scenario.
+    at.selectbox(key="ui:source_file").set_value("two-counsellors.yaml").run()
+    at.session_state["cal:draw"] = unc.DrawJob(6, sets=make_sets(data), done=True)
+    at.run()
+    assert at.session_state["base_sets"] is None

@@ -14,6 +14,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from webapp.state import collect_draw
+
 
 def _t(key: str, lang: str) -> str:
     """A text of this tab, from the one catalogue (:mod:`webapp.i18n`, keys ``caltab.*``)."""
@@ -43,24 +45,10 @@ def _use_as_current(scenario: Any, digest: str, text: str | None = None,
     st.session_state["cal:used"] = digest
 
 
-def _collect_draw() -> Any:
-    """The running draw of parameter sets, or None; a finished one is kept with the
-    calibration's result (its sets, or why there are none) and forgotten."""
-    state = st.session_state
-    job = state.get("cal:draw")
-    if job is None or not job.done:
-        return job
-    del state["cal:draw"]
-    res = state.get("cal:result")
-    if res is not None:
-        res.update(sets=job.sets, sets_yaml=job.text, sets_cancelled=job.cancelled,
-                   sets_error=job.error)
-    return None
-
-
-def _drawing(job: Any, lang: str) -> None:
+def drawing_panel(job: Any, lang: str) -> None:
     """Drawing the parameter sets: a bar and a Cancel button; only this fragment reruns
-    (once a second), as in the least-staffing tab."""
+    (once a second), as in the least-staffing tab. Also shown in the Results tab while the
+    sets of the loaded calibration are still being drawn."""
 
     state: Any = st.session_state
 
@@ -162,7 +150,7 @@ def _calibrate(lang: str) -> None:
         from webapp.uncertainty import draw
 
         state["cal:draw"] = draw(log, base, cal, fam, n)
-        _collect_draw()
+        collect_draw()
 
 
 def render(lang: str) -> None:
@@ -210,10 +198,10 @@ def _render(lang: str) -> None:
     st.markdown(f"**{_t('kept', lang)}**: " + "; ".join(cal.kept))
     with st.expander(_t("report", lang)):
         st.html(res["report"])
-    drawing = _collect_draw()
+    drawing = collect_draw()
     sets = res.get("sets")
     if drawing is not None:
-        _drawing(drawing, lang)
+        drawing_panel(drawing, lang)
     elif sets is not None:
         st.caption(_t("sets_drawn", lang).format(n=len(sets.overrides)))
     elif res.get("sets_cancelled"):
@@ -227,9 +215,9 @@ def _render(lang: str) -> None:
                        mime="text/yaml", key="cal:dl")
     c2.download_button(_t("dlreport", lang), res["report"], file_name="fit-report.html",
                        mime="text/html", key="cal:dlrep")
+    # Used before the sets are drawn, the scenario gets them when they are (collect_draw).
     c3.button(_t("use", lang), key="cal:use", on_click=_use_as_current,
-              args=(cal.scenario, cal.digest, res["yaml"], sets),
-              disabled=drawing is not None)  # the sets go with the scenario: wait for them
+              args=(cal.scenario, cal.digest, res["yaml"], sets))
     if sets is not None:
         c1.download_button(_t("dlsets", lang), res["sets_yaml"], file_name="fit-sets.yaml",
                            mime="text/yaml", key="cal:dlsets")

@@ -178,11 +178,17 @@ def sets_section(run: Run, lg: str, growing: bool) -> None:
 
 
 def render(lg: str, scenario: Scenario | None) -> None:
-    from webapp.state import collect_sets
+    from webapp.state import collect_draw, collect_sets
 
     state = ss()
     all_runs = runs()
     collect_sets()
+    drawing = collect_draw()
+    if drawing is not None and state.get("base_source") == f"calibration:{state.get('cal:used')}":
+        # the loaded calibration's sets are still being drawn: they join it when done
+        from webapp.tabs.calibration import drawing_panel
+
+        drawing_panel(drawing, lg)
     sets_options(lg)
     if not all_runs:
         st.markdown(t("first.what", lg))
