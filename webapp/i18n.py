@@ -1364,6 +1364,11 @@ _add("unc.option_help",
      "well (bootstrap over the cases). So you see what your log leaves uncertain, next to the "
      "simulation noise. The usual result does not change.")
 _add("unc.reps", "Replicaties per parameterset", "Replications per parameter set")
+_add("unc.drawing",
+     "De parametersets van deze kalibratie worden nog getrokken ({done} van {n}, zie het "
+     "tabblad Kalibratie); ze komen bij het scenario zodra ze klaar zijn, voor de runs daarna.",
+     "This calibration's parameter sets are still being drawn ({done} of {n}, see the "
+     "Calibration tab); they join the scenario when ready, for the runs after that.")
 _add("unc.progress", "Parametersets: {done} van {total} runs",
      "Parameter sets: {done} of {total} runs")
 _add("unc.cancel", "Annuleren", "Cancel")

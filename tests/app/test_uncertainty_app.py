@@ -342,9 +342,13 @@ def test_sets_drawn_after_use_join_the_loaded_calibration(quick: None) -> None:
     fake = _Fake()
     at.session_state["cal:used"] = fake.digest
     at.session_state["cal:result"] = {"cal": fake}
-    job = unc.DrawJob(6, done_sets=6, sets=make_sets(data), text="x", done=True)
+    job = unc.DrawJob(6, done_sets=2)
     at.session_state["cal:draw"] = job
-    open_tab(at, "results")  # collected where the sets are shown
+    open_tab(at, "results")
+    assert t("unc.drawing", "nl", done=2, n=6) in " ".join(c.value for c in at.caption)
+    assert at.session_state["base_sets"] is None
+    job.done_sets, job.sets, job.done = 6, make_sets(data), True
+    at.run()  # collected where the sets are shown
     assert at.session_state["base_sets"] is job.sets
     assert at.checkbox(key="ui:unc_on").value is True
     assert "cal:draw" not in at.session_state

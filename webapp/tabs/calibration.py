@@ -45,10 +45,9 @@ def _use_as_current(scenario: Any, digest: str, text: str | None = None,
     st.session_state["cal:used"] = digest
 
 
-def drawing_panel(job: Any, lang: str) -> None:
+def _drawing_panel(job: Any, lang: str) -> None:
     """Drawing the parameter sets: a bar and a Cancel button; only this fragment reruns
-    (once a second), as in the least-staffing tab. Also shown in the Results tab while the
-    sets of the loaded calibration are still being drawn."""
+    (once a second), as in the least-staffing tab."""
 
     state: Any = st.session_state
 
@@ -201,7 +200,7 @@ def _render(lang: str) -> None:
     drawing = collect_draw()
     sets = res.get("sets")
     if drawing is not None:
-        drawing_panel(drawing, lang)
+        _drawing_panel(drawing, lang)
     elif sets is not None:
         st.caption(_t("sets_drawn", lang).format(n=len(sets.overrides)))
     elif res.get("sets_cancelled"):

@@ -185,10 +185,10 @@ def render(lg: str, scenario: Scenario | None) -> None:
     collect_sets()
     drawing = collect_draw()
     if drawing is not None and state.get("base_source") == f"calibration:{state.get('cal:used')}":
-        # the loaded calibration's sets are still being drawn: they join it when done
-        from webapp.tabs.calibration import drawing_panel
-
-        drawing_panel(drawing, lg)
+        # The loaded calibration's sets are still being drawn: they join it when done. No
+        # timer here (the calibration tab has the bar): the page is not rerun every second
+        # while the planner works with the results.
+        st.caption(t("unc.drawing", lg, done=drawing.done_sets, n=drawing.total))
     sets_options(lg)
     if not all_runs:
         st.markdown(t("first.what", lg))
