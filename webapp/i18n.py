@@ -1347,3 +1347,122 @@ _add('caltab.bcdl',
 _add('caltab.few',
      'Aantallen onder 5 worden als <5 getoond.',
      'Counts under 5 are shown as <5.')
+
+
+# --------------------------------------------------------------------------- parameter sets
+# (issue 17, item 4: a calibrated scenario's KPIs with what we do not know about the inputs;
+# webapp/uncertainty.py, the Results tab and the calibration tab)
+_add("src.loaded_sets", " · {n} parametersets", " · {n} parameter sets")
+_add("unc.option",
+     "Ook rekenen over de {n} parametersets van de kalibratie (onzekerheid over de invoer)",
+     "Also run over the calibration's {n} parameter sets (uncertainty about the inputs)")
+_add("unc.option_help",
+     "Elke parameterset is het gekalibreerde scenario met waarden die even goed bij je log "
+     "passen (bootstrap over de dossiers). Zo zie je naast de simulatieruis ook wat je log "
+     "onzeker laat. Het gewone resultaat verandert niet.",
+     "Each parameter set is the calibrated scenario with values that fit your log equally "
+     "well (bootstrap over the cases). So you see what your log leaves uncertain, next to the "
+     "simulation noise. The usual result does not change.")
+_add("unc.reps", "Replicaties per parameterset", "Replications per parameter set")
+_add("unc.drawing",
+     "De parametersets van deze kalibratie worden nog getrokken ({done} van {n}, zie het "
+     "tabblad Kalibratie); ze komen bij het scenario zodra ze klaar zijn, voor de runs daarna.",
+     "This calibration's parameter sets are still being drawn ({done} of {n}, see the "
+     "Calibration tab); they join the scenario when ready, for the runs after that.")
+_add("unc.progress", "Parametersets: {done} van {total} runs",
+     "Parameter sets: {done} of {total} runs")
+_add("unc.cancel", "Annuleren", "Cancel")
+_add("unc.cancelled",
+     "De run over de parametersets is geannuleerd; er is niets van bewaard.",
+     "The run over the parameter sets was cancelled; nothing of it was kept.")
+_add("unc.failed", "De run over de parametersets gaf een fout: {error}",
+     "The run over the parameter sets failed: {error}")
+_add("unc.skipped",
+     "Geen interval met invoeronzekerheid: je wijzigde {fields}, en dat schatte de "
+     "kalibratie. De parametersets beschrijven dit bewerkte scenario dus niet meer. Zet die "
+     "velden terug of kalibreer opnieuw. (Andere wijzigingen, zoals uren, houden de sets.)",
+     "No interval with input uncertainty: you changed {fields}, which the calibration "
+     "estimated. So the parameter sets no longer describe this edited scenario. Set those "
+     "fields back or calibrate again. (Other edits, such as hours, keep the sets.)")
+_add("unc.title", "Met wat we niet weten over je invoer",
+     "With what we do not know about your inputs")
+_add("unc.what",
+     "**95%-interval inclusief wat we niet weten over je invoer**: {n} parametersets × "
+     "{reps} replicaties ({method}).",
+     "**95% interval including what we do not know about your inputs**: {n} parameter sets "
+     "× {reps} replications ({method}).")
+_add("unc.method_none", "sets zoals gegeven", "sets as given")
+_add("unc.method_bootstrap", "bootstrap over de dossiers van log {log}",
+     "bootstrap over the cases of log {log}")
+_add("unc.enough",
+     "Waarom {n} sets genoeg zijn: de breedte van het interval is tot op ongeveer {rel}% "
+     "bepaald (1/√(2(n−1))) en t met n−1 vrijheidsgraden ({t}) ligt {excess}% boven de "
+     "normale 1,96; meer sets maken het interval stabieler, niet breder.",
+     "Why {n} sets are enough: the interval's width is known to about {rel}% "
+     "(1/√(2(n−1))) and t with n−1 degrees of freedom ({t}) is {excess}% above the normal "
+     "1.96; more sets make the interval steadier, not wider.")
+_add("unc.few",
+     "Let op: met {n} sets is de breedte van het interval maar tot op ongeveer {rel}% bepaald "
+     "(1/√(2(n−1))) en ligt t ({t}) {excess}% boven 1,96: goed om te verkennen, niet om op "
+     "te beslissen. Neem {enough} sets (de standaard) voor ongeveer 11%.",
+     "Note: with {n} sets the interval's width is only known to about {rel}% (1/√(2(n−1))) "
+     "and t ({t}) is {excess}% above 1.96: good for exploring, not for deciding. Take "
+     "{enough} sets (the default) for about 11%.")
+_add("unc.stamp",
+     "Scenario-hash {hash} · seed {seed} (+ setnummer) · {n} sets × {reps} replicaties · "
+     "sets {digest} · pnp-sim {version}",
+     "Scenario hash {hash} · seed {seed} (+ set number) · {n} sets × {reps} replications · "
+     "sets {digest} · pnp-sim {version}")
+_add("unc.growing",
+     "De wachtlijst groeit (zie boven): de wachttijden hieronder groeien mee met de "
+     "horizon en zijn geen vast cijfer, ook niet met de parametersets.",
+     "The waiting list grows (see above): the waits below grow with the horizon and are no "
+     "steady figure, with the parameter sets neither.")
+_add("unc.col.noise", "Alleen simulatieruis (deze run)", "Simulation noise only (this run)")
+_add("unc.col.mean", "Gemiddelde over de sets", "Mean over the sets")
+_add("unc.col.inputs", "95%-interval inclusief wat we niet weten over je invoer",
+     "95% interval including what we do not know about your inputs")
+_add("unc.col.share", "Aandeel invoer", "Share from inputs")
+_add("unc.card", "Incl. invoer: 95% {interval}", "Incl. inputs: 95% {interval}")
+_add("unc.help",
+     "'Alleen simulatieruis' is het gewone 95%-BI van deze run: meer replicaties maken het "
+     "smaller. Het interval inclusief je invoer telt ook de spreiding over de parametersets "
+     "mee (wat je log onzeker laat): meer of langere logs maken het smaller. 'Aandeel invoer' "
+     "is het deel van de variantie dat van de invoer komt.",
+     "'Simulation noise only' is this run's usual 95% CI: more replications narrow it. The "
+     "interval including your inputs also counts the spread over the parameter sets (what "
+     "your log leaves uncertain): more or longer logs narrow it. 'Share from inputs' is the "
+     "part of the variance that comes from the inputs.")
+_add("caltab.sets",
+     "Parametersets (onzekerheid van de fit; 0 = geen)",
+     "Parameter sets (uncertainty of the fit; 0 = none)")
+_add("caltab.sets_help",
+     "Zoveel keer wordt je log opnieuw gefit op een bootstrap over de dossiers. Met 40 (de "
+     "standaard) is de breedte van het interval tot op ongeveer 11% bepaald. Elke set kost "
+     "een fit; meer sets duren langer.",
+     "How many times your log is fitted again on a bootstrap over the cases. With 40 (the "
+     "default) the interval's width is known to about 11%. Each set costs a fit; more sets "
+     "take longer.")
+_add("caltab.sets_busy",
+     "Parametersets trekken (bootstrap over de dossiers): {done} van {n}",
+     "Drawing parameter sets (bootstrap over the cases): {done} of {n}")
+_add("caltab.sets_cancel", "Annuleren", "Cancel")
+_add("caltab.sets_cancelled",
+     "Het trekken van parametersets is geannuleerd: het scenario komt zonder.",
+     "Drawing parameter sets was cancelled: the scenario comes without them.")
+_add("caltab.sets_failed", "Het trekken van parametersets gaf een fout: {error}",
+     "Drawing parameter sets failed: {error}")
+_add("caltab.sets_drawn",
+     "{n} parametersets getrokken; ze gaan mee met het scenario als je het gebruikt.",
+     "{n} parameter sets drawn; they go with the scenario when you use it.")
+_add("caltab.sets_none",
+     "Te weinig dossiers om parametersets te trekken: het scenario komt zonder.",
+     "Too few cases to draw parameter sets: the scenario comes without them.")
+_add("caltab.dlsets", "Parametersets downloaden (YAML)", "Download the parameter sets (YAML)")
+_add("caltab.fit_upload",
+     "Parametersets bij het huidige scenario laden (YAML van pnp-sim calibrate "
+     "--parameter-sets)",
+     "Load parameter sets for the current scenario (YAML from pnp-sim calibrate "
+     "--parameter-sets)")
+_add("caltab.fit_loaded", "{n} parametersets horen nu bij het huidige scenario.",
+     "{n} parameter sets now go with the current scenario.")

@@ -26,6 +26,7 @@ from webapp.state import (
     scenario_files,
     source_error_text,
     ss,
+    start_sets,
 )
 from webapp.widgets import integer, number
 
@@ -56,9 +57,13 @@ def loaded_text(lg: str) -> str:
     """The loaded scenario's name, source in words and hash: what a run is tied to."""
     state = ss()
     base = state["base"]
-    return t("src.loaded", lg, name=base.get("name") or t("name.base", lg),
+    text = t("src.loaded", lg, name=base.get("name") or t("name.base", lg),
              source=source_words(state["base_source"], lg),
              hash=scenario_hash(parse_scenario(base, "base")))
+    sets = state.get("base_sets")
+    if sets is not None:
+        text += t("src.loaded_sets", lg, n=len(sets.overrides))
+    return text
 
 
 def _schedule(group: str, value_label: str, value_step_label: str, lg: str,
@@ -255,6 +260,8 @@ def run_box(lg: str, data: dict[str, Any], scenario: Scenario | None,
         start = time.perf_counter()
         run = execute(scenario, name, lg, st)
         if run is not None:
+            state.pop("ui:unc_msg", None)
+            start_sets(run, scenario)  # the loaded scenario's parameter sets, if any
             state["ui:view_run"] = run.name
             state["ui:last_run"] = (run.name, run.result.stamp["replications"],
                                     time.perf_counter() - start, run.cached)

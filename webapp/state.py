@@ -45,6 +45,10 @@ class Run:
     origin: tuple[str, str, str] | None = None
     #: Input paths that differ from the loaded scenario: (path, loaded value, run's value).
     changes: list[tuple[str, Any, Any]] | None = None
+    #: The run over the loaded scenario's parameter sets (``webapp.uncertainty.SetsRun``), or
+    #: None; ``sets_skipped`` says why it was not run (the edited fitted fields), if so.
+    sets: Any = None
+    sets_skipped: list[str] | None = None
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -67,6 +71,11 @@ def origin_of(scenario: Scenario) -> tuple[tuple[str, str, str], list[tuple[str,
     changes = [(path, values[0], values[1])
                for path, values in differences([base, scenario_to_dict(scenario)])]
     return origin, changes
+
+
+def base_sets() -> Any:
+    """The loaded scenario's parameter sets (``ParameterSets``), or None."""
+    return ss().get("base_sets")
 
 
 def ss() -> Any:
@@ -162,10 +171,13 @@ def scenario_files() -> list[str]:
     return names
 
 
-def set_base(data: dict[str, Any], source: str, text: str | None = None) -> None:
+def set_base(data: dict[str, Any], source: str, text: str | None = None,
+             sets: Any = None) -> None:
     """Make ``data`` the loaded scenario; every input starts again from it. ``text`` is the
     file's YAML, whose comments name each number's source (kept for the sources shown beside
-    the inputs, in downloads and in the sensitivity tab).
+    the inputs, in downloads and in the sensitivity tab). ``sets`` are its parameter sets
+    (``sim.parameter_sets.ParameterSets``, from a calibration) or None: every load without
+    them drops the previous scenario's sets. With sets, the run over them is switched on.
 
     Only call this before the inputs are drawn (a widget callback, or :func:`init_state`);
     code inside a tab calls :func:`load`, which applies it at the start of the next run.
@@ -174,6 +186,9 @@ def set_base(data: dict[str, Any], source: str, text: str | None = None) -> None
     state["base"] = data
     state["base_source"] = source
     state["base_text"] = text
+    state["base_sets"] = sets
+    if sets is not None:
+        state["ui:unc_on"] = True
     for key in [k for k in state if isinstance(k, str) and k.startswith(inp.PREFIX)]:
         del state[key]
     # Every input shows the loaded scenario as it is (not what the browser last sent), and
@@ -186,7 +201,8 @@ def set_base(data: dict[str, Any], source: str, text: str | None = None) -> None
                               if not k.startswith(inp.PREFIX)}
 
 
-def load(data: dict[str, Any], source: str, text: str | None = None) -> None:
+def load(data: dict[str, Any], source: str, text: str | None = None,
+         sets: Any = None) -> None:
     """Load a scenario from inside the page (a calibration, a frontier point, a sweep point).
 
     The inputs in the sidebar may already have been drawn in this run, and Streamlit refuses
@@ -195,7 +211,84 @@ def load(data: dict[str, Any], source: str, text: str | None = None) -> None:
     then calls ``st.rerun()``. One path for every kind of load: the sidebar, the run and the
     hash shown all follow from ``base`` and the inputs it sets.
     """
-    ss()["ui:pending_load"] = (data, source, text)
+    ss()["ui:pending_load"] = (data, source, text, sets)
+
+
+# --------------------------------------------------------------------------- parameter sets
+
+
+def start_sets(run: Run, scenario: Scenario) -> None:
+    """After ``run`` of ``scenario``: run the loaded scenario's parameter sets too, when it has
+    them and the planner left the option on (``ui:unc_on``). An edit of a fitted field stops
+    it (``run.sets_skipped``, see ``webapp.uncertainty``); a finished equal run is reused."""
+    from webapp import uncertainty as unc
+
+    state = ss()
+    sets = base_sets()
+    if sets is None or not state.get("ui:unc_on", True):
+        return
+    clash = unc.conflicts(sets, run.changes)
+    if clash:
+        run.sets_skipped = clash
+        return
+    old = state.get("ui:unc_job")
+    if old is not None and not old.done:
+        old.cancel()
+    reps = int(state.get("ui:unc_reps", unc.DEFAULT_REPS))
+    key = unc.cache_key(run.key[0], sets, reps, scenario.seed)
+    hit = unc.CACHE.get(key)
+    if hit is not None:
+        run.sets = hit
+        return
+    state["ui:unc_job"] = unc.start(run.name, scenario, sets, reps, key=key)
+    collect_sets()
+
+
+def collect_draw() -> Any:
+    """The running draw of a calibration's parameter sets (``cal:draw``), or None. A finished
+    one is kept with the calibration's result (its sets, or why there are none); when that
+    calibration is the loaded scenario already (used before its sets were ready) and still
+    has its hash, the sets join it now, as if loaded with it."""
+    from sim.scenario import scenario_hash
+
+    state = ss()
+    job = state.get("cal:draw")
+    if job is None or not job.done:
+        return job
+    del state["cal:draw"]
+    res = state.get("cal:result")
+    if res is None:
+        return None
+    res.update(sets=job.sets, sets_yaml=job.text, sets_cancelled=job.cancelled,
+               sets_error=job.error)
+    if (job.sets is not None and state.get("cal:used") == res["cal"].digest
+            and state.get("base_sets") is None
+            and job.sets.scenario_hash == scenario_hash(parse_scenario(state["base"], "base"))):
+        state["base_sets"] = job.sets
+        state["ui:unc_on"] = True
+    return None
+
+
+def collect_sets() -> Any:
+    """The running job over the parameter sets, or None; a finished one is attached to its
+    run (or its cancellation or error kept to be said) and forgotten."""
+    from webapp import uncertainty as unc
+
+    state = ss()
+    job = state.get("ui:unc_job")
+    if job is None or not job.done:
+        return job
+    del state["ui:unc_job"]
+    run = runs().get(job.name)
+    if job.result is not None:
+        unc.CACHE.put(job.key, job.result)
+        if run is not None:
+            run.sets = job.result
+    elif job.cancelled:
+        state["ui:unc_msg"] = ("cancelled", job.name)
+    elif job.error:
+        state["ui:unc_msg"] = ("failed", job.error)
+    return None
 
 
 # --------------------------------------------------------------------------- number fields
@@ -259,7 +352,7 @@ def sync_numbers() -> None:
 PERSIST: list[str] = ["ui:view_run", "ui:dl_run", "ui:cmp_runs", "ui:cmp_base", "ui:cmp_auto",
                       "ui:min_start", "ui:min_use_p90", "ui:min_p90", "ui:min_use_util",
                       "ui:min_util", "ui:min_use_wait", "ui:min_wait", "ui:yaml_text",
-                      "ui:report_runs", "ui:csv_dialect"]
+                      "ui:report_runs", "ui:csv_dialect", "ui:unc_on", "ui:unc_reps"]
 
 
 def persist(*keys: str) -> None:
