@@ -55,7 +55,7 @@ bench: install $(BENCH_STAMP)
 # The guide's screenshots (docs/img/) retaken by the browser journeys; `make test` leaves them.
 screenshots: install browser
 	PNP_SCREENSHOTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider --benchmark-disable \
-	  tests/app/test_browser.py::test_planner_in_a_real_browser
+	  tests/app/test_browser.py::test_planner_in_a_real_browser tests/app/test_browser_uncertainty.py
 
 clean:
 	rm -rf $(VENV) test-output .pytest_cache .mypy_cache .ruff_cache .coverage
