@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from calibration.checks import Coded
 from calibration.errors import LogError, Problem
 from calibration.privacy import MIN_CASES, redact
 from calibration.times import NAT, DateColumn, TimeColumn, to_us
@@ -152,22 +153,17 @@ class Events:
         out += [Problem(row, "case_id", "empty case id") for row in self.empty_case]
         return out
 
-    def frame(self, t: np.ndarray, first_row: int) -> pd.DataFrame:
-        """The kept events: case (pseudonym), activity, t, lifecycle, row (the file's)."""
-        keep = np.concatenate(self.keep) if self.keep else np.zeros(0, dtype=bool)
-        self.keep = []
+    def coded(self, t: np.ndarray, first_row: int) -> Coded:
+        """The kept events as codes, in file order (the chunks' arrays are released)."""
+        def joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+        keep = joined(self.keep, bool)
         rows = np.flatnonzero(keep)
-        names = np.array(self.names + [None], dtype=object)
-        acts = np.array([*self.vocabulary, None], dtype=object)
-        case = np.concatenate(self.case)[keep] if self.case else np.zeros(0, dtype=np.int32)
-        act = np.concatenate(self.act)[keep] if self.act else np.zeros(0, dtype=np.int16)
-        complete = (np.concatenate(self.complete)[keep] if self.complete
-                    else np.zeros(0, dtype=bool))
-        self.case, self.act, self.complete = [], [], []
-        lifecycle = np.where(complete, "complete", "start").astype(object)
-        return pd.DataFrame({"case": names[case], "activity": acts[act], "t": t[keep],
-                             "lifecycle": lifecycle, "row": rows + first_row},
-                            index=rows)
+        coded = Coded(joined(self.case, np.int32)[keep], joined(self.act, np.int16)[keep],
+                      t[keep], joined(self.complete, bool)[keep], rows + first_row)
+        self.keep, self.case, self.act, self.complete = [], [], [], []
+        return coded
 
 
 class Attributes:

@@ -11,7 +11,6 @@ see ``calibration/README.md`` for the full format.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import hmac
 import io
@@ -26,8 +25,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from calibration.accumulate import Attributes, Events
+from calibration.checks import Coded, check_order, duplicates
 from calibration.errors import LogError, Problem, fail
-from calibration.privacy import MIN_CASES, key_problem, shape
+from calibration.privacy import key_problem, shape
 from calibration.stream import Table, _objects, open_table
 from calibration.times import MAX_WEEKS as MAX_WEEKS
 from calibration.times import TimeColumn
@@ -390,8 +391,6 @@ def read_case_log(
     in chunks). Raises :class:`LogError` naming the file, row and column of every problem
     found (never the content of an identifying cell). ``max_bytes``: the size ceiling
     (default :data:`MAX_LOG_BYTES`)."""
-    from calibration.accumulate import Attributes, Events
-
     mapping = mapping or Mapping()
     rules = rules or TimeRules()
     _check_key(key)
@@ -429,20 +428,32 @@ def read_case_log(
     problems: list[Problem] = []
     t, start, week0 = time.finish(problems, origin, rules.window())
     problems += events.problems(False, [*CASE_ACTIVITIES, *mapping.activities])
-    frame = events.frame(t, table.offset)
+    coded = events.coded(t, table.offset)
     notes: list[str] = []
-    if not problems:
-        frame = _duplicates(frame, rules, problems, notes)
-    if not problems:
-        _check_order(frame, problems)
-    if not problems and not len(frame):
+    coded = _checked(coded, events, rules, problems, notes)
+    if not problems and not len(coded.case):
         problems.append(Problem(None, "activity", "no events left after 'ignore'"))
     if problems:
         raise LogError(source, sorted(problems, key=lambda p: (p.row or 0)))
-    cases = _case_table(attributes.finish(events.names, start), frame)
-    log_end = float(frame["t"].max()) if end is None else end
-    return CaseLog(frame.reset_index(drop=True), cases, source, table.digest, start, log_end,
-                   table.offset, max(len(reps), 1), week0, notes)
+    cases = _case_table(attributes.finish(events.names, start), coded, events.names)
+    frame = coded.frame(events.names, CASE_ACTIVITIES)
+    log_end = float(coded.t.max()) if end is None else end
+    return CaseLog(frame, cases, source, table.digest, start, log_end, table.offset,
+                   max(len(reps), 1), week0, notes)
+
+
+def _checked(coded: Coded, events: Events, rules: TimeRules, problems: list[Problem],
+             notes: list[str]) -> Coded:
+    """Duplicates (refused, or dropped with a note), then time order; no check runs on a
+    log that already has problems (its times may be unknown)."""
+    if not problems:
+        states = np.isin(np.array(events.vocabulary), STATE_ACTIVITIES)
+        coded = duplicates(coded, states, rules.drop_duplicates, problems, notes)
+    if not problems:
+        check_order(coded, events.names, events.vocabulary,
+                    events.vocabulary.index("referral") if "referral" in events.vocabulary
+                    else -1, problems)
+    return coded
 
 
 def _model_children(children: bytes, key: str) -> pd.DataFrame:
@@ -468,19 +479,23 @@ def attach_model_children(frame: pd.DataFrame, children: pd.DataFrame, key: str)
     return _objects(out)
 
 
-def _case_table(firsts: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+def _case_table(firsts: pd.DataFrame, coded: Coded, names: list[str]) -> pd.DataFrame:
     """One row per case, in order of its first event: age at referral, birth week, source,
     intensity, complexity and the referral (or first event) time ``t0``."""
-    first_t = events.groupby("case", sort=False)["t"].min()
-    ref = events[events["activity"] == "referral"].groupby("case")["t"].min()
-    t0 = ref.reindex(first_t.index).fillna(first_t)
-    out = firsts.reindex(first_t.index)
-    out["t0"] = t0
+    _, first = np.unique(coded.case, return_index=True)
+    codes = coded.case[np.sort(first)]
+    frame = pd.DataFrame({"case": coded.case, "t": coded.t})
+    first_t = frame.groupby("case", sort=False)["t"].min()
+    ref = frame[coded.act == CASE_ACTIVITIES.index("referral")].groupby("case")["t"].min()
+    t0 = ref.reindex(first_t.index).fillna(first_t).reindex(codes)
+    out = firsts.iloc[codes].copy()
+    out["t0"] = t0.to_numpy()
     # a birth week from the age at referral, mid-year, where no birth date is given
-    guess = t0 - (out["age"] + 0.5) * 52.0
+    guess = out["t0"] - (out["age"] + 0.5) * 52.0
     out["birth"] = out["birth"].fillna(guess)
     with_birth = out["birth"].notna() & out["age"].isna()
-    out.loc[with_birth, "age"] = np.floor((t0[with_birth] - out.loc[with_birth, "birth"]) / 52.0)
+    out.loc[with_birth, "age"] = np.floor((out.loc[with_birth, "t0"]
+                                           - out.loc[with_birth, "birth"]) / 52.0)
     return out
 
 
@@ -490,8 +505,6 @@ def read_family_log(data: bytes | str | Path, source: str, key: str,
                     week0: float | None = None, max_bytes: int | None = None) -> FamilyLog:
     """Read, pseudonymise and check a family log (interest, screening, approval, leaving),
     on the case log's clock (``origin`` for dates, ``week0`` for week numbers)."""
-    from calibration.accumulate import Events
-
     mapping = mapping or Mapping()
     rules = rules or TimeRules()
     _check_key(key)
@@ -511,17 +524,14 @@ def read_family_log(data: bytes | str | Path, source: str, key: str,
     problems: list[Problem] = []
     t, _, _ = time.finish(problems, origin, rules.window(), week0)
     problems += events.problems(True, list(FAMILY_ACTIVITIES))
-    frame = events.frame(t, table.offset)
+    coded = events.coded(t, table.offset)
     notes: list[str] = []
-    if not problems:
-        frame = _duplicates(frame, rules, problems, notes)
-    if not problems:
-        _check_order(frame, problems)
+    coded = _checked(coded, events, rules, problems, notes)
     if problems:
         raise LogError(source, problems)
-    frame = frame.drop(columns=["lifecycle"])
-    log_end = float(frame["t"].max()) if end is None else end
-    return FamilyLog(frame.reset_index(drop=True), source, table.digest, log_end, notes)
+    frame = coded.frame(events.names, FAMILY_ACTIVITIES).drop(columns=["lifecycle"])
+    log_end = float(coded.t.max()) if end is None else end
+    return FamilyLog(frame, source, table.digest, log_end, notes)
 
 
 def read_path(path: str | Path) -> bytes:
@@ -537,76 +547,3 @@ def _check_key(key: str) -> None:
     problem = key_problem(key)
     if problem:
         raise fail("pseudonymisation key", problem, what="this key")
-
-
-def common_values(values: pd.Series, cases: pd.Series,
-                  vocabulary: tuple[str, ...] | list[str] = ()) -> set[str]:
-    """The values safe to show: those in at least :data:`MIN_CASES` different cases, and
-    near-misses of a vocabulary word (a typo such as 'prematchng', not an identifier)."""
-    if not len(values):
-        return set()
-    n = pd.DataFrame({"v": values.astype(str), "c": cases}).groupby("v")["c"].nunique()
-    near = {v for v in n.index
-            if vocabulary and difflib.get_close_matches(v, vocabulary, 1, 0.8)}
-    return set(n.index[n >= MIN_CASES]) | near
-
-
-def _duplicates(events: pd.DataFrame, rules: TimeRules, problems: list[Problem],
-                notes: list[str]) -> pd.DataFrame:
-    """Events repeated exactly (same case, activity, time and lifecycle): refused with their
-    count and the first rows, or dropped with a count when ``rules.drop_duplicates``. A
-    repeated referral would double the referral rate; a repeated breakdown its hazard."""
-    key = ["case", "activity", "t", "lifecycle"]
-    dup = events.duplicated(key, keep="first").to_numpy()
-    if dup.any():
-        # a state entered twice at one moment with other events between is a real path (a
-        # breakdown, a wait for a family and a family found in the same minute): only an
-        # immediate repeat counts; a point event (a referral, a breakdown) never repeats
-        prev = events.groupby("case", sort=False)[key[1:]].shift()
-        same_as_prev = (prev[key[1:]].to_numpy() == events[key[1:]].to_numpy()).all(axis=1)
-        state = events["activity"].isin(STATE_ACTIVITIES).to_numpy()
-        dup = dup & (~state | same_as_prev)
-    n = int(dup.sum())
-    if n == 0:
-        return events
-    if rules.drop_duplicates:
-        notes.append(f"{n} duplicate events (same case, activity, time and lifecycle as an "
-                     "earlier row) were dropped")
-        return events[~dup]
-    firsts = events[~events.duplicated(key, keep=False) | ~dup].drop_duplicates(key)
-    first_row = firsts.set_index(key)["row"]
-    for _, r in events[dup].head(5).iterrows():
-        earlier = int(first_row.loc[tuple(r[k] for k in key)])
-        problems.append(Problem(int(r["row"]), "", f"duplicate of row {earlier} (same case, "
-                                "activity, time and lifecycle)"))
-    problems.append(Problem(None, "", f"{n} duplicate events in all; remove them, or give "
-                                      "--drop-duplicates to drop them (they are counted in "
-                                      "the report)"))
-    return events
-
-
-def _check_order(events: pd.DataFrame, problems: list[Problem]) -> None:
-    """Within a case, times never go back in file order, and nothing precedes the referral."""
-    by_case = events.groupby("case", sort=False)
-    prev_t = by_case["t"].shift()
-    prev_row = by_case["row"].shift()
-    back = (events["t"] < prev_t).to_numpy()
-    for i in np.flatnonzero(back)[:20]:
-        problems.append(Problem(int(events["row"].iloc[i]), "timestamp",
-                                f"time goes back within case {events['case'].iloc[i]} (before "
-                                f"the previous event of this case, row {int(prev_row.iloc[i])})"))
-    refs = events[events["activity"] == "referral"]
-    first_ref = refs.groupby("case")["t"].min()
-    ref_row = refs.groupby("case")["row"].min()
-    t_ref = events["case"].map(first_ref)
-    early = ((events["t"] < t_ref) & (events["activity"] != "referral")).to_numpy()
-    seen: set[str] = set()
-    for i in np.flatnonzero(early):
-        case = events["case"].iloc[i]
-        if case in seen or len(seen) >= 20:
-            continue
-        seen.add(case)
-        problems.append(Problem(int(events["row"].iloc[i]), "timestamp",
-                                f"case {case}: {events['activity'].iloc[i]} before its referral "
-                                f"(row {int(ref_row[case])})"))
-

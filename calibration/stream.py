@@ -3,8 +3,8 @@
 Why chunks: a case log is turned into a few numbers per event (case code, activity code,
 time); holding the whole text table (one Python string per cell) took about 15 times the
 file's size. Here the file is read :data:`CHUNK_ROWS` rows at a time, only the schema's
-columns are parsed (every other column, free text included, is never turned into values),
-and the caller reduces each chunk before the next one is read.
+columns are kept (every other column, free text included, is dropped as each chunk is
+parsed), and the caller reduces each chunk before the next one is read.
 
 CSV goes through pandas' C reader in ``chunksize`` mode: the same dialect handling as a
 whole-file read (short rows filled, quoting, a UTF-8 BOM), so no file reads differently
@@ -201,13 +201,16 @@ def _open_csv(data: bytes | Path, source: str) -> Table:
 
     def chunks(cols: list[int] | None) -> Iterator[pd.DataFrame]:
         try:
+            # every column is tokenised (pandas checks each row's field count only then:
+            # a row with an unquoted delimiter is refused, not read shifted), and only the
+            # chosen ones are kept, at once
             with _stream(data, start) as stream, \
-                    _read(stream, usecols=cols, chunksize=CHUNK_ROWS) as reader:
+                    _read(stream, chunksize=CHUNK_ROWS) as reader:
                 for frame in reader:
                     if not len(frame):
                         continue
-                    if cols is not None:  # in the file's order, as asked
-                        frame = frame[[columns[i] for i in cols]]
+                    if cols is not None:
+                        frame = frame.iloc[:, cols]
                     yield _objects(frame)
         except Exception as exc:  # noqa: BLE001
             raise _refuse(exc) from None
