@@ -68,6 +68,10 @@ ALIASES = {
 #: with 1,000 referrals a year logs about 1 MB a year, so this is decades of a large
 #: programme even with many extra columns. Callers may pass ``max_bytes`` instead.
 MAX_LOG_BYTES = 256 * 1024 * 1024
+#: The most events a log may hold: the fits keep a few hundred bytes per event, so this
+#: bounds a calibration's memory whatever the width of the file's rows (measured: see
+#: calibration/README.md). Reading stops with a refusal at the first chunk beyond it.
+MAX_EVENTS = 1_500_000
 #: Small side files read whole (hours, children.csv): their ceiling (bytes).
 MAX_TABLE_BYTES = 64 * 1024 * 1024
 #: Plausible event dates (inclusive) unless the caller gives another window: P&P began in
@@ -229,6 +233,16 @@ def _size(data: bytes | str | Path, source: str, limit: int | None) -> bytes | P
     return Path(data)
 
 
+def _count(rows: int, source: str, limit: int | None) -> None:
+    """Refuse a log with more rows than ``limit`` (default :data:`MAX_EVENTS`) as soon as a
+    chunk passes it, before more is read."""
+    limit = MAX_EVENTS if limit is None else limit
+    if rows > limit:
+        raise fail(source, f"the log has more than {limit:,} events; calibration reads up to "
+                           f"{limit:,} (its memory grows with them). Export a few recent "
+                           "years (a calibration needs no more), or split it by period")
+
+
 def _schema(columns: list[str], mapping: Mapping) -> dict[int, str]:
     """Column position -> schema name for the known columns (the first of each name); every
     other column (free text, names) is never parsed."""
@@ -386,11 +400,12 @@ def read_case_log(
     end: float | None = None,
     rules: TimeRules | None = None,
     max_bytes: int | None = None,
+    max_events: int | None = None,
 ) -> CaseLog:
     """Read, pseudonymise, map and check a case log (its bytes, or a path to read it from
     in chunks). Raises :class:`LogError` naming the file, row and column of every problem
-    found (never the content of an identifying cell). ``max_bytes``: the size ceiling
-    (default :data:`MAX_LOG_BYTES`)."""
+    found (never the content of an identifying cell). ``max_bytes`` and ``max_events``:
+    the ceilings (default :data:`MAX_LOG_BYTES`, :data:`MAX_EVENTS`)."""
     mapping = mapping or Mapping()
     rules = rules or TimeRules()
     _check_key(key)
@@ -420,6 +435,7 @@ def read_case_log(
                                  .set_index("index"))
                 chunk["source"] = chunk["source"].fillna(chunk.pop("source_c"))
                 chunk = _objects(chunk)
+        _count(events.n + len(chunk), source, max_events)
         rows = chunk.index.to_numpy() + table.offset
         codes, keep = events.add(chunk, rows)
         attributes.add(chunk, rows, codes, keep)
@@ -502,7 +518,8 @@ def _case_table(firsts: pd.DataFrame, coded: Coded, names: list[str]) -> pd.Data
 def read_family_log(data: bytes | str | Path, source: str, key: str,
                     mapping: Mapping | None = None, origin: pd.Timestamp | None = None,
                     end: float | None = None, rules: TimeRules | None = None,
-                    week0: float | None = None, max_bytes: int | None = None) -> FamilyLog:
+                    week0: float | None = None, max_bytes: int | None = None,
+                    max_events: int | None = None) -> FamilyLog:
     """Read, pseudonymise and check a family log (interest, screening, approval, leaving),
     on the case log's clock (``origin`` for dates, ``week0`` for week numbers)."""
     mapping = mapping or Mapping()
@@ -518,6 +535,7 @@ def read_family_log(data: bytes | str | Path, source: str, key: str,
     events = Events(source, key, FAMILY_ACTIVITIES, mapping.family_activities, mapping.ignore,
                     time)
     for chunk in _chunks(table, chosen, key):
+        _count(events.n + len(chunk), source, max_events)
         events.add(chunk, chunk.index.to_numpy() + table.offset, lifecycle=False)
     if events.n == 0:
         raise fail(source, "the log has a header but no events")

@@ -29,9 +29,11 @@ import pandas as pd
 
 from calibration.errors import fail
 
-#: Rows per chunk: about 8 MB of a typical case log; the transient text of one chunk stays
-#: near 50 MB whatever the file's size.
+#: Rows per chunk at most: about 8 MB of a typical case log; the transient text of one
+#: chunk stays near 50 MB whatever the file's size.
 CHUNK_ROWS = 100_000
+#: Bytes of CSV text per chunk: a log with wide rows (free text) gets fewer rows a chunk.
+CHUNK_BYTES = 8 * 1024 * 1024
 #: XES (XML) is parsed in memory: its ceiling (bytes) stays at the in-memory reader's.
 MAX_XES_BYTES = 64 * 1024 * 1024
 _BLOCK = 1 << 20
@@ -199,13 +201,17 @@ def _open_csv(data: bytes | Path, source: str) -> Table:
     except Exception as exc:  # noqa: BLE001 - any reader error is the file's fault
         raise _refuse(exc) from None
 
+    lines = head[start:].count(b"\n")
+    width = len(head) - start if lines else 0
+    rows = max(1, min(CHUNK_ROWS, CHUNK_BYTES * lines // width if width else CHUNK_ROWS))
+
     def chunks(cols: list[int] | None) -> Iterator[pd.DataFrame]:
         try:
             # every column is tokenised (pandas checks each row's field count only then:
             # a row with an unquoted delimiter is refused, not read shifted), and only the
             # chosen ones are kept, at once
             with _stream(data, start) as stream, \
-                    _read(stream, chunksize=CHUNK_ROWS) as reader:
+                    _read(stream, chunksize=rows) as reader:
                 for frame in reader:
                     if not len(frame):
                         continue

@@ -208,3 +208,43 @@ def test_parquet_is_read_in_batches_like_csv(monkeypatch) -> None:
 def test_an_xes_file_above_its_own_ceiling_is_refused(monkeypatch) -> None:
     monkeypatch.setattr(stream, "MAX_XES_BYTES", 10)
     assert "XES logs up to" in _refusal(b"<log><trace></trace></log>", name="log.xes")
+
+
+def test_a_log_above_the_event_ceiling_is_refused_at_the_first_chunk_beyond(
+        monkeypatch) -> None:
+    monkeypatch.setattr(stream, "CHUNK_ROWS", 3)
+    seen: list[int] = []
+    real = stream.Table.chunks
+
+    def spy(self, usecols=None):
+        for chunk in real(self, usecols):
+            seen.append(len(chunk))
+            yield chunk
+
+    monkeypatch.setattr(stream.Table, "chunks", spy)
+    text = "case_id,activity,week\n" + "".join(f"c{i},referral,{i}\n" for i in range(30))
+    with pytest.raises(LogError, match="more than 5 events"):
+        _read(text, max_events=5)
+    assert sum(seen) == 6  # two chunks read, not ten
+    with pytest.raises(LogError, match="more than 5 events"):
+        read_family_log(text.replace("referral", "interest").encode(), "f.csv", KEY,
+                        max_events=5)
+    assert _read(text, max_events=30).n_cases == 30
+
+
+def test_wide_rows_make_smaller_chunks(monkeypatch) -> None:
+    monkeypatch.setattr(stream, "CHUNK_BYTES", 1000)
+    sizes: list[int] = []
+    real = stream.Table.chunks
+
+    def spy(self, usecols=None):
+        for chunk in real(self, usecols):
+            sizes.append(len(chunk))
+            yield chunk
+
+    monkeypatch.setattr(stream.Table, "chunks", spy)
+    note = "x" * 200
+    text = "case_id,activity,week,notes\n" + "".join(f"c{i},referral,{i},{note}\n"
+                                                    for i in range(40))
+    assert _read(text).n_cases == 40
+    assert max(sizes) <= 5 and sum(sizes) == 40
