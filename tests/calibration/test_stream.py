@@ -248,3 +248,23 @@ def test_wide_rows_make_smaller_chunks(monkeypatch) -> None:
                                                     for i in range(40))
     assert _read(text).n_cases == 40
     assert max(sizes) <= 5 and sum(sizes) == 40
+
+
+def test_birth_dates_and_attributes_across_chunks(tiny_chunks) -> None:
+    """The birth dates' day/month order is told by a late row; a bad attribute value in a
+    late chunk is named by row, shown only when it is common to 5 cases."""
+    rows = [f"c{i},referral,2021-01-0{i + 1},0{i + 1}/02/2012" for i in range(5)]
+    head = "case_id,activity,timestamp,birth_date\n"
+    assert "--date-format" in _refusal(head + "\n".join(rows) + "\n")
+    log = _read(head + "\n".join([*rows, "c9,referral,2021-01-09,25/02/2012"]) + "\n")
+    weeks = (pd.Timestamp("2012-02-01") - log.origin) / pd.Timedelta(days=7)
+    assert log.cases["birth"].iloc[0] == pytest.approx(weeks)  # 1 February, not 2 January
+    assert "row 7, column 'birth_date'" in _refusal(
+        head + "\n".join([*rows, "c9,referral,2021-01-09,25/02/1901"]) + "\n")
+    # the fifth case with 'Pleeggezin' comes in a later chunk than the rows listed
+    attrs = "case_id,activity,week,source\nx,referral,0,Anna Peeters\n" + "".join(
+        f"c{i},referral,{i + 1},Pleeggezin\n" for i in range(5))
+    msg = _refusal(attrs)
+    assert "row 2, column 'source'" in msg and "Anna" not in msg
+    assert "row 6, column 'source': unknown value 'Pleeggezin'" in msg
+    assert "'Pleeggezin'" not in _refusal(attrs.rsplit("c4", 1)[0])  # 4 cases: hidden
