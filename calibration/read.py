@@ -1,9 +1,10 @@
 """Reading an organisation's logs: CSV, Parquet or XES in, identifiers pseudonymised at once.
 
-The order matters for privacy: the file is parsed into a table, and *before anything else*
-only the known columns are kept (free text, names and every other column are dropped) and the
-case, family and resource identifiers are replaced by keyed hashes (HMAC-SHA256 with a key
-the user keeps). Nothing of the raw log is ever written anywhere; the caller holds the bytes.
+The order matters for privacy: the file is parsed a chunk at a time (:mod:`calibration.stream`),
+and *before anything else* only the known columns of each chunk are kept (free text, names,
+staff and every other column are dropped) and the case and family identifiers are replaced
+by keyed hashes (HMAC-SHA256 with a key the user keeps); each chunk is then reduced to codes
+(:mod:`calibration.accumulate`). Nothing of the raw log is ever written anywhere.
 
 The column schema follows process-mining conventions (XES keys are accepted as aliases);
 see ``calibration/README.md`` for the full format.
@@ -251,26 +252,9 @@ def _schema(columns: list[str], mapping: Mapping) -> dict[int, str]:
         target = mapping.columns.get(col) or ALIASES.get(col.strip().lower())
         if col in MODEL_EVENT_COLUMNS:
             target = col
-        if target and target not in chosen.values():
-            chosen[i] = target
+        if target and target != "resource" and target not in chosen.values():
+            chosen[i] = target  # staff ids are not used: never kept
     return chosen
-
-
-def _rename(frame: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
-    """Schema names for the known columns; every other column is dropped here."""
-    chosen = _schema([str(c) for c in frame.columns], mapping)
-    out = frame.iloc[:, list(chosen)]
-    out.columns = list(chosen.values())
-    return _objects(out)
-
-
-def pseudonymise(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Identifiers replaced by keyed hashes; the first thing done to a freshly read table."""
-    out = frame.copy()
-    for col in ("case_id", "child", "resource"):
-        if col in out.columns:
-            out[col] = out[col].map(lambda v: pseudonym(key, v) if pd.notna(v) else v)
-    return out
 
 
 # --------------------------------------------------------------------------- case log
@@ -481,18 +465,6 @@ def _model_children(children: bytes, key: str) -> pd.DataFrame:
                                   "intensity": kids["intensity"],
                                   "complexity": kids["complexity"],
                                   "source_c": kids["source"]}))
-
-
-def attach_model_children(frame: pd.DataFrame, children: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Case attributes from the model's children.csv (same ``rep`` and ``child``)."""
-    kids = children.astype("string")
-    ids = kids["rep"] + ":" + kids["child"].map(lambda v: pseudonym(key, v))
-    attrs = pd.DataFrame({"case_id": ids, "age": kids["age"],
-                          "intensity": kids["intensity"], "complexity": kids["complexity"],
-                          "source_c": kids["source"]})
-    out = frame.merge(attrs, on="case_id", how="left")
-    out["source"] = out["source"].fillna(out.pop("source_c"))
-    return _objects(out)
 
 
 def _case_table(firsts: pd.DataFrame, coded: Coded, names: list[str]) -> pd.DataFrame:
