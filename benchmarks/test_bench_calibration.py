@@ -1,6 +1,7 @@
-"""Calibration speed: a 10,000-case log (target under 30 s on 2 cores) and a back-cast with
-20 parameter sets x 5 replications (target under 60 s). Run by ``make bench``; nothing here
-asserts a time."""
+"""Calibration speed: a 10,000-case log (target under 30 s on 2 cores), a back-cast with
+20 parameter sets x 5 replications (target under 60 s), and reading a 20 MB log in chunks
+from its path. Run by ``make bench``; nothing here asserts a time. Peak memory of a 200 MB
+log is measured by hand with /usr/bin/time -v (calibration/README.md)."""
 
 from __future__ import annotations
 
@@ -65,3 +66,20 @@ def test_bench_backcast_20_sets_of_5_replications(benchmark, reps) -> None:
                             kwargs={"reps": reps, "sets": 20, "families": fam, "workers": 2},
                             rounds=1, iterations=1)
     assert bc.reps == 20 * reps and bc.sets == 20
+
+
+def test_bench_read_20mb_log_in_chunks(benchmark, tmp_path) -> None:
+    """The synthetic example repeated to 20 MB (SYNTHETIC), streamed from disk."""
+    lines = (EX / "synthetic_cases.csv").read_text().splitlines()
+    body = lines[2:]
+    path = tmp_path / "cases.csv"
+    with path.open("w") as out:
+        out.write("\n".join(lines[:2]) + "\n")
+        k = 0
+        while out.tell() < 20_000_000:
+            out.write("".join(f"R{k}-{row}\n" for row in body))
+            k += 1
+    mapping = load_mapping((EX / "mapping.yaml").read_bytes())
+    log = benchmark.pedantic(read_case_log, args=(path, "cases.csv", KEY, mapping),
+                             rounds=1, iterations=1)
+    assert len(log.events) == k * len(body)

@@ -90,11 +90,11 @@ def _logs(args: argparse.Namespace, key: str) -> tuple[Any, Any]:
     if log_path.name == "events.csv" and beside.exists():
         children = beside.read_bytes()
     rules = _rules(args)
-    log = read_case_log(read_path(args.log), str(args.log), key, mapping, children=children,
+    log = read_case_log(Path(args.log), str(args.log), key, mapping, children=children,
                         rules=rules)
     fam = None
     if args.families:
-        fam = read_family_log(read_path(args.families), args.families, key, mapping,
+        fam = read_family_log(Path(args.families), args.families, key, mapping,
                               origin=log.origin, end=log.end, rules=rules, week0=log.week0)
     for note in log.notes + (fam.notes if fam is not None else []):
         print(f"note: {note}", file=sys.stderr)

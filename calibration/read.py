@@ -1,9 +1,10 @@
 """Reading an organisation's logs: CSV, Parquet or XES in, identifiers pseudonymised at once.
 
-The order matters for privacy: the file is parsed into a table, and *before anything else*
-only the known columns are kept (free text, names and every other column are dropped) and the
-case, family and resource identifiers are replaced by keyed hashes (HMAC-SHA256 with a key
-the user keeps). Nothing of the raw log is ever written anywhere; the caller holds the bytes.
+The order matters for privacy: the file is parsed a chunk at a time (:mod:`calibration.stream`),
+and *before anything else* only the known columns of each chunk are kept (free text, names,
+staff and every other column are dropped) and the case and family identifiers are replaced
+by keyed hashes (HMAC-SHA256 with a key the user keeps); each chunk is then reduced to codes
+(:mod:`calibration.accumulate`). Nothing of the raw log is ever written anywhere.
 
 The column schema follows process-mining conventions (XES keys are accepted as aliases);
 see ``calibration/README.md`` for the full format.
@@ -11,12 +12,12 @@ see ``calibration/README.md`` for the full format.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import hmac
 import io
 import secrets
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,13 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from calibration.accumulate import Attributes, Events
+from calibration.checks import Coded, check_order, duplicates
 from calibration.errors import LogError, Problem, fail
-from calibration.privacy import MIN_CASES, key_problem, redact, shape
+from calibration.privacy import key_problem, shape
+from calibration.stream import Table, _objects, open_table
+from calibration.times import MAX_WEEKS as MAX_WEEKS
+from calibration.times import TimeColumn
 from sim.domain import CHILD_PHASES
 from sim.inputs import did_you_mean
 
@@ -57,18 +63,21 @@ ALIASES = {
     "resource": "resource", "org:resource": "resource",
     **{a: a for a in ATTRIBUTES}, **{f"case:{a}": a for a in ATTRIBUTES},
 }
-#: The largest log read (bytes). Reading is in memory; a 63 MiB log peaked at 933 MiB
-#: resident in a full calibration (measured, see calibration/README.md), under the 1 GiB
-#: target. A P&P
-#: programme with 1,000 referrals a year logs about 1 MB a year, so this is decades of a
-#: large programme; a bigger file is refused with this number before it is read.
-MAX_LOG_BYTES = 64 * 1024 * 1024
+#: The largest log read (bytes), checked from the file's size before it is parsed; a
+#: bigger one is refused with this number. Logs are read in chunks: a 200 MB log peaked at
+#: the resident memory in calibration/README.md, within the 1 GiB target. A P&P programme
+#: with 1,000 referrals a year logs about 1 MB a year, so this is decades of a large
+#: programme even with many extra columns. Callers may pass ``max_bytes`` instead.
+MAX_LOG_BYTES = 256 * 1024 * 1024
+#: The most events a log may hold: the fits keep a few hundred bytes per event, so this
+#: bounds a calibration's memory whatever the width of the file's rows (measured: see
+#: calibration/README.md). Reading stops with a refusal at the first chunk beyond it.
+MAX_EVENTS = 1_500_000
+#: Small side files read whole (hours, children.csv): their ceiling (bytes).
+MAX_TABLE_BYTES = 64 * 1024 * 1024
 #: Plausible event dates (inclusive) unless the caller gives another window: P&P began in
 #: the 2000s; 1990 leaves room for older records. The end is today plus one year.
 EARLIEST_DATE = "1990-01-01"
-#: A week-numbered log may span at most this many weeks (100 years): a larger week is a
-#: typing or export error (and an astronomic one, such as 1e308, would hang the fits).
-MAX_WEEKS = 5200.0
 #: The project's own events.csv (``pnp-sim run --out``): these columns.
 MODEL_EVENT_COLUMNS = {"rep", "child", "week", "event", "phase", "detail"}
 
@@ -191,82 +200,61 @@ def _read_xes(data: bytes, source: str) -> pd.DataFrame:
 
 
 def read_table(data: bytes, source: str) -> tuple[pd.DataFrame, int]:
-    """The file as a table of text, and the offset from row index to the file's row number
-    (CSV: 2, the header being row 1; Parquet and XES: 1, the record number)."""
-    check_size(len(data), source)
-    name = source.lower()
-    if name.endswith(".xes"):
-        return _read_xes(data, source).astype("string"), 1
-    if name.endswith((".parquet", ".pq")):
-        try:
-            frame = pd.read_parquet(io.BytesIO(data))
-        except Exception as exc:  # noqa: BLE001 - any reader error is the file's fault
-            raise fail(source, f"not a readable Parquet file: {exc}") from None
-        return frame.astype("string"), 1
-    skipped = 0  # leading comment lines (such as the synthetic examples' label)
-    start = 0
-    while data[start:start + 1] == b"#":
-        nl = data.find(b"\n", start)
-        start = len(data) if nl < 0 else nl + 1
-        skipped += 1
-    if data[start:start + 2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise fail(source, "this file is UTF-16 text; save it as 'CSV UTF-8' (in Excel: Save "
-                           "As, then 'CSV UTF-8 (comma delimited)') and try again")
-    head = data[start:start + 4096].decode("utf-8", errors="ignore").splitlines()[:1]
-    counts = {d: head[0].count(d) for d in ",;\t|"} if head else {",": 1}
-    sep = max(counts, key=lambda d: counts[d])  # the header's most frequent delimiter
-    body = data[start:]
-    if not body.strip():
-        raise fail(source, "the file is empty (expected a header line and one row per event)")
-    for encoding in ("utf-8-sig", "cp1252"):  # UTF-8 (with or without BOM), then Windows
-        try:
-            frame = pd.read_csv(io.BytesIO(body), dtype="string", keep_default_na=False,
-                                na_values=[""], sep=sep, encoding=encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-        except Exception as exc:  # noqa: BLE001
-            raise fail(source, f"not a readable CSV file: {type(exc).__name__}") from None
-    else:
-        raise fail(source, "the file is neither UTF-8 nor Windows (cp1252) text; save it as "
-                           "'CSV UTF-8' and try again")
-    return frame, 2 + skipped
+    """A small file (hours, children.csv) as one table of text, and the offset from row index
+    to the file's row number (CSV: 2, the header being row 1; Parquet and XES: 1). Logs are
+    read in chunks instead (:func:`read_case_log`)."""
+    check_size(len(data), source, MAX_TABLE_BYTES, "files")
+    table = open_table(data, source, _read_xes)
+    frames = list(table.chunks())
+    frame = (pd.concat(frames) if frames
+             else pd.DataFrame(columns=table.columns, dtype=object))
+    return frame, table.offset
 
 
-def check_size(size: int, source: str) -> None:
-    """Refuse a log above :data:`MAX_LOG_BYTES` before it is parsed."""
-    if size > MAX_LOG_BYTES:
-        raise fail(source, f"the file is {size / 2**20:.0f} MiB; logs up to "
-                           f"{MAX_LOG_BYTES // 2**20} MiB are read. Split it by period (a "
+def check_size(size: int, source: str, limit: int | None = None, what: str = "logs") -> None:
+    """Refuse a file above ``limit`` (default :data:`MAX_LOG_BYTES`) before it is parsed."""
+    limit = MAX_LOG_BYTES if limit is None else limit
+    if size > limit:
+        ceiling = f"{limit / 2**20:.0f} MiB" if limit >= 2**20 else f"{limit} bytes"
+        raise fail(source, f"the file is {size / 2**20:.0f} MiB; {what} up to {ceiling} are "
+                           "read. Split it by period (a "
                            "calibration needs a few recent years), or keep only the columns "
                            "of the case-log format")
 
 
-def _rename(frame: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
-    """Schema names for the known columns; every other column is dropped here."""
-    renamed: dict[str, str] = {}
-    for col in frame.columns:
-        target = mapping.columns.get(str(col)) or ALIASES.get(str(col).strip().lower())
-        if str(col) in MODEL_EVENT_COLUMNS:
-            target = str(col)
-        if target and target not in renamed.values():
-            renamed[str(col)] = target
-    return _objects(frame[list(renamed)].rename(columns=renamed))
+def _size(data: bytes | str | Path, source: str, limit: int | None) -> bytes | Path:
+    """The log's bytes or path, its size checked before anything is parsed."""
+    if isinstance(data, bytes):
+        check_size(len(data), source, limit)
+        return data
+    try:
+        check_size(Path(data).stat().st_size, source, limit)
+    except OSError as exc:
+        raise fail(source, f"cannot read file: {exc.strerror or exc}") from None
+    return Path(data)
 
 
-def _objects(frame: pd.DataFrame) -> pd.DataFrame:
-    """Plain Python values, None where missing (whatever string type the reader chose)."""
-    out = frame.astype(object)
-    return out.where(out.notna(), None)
+def _count(rows: int, source: str, limit: int | None) -> None:
+    """Refuse a log with more rows than ``limit`` (default :data:`MAX_EVENTS`) as soon as a
+    chunk passes it, before more is read."""
+    limit = MAX_EVENTS if limit is None else limit
+    if rows > limit:
+        raise fail(source, f"the log has more than {limit:,} events; calibration reads up to "
+                           f"{limit:,} (its memory grows with them). Export a few recent "
+                           "years (a calibration needs no more), or split it by period")
 
 
-def pseudonymise(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Identifiers replaced by keyed hashes; the first thing done to a freshly read table."""
-    out = frame.copy()
-    for col in ("case_id", "child", "resource"):
-        if col in out.columns:
-            out[col] = out[col].map(lambda v: pseudonym(key, v) if pd.notna(v) else v)
-    return out
+def _schema(columns: list[str], mapping: Mapping) -> dict[int, str]:
+    """Column position -> schema name for the known columns (the first of each name); every
+    other column (free text, names) is never parsed."""
+    chosen: dict[int, str] = {}
+    for i, col in enumerate(columns):
+        target = mapping.columns.get(col) or ALIASES.get(col.strip().lower())
+        if col in MODEL_EVENT_COLUMNS:
+            target = col
+        if target and target != "resource" and target not in chosen.values():
+            chosen[i] = target  # staff ids are not used: never kept
+    return chosen
 
 
 # --------------------------------------------------------------------------- case log
@@ -332,116 +320,14 @@ class TimeRules:
         return pd.Timestamp(self.earliest), latest
 
 
-DAY_MONTH = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})"
 
 
-def detect_dayfirst(text: pd.Series, source: str, column: str) -> bool | None:
-    """Whether the column's dd/mm or mm/dd dates put the day first, judged on the whole
-    column: None when there are none; a refusal when the column cannot tell (every part at
-    most 12) or mixes both orders."""
-    parts = text.dropna().astype(str).str.extract(DAY_MONTH)
-    parts = parts.dropna()
-    if parts.empty:
-        return None
-    first = parts[0].astype(int)
-    second = parts[1].astype(int)
-    day_first, month_first = bool((first > 12).any()), bool((second > 12).any())
-    if day_first and month_first:
-        raise fail(source, "the dates mix day-first (31/01/2021) and month-first (01/31/2021) "
-                           "forms; use one form, or ISO dates (2021-01-31)", column=column)
-    if not (day_first or month_first):
-        raise fail(source, "the dates could be day-first (dd/mm/yyyy) or month-first "
-                           "(mm/dd/yyyy): no day above 12 tells them apart. Say which with "
-                           "--date-format %d/%m/%Y (or %m/%d/%Y), or use ISO dates "
-                           "(2021-01-31)", column=column)
-    return day_first
-
-
-def parse_dates(text: pd.Series, source: str, column: str,
-                date_format: str | None) -> pd.Series:
-    """Dates (UTC-naive) from text: the given format, else ISO 8601, else the dd/mm or
-    mm/dd order that the whole column shows (see :func:`detect_dayfirst`)."""
-    if date_format:
-        stamps = pd.to_datetime(text, format=date_format, errors="coerce", utc=True)
-    else:
-        stamps = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
-        rest = stamps.isna() & text.notna()
-        if rest.any():
-            dayfirst = detect_dayfirst(text[rest], source, column)
-            other = pd.to_datetime(text[rest], format="mixed", dayfirst=bool(dayfirst),
-                                   errors="coerce", utc=True)
-            stamps = stamps.astype(other.dtype)
-            stamps[rest] = other
-    return stamps.dt.tz_convert(None)
-
-
-def _times(frame: pd.DataFrame, source: str, offset: int, problems: list[Problem],
-           origin: pd.Timestamp | None, rules: TimeRules | None = None,
-           week0: float | None = None) -> tuple[np.ndarray, pd.Timestamp | None, float]:
-    """Times in weeks since the log's window start, the window's start date (date logs) and
-    the week number it corresponds to (week logs): a numeric ``week`` column, or dates.
-
-    Impossible times are refused with their row: non-finite or negative weeks, weeks beyond
-    :data:`MAX_WEEKS`, dates outside the plausible window. A week log's window starts at its
-    first event (as a date log's does), so a log numbered from week 1000 is read right."""
-    rules = rules or TimeRules()
-    column = "week" if "timestamp" not in frame.columns else "timestamp"
-    text = frame[column]
-    numeric = pd.to_numeric(text, errors="coerce")
-    if column == "week" or numeric.notna().all():
-        weeks = numeric.to_numpy(dtype=float)
-        bad = ~np.isfinite(weeks) | (weeks < 0) | (weeks > MAX_WEEKS)
-        for i in np.flatnonzero(bad)[:20]:
-            what = ("not a number" if np.isnan(weeks[i]) else "not finite"
-                    if not np.isfinite(weeks[i]) else "negative" if weeks[i] < 0
-                    else f"above {MAX_WEEKS:g} (100 years)")
-            problems.append(Problem(int(i) + offset, column,
-                                    f"expected a number of weeks from 0 to {MAX_WEEKS:g}; "
-                                    f"this one is {what}"))
-        if bad.sum() > 20:
-            problems.append(Problem(None, column, f"{int(bad.sum())} impossible week numbers "
-                                                  "in all"))
-        if bad.any() or len(weeks) == 0:
-            return weeks, None, 0.0
-        w0 = float(weeks.min()) if week0 is None else week0
-        return weeks - w0, None, w0
-    try:
-        stamps = parse_dates(text, source, column, rules.date_format)
-    except LogError as exc:
-        problems.extend(exc.problems)
-        return np.full(len(frame), np.nan), None, 0.0
-    bad = stamps.isna().to_numpy() & text.notna().to_numpy()
-    for i in np.flatnonzero(bad)[:20]:
-        problems.append(Problem(int(i) + offset, column,
-                                "expected a date such as 2021-03-15 (or 2021-03-15T09:30)"
-                                + (f" in the form {rules.date_format}" if rules.date_format
-                                   else "") + f", got a value shaped {shape(text.iloc[i])!r}"))
-    lo, hi = rules.window()
-    outside = ((stamps < lo) | (stamps > hi)).to_numpy() & ~bad
-    for i in np.flatnonzero(outside)[:20]:
-        problems.append(Problem(int(i) + offset, column,
-                                f"a date outside the plausible window {lo.date()} to "
-                                f"{hi.date()} (year {stamps.iloc[i].year}); correct it, or "
-                                "widen the window with --earliest/--latest"))
-    if outside.sum() > 20:
-        problems.append(Problem(None, column, f"{int(outside.sum())} dates outside the window "
-                                              "in all"))
-    missing = stamps.isna().to_numpy()
-    for i in np.flatnonzero(missing & ~bad)[:20]:
-        problems.append(Problem(int(i) + offset, column, "empty date"))
-    if missing.all() or outside.any():
-        return np.full(len(frame), np.nan), None, 0.0
-    first = stamps.min() if origin is None else origin
-    start = pd.Timestamp(first).normalize()
-    weeks = ((stamps - start) / pd.Timedelta(days=7)).to_numpy(dtype=float)
-    return weeks, start, 0.0
-
-
-def _need(frame: pd.DataFrame, columns: tuple[str, ...], source: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
+def _need(found: Iterable[str], columns: tuple[str, ...], source: str) -> None:
+    found = list(found)
+    missing = [c for c in columns if c not in found]
     if missing:
         raise LogError(source, [Problem(None, c, "required column is missing (found: "
-                                        + ", ".join(_header(str(h)) for h in frame.columns)
+                                        + ", ".join(_header(str(h)) for h in found)
                                         + ")") for c in missing])
 
 
@@ -467,20 +353,28 @@ def _from_model_events(frame: pd.DataFrame) -> pd.DataFrame:
     return _objects(out)
 
 
-def attach_model_children(frame: pd.DataFrame, children: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Case attributes from the model's children.csv (same ``rep`` and ``child``)."""
-    kids = children.astype("string")
-    ids = kids["rep"] + ":" + kids["child"].map(lambda v: pseudonym(key, v))
-    attrs = pd.DataFrame({"case_id": ids, "age": kids["age"],
-                          "intensity": kids["intensity"], "complexity": kids["complexity"],
-                          "source_c": kids["source"]})
-    out = frame.merge(attrs, on="case_id", how="left")
-    out["source"] = out["source"].fillna(out.pop("source_c"))
-    return _objects(out)
+def _chunks(table: Table, chosen: dict[int, str], key: str) -> Iterator[pd.DataFrame]:
+    """The log's chunks with schema names, the child ids of a model events.csv hashed."""
+    for chunk in table.chunks(list(chosen)):
+        chunk.columns = list(chosen.values())
+        if "child" in chunk.columns:
+            chunk["child"] = _hash(chunk["child"], key)
+        yield chunk
+
+
+def _hash(ids: pd.Series, key: str) -> pd.Series:
+    """Keyed hashes of a column of identifiers (each distinct value hashed once)."""
+    local, uniques = pd.factorize(ids.to_numpy(dtype=object))
+    names = np.array([pseudonym(key, u) for u in uniques] + [None], dtype=object)
+    return pd.Series(names[local], index=ids.index)
+
+
+def _time_column(present: list[str]) -> str:
+    return "week" if "timestamp" not in present else "timestamp"
 
 
 def read_case_log(
-    data: bytes,
+    data: bytes | str | Path,
     source: str,
     key: str,
     mapping: Mapping | None = None,
@@ -489,257 +383,157 @@ def read_case_log(
     origin: pd.Timestamp | None = None,
     end: float | None = None,
     rules: TimeRules | None = None,
+    max_bytes: int | None = None,
+    max_events: int | None = None,
 ) -> CaseLog:
-    """Read, pseudonymise, map and check a case log. Raises :class:`LogError` naming the file,
-    row and column of every problem found (never the content of an identifying cell)."""
+    """Read, pseudonymise, map and check a case log (its bytes, or a path to read it from
+    in chunks). Raises :class:`LogError` naming the file, row and column of every problem
+    found (never the content of an identifying cell). ``max_bytes`` and ``max_events``:
+    the ceilings (default :data:`MAX_LOG_BYTES`, :data:`MAX_EVENTS`)."""
     mapping = mapping or Mapping()
     rules = rules or TimeRules()
     _check_key(key)
-    raw, offset = read_table(data, source)
-    frame = pseudonymise(_rename(raw, mapping), key)
-    del raw  # only the pseudonymised, reduced table is kept
-    model_format = set(frame.columns) >= MODEL_EVENT_COLUMNS
-    parallel = int(frame["rep"].nunique()) if model_format else 1
-    if model_format:
-        frame = _from_model_events(frame)
-        if children is not None:
-            kids, _ = read_table(children, "children.csv")
-            frame = attach_model_children(frame, kids, key)
-    _need(frame, ("case_id", "activity"), source)
-    if "timestamp" not in frame.columns and "week" not in frame.columns:
-        _need(frame, ("timestamp",), source)
-    if len(frame) == 0:
+    table = open_table(_size(data, source, max_bytes), source, _read_xes)
+    chosen = _schema(table.columns, mapping)
+    model_format = set(chosen.values()) >= MODEL_EVENT_COLUMNS
+    kids = _model_children(children, key) if model_format and children is not None else None
+    present = (["case_id", "activity", "week", "source"]
+               + ([c for c in kids.columns if c != "case_id"] if kids is not None else [])
+               if model_format else list(chosen.values()))
+    _need(present, ("case_id", "activity"), source)
+    if "timestamp" not in present and "week" not in present:
+        _need(present, ("timestamp",), source)
+    time = TimeColumn(source, _time_column(present), rules.date_format)
+    events = Events(source, key, CASE_ACTIVITIES, mapping.activities, mapping.ignore, time,
+                    hash_ids=not model_format)
+    lo = pd.Timestamp(EARLIEST_DATE) - pd.DateOffset(years=25)
+    attributes = Attributes(source, key, ATTRIBUTE_VALUES, mapping.values,
+                            (lo, pd.Timestamp.today() + pd.DateOffset(years=1)))
+    reps: set[str] = set()
+    for chunk in _chunks(table, chosen, key):
+        if model_format:
+            reps.update(chunk["rep"].dropna().unique())
+            chunk = _from_model_events(chunk)
+            if kids is not None:
+                chunk = _objects(chunk.reset_index().merge(kids, on="case_id", how="left")
+                                 .set_index("index"))
+                chunk["source"] = chunk["source"].fillna(chunk.pop("source_c"))
+                chunk = _objects(chunk)
+        _count(events.n + len(chunk), source, max_events)
+        rows = chunk.index.to_numpy() + table.offset
+        codes, keep = events.add(chunk, rows)
+        attributes.add(chunk, rows, codes, keep)
+    if events.n == 0:
         raise fail(source, "the log has a header but no events")
     problems: list[Problem] = []
-    t, start, week0 = _times(frame, source, offset, problems, origin, rules)
-    acts = frame["activity"].map(lambda a: str(a).strip() if a is not None else None)
-    mapped = acts.map(lambda a: mapping.activities.get(a, a) if a is not None else a)
-    keep = ~acts.isin(list(mapping.ignore)).to_numpy()
-    lifecycle = (frame["lifecycle"].map(lambda v: str(v).strip().lower() if v else "start")
-                 if "lifecycle" in frame.columns else pd.Series("start", index=frame.index))
-    choices = [*CASE_ACTIVITIES, *mapping.activities]
-    unknown = keep & ~mapped.isin(CASE_ACTIVITIES).to_numpy()
-    common = common_values(acts[unknown], frame["case_id"][unknown], choices)
-    for i in np.flatnonzero(unknown)[:50]:
-        a = mapped.iloc[i]
-        shown = str(a) in common
-        problems.append(Problem(int(i) + offset, "activity",
-                                f"unknown activity {redact(acts.iloc[i], key, common)}"
-                                + (did_you_mean(str(a), choices, cutoff=0.5) if shown else "")
-                                + " (map it in the mapping file, or list it under 'ignore')"))
-    bad_lc = keep & ~lifecycle.isin(["start", "complete"]).to_numpy()
-    common = common_values(lifecycle[bad_lc], frame["case_id"][bad_lc])
-    for i in np.flatnonzero(bad_lc)[:20]:
-        problems.append(Problem(int(i) + offset, "lifecycle", "expected 'start' or "
-                                f"'complete', got {redact(lifecycle.iloc[i], key, common)}"))
-    for i in np.flatnonzero(keep & frame["case_id"].isna().to_numpy())[:20]:
-        problems.append(Problem(int(i) + offset, "case_id", "empty case id"))
-    events = pd.DataFrame({"case": frame["case_id"], "activity": mapped, "t": t,
-                           "lifecycle": lifecycle, "row": np.arange(len(frame)) + offset})
-    events = events[keep]
+    t, start, week0 = time.finish(problems, origin, rules.window())
+    problems += events.problems(False, [*CASE_ACTIVITIES, *mapping.activities])
+    coded = events.coded(t, table.offset)
     notes: list[str] = []
-    if not problems:
-        events = _duplicates(events, rules, problems, notes)
-    if not problems:
-        _check_order(events, problems)
-    if not problems and not len(events):
+    coded = _checked(coded, events, rules, problems, notes)
+    if not problems and not len(coded.case):
         problems.append(Problem(None, "activity", "no events left after 'ignore'"))
     if problems:
         raise LogError(source, sorted(problems, key=lambda p: (p.row or 0)))
-    cases = _case_attributes(frame.loc[events.index], events, mapping, offset, source, start,
-                             key)
-    log_end = float(events["t"].max()) if end is None else end
-    return CaseLog(events.reset_index(drop=True), cases, source, log_digest(data), start,
-                   log_end, offset, max(parallel, 1), week0, notes)
+    cases = _case_table(attributes.finish(events.names, start), coded, events.names)
+    frame = coded.frame(events.names, CASE_ACTIVITIES)
+    log_end = float(coded.t.max()) if end is None else end
+    return CaseLog(frame, cases, source, table.digest, start, log_end, table.offset,
+                   max(len(reps), 1), week0, notes)
+
+
+def _checked(coded: Coded, events: Events, rules: TimeRules, problems: list[Problem],
+             notes: list[str]) -> Coded:
+    """Duplicates (refused, or dropped with a note), then time order; no check runs on a
+    log that already has problems (its times may be unknown)."""
+    if not problems:
+        states = np.isin(np.array(events.vocabulary), STATE_ACTIVITIES)
+        coded = duplicates(coded, states, rules.drop_duplicates, problems, notes)
+    if not problems:
+        check_order(coded, events.names, events.vocabulary,
+                    events.vocabulary.index("referral") if "referral" in events.vocabulary
+                    else -1, problems)
+    return coded
+
+
+def _model_children(children: bytes, key: str) -> pd.DataFrame:
+    """Case attributes from the model's children.csv (same ``rep`` and ``child``)."""
+    kids, _ = read_table(children, "children.csv")
+    kids = kids.astype("string")
+    ids = kids["rep"] + ":" + kids["child"].map(lambda v: pseudonym(key, v))
+    return _objects(pd.DataFrame({"case_id": ids, "age": kids["age"],
+                                  "intensity": kids["intensity"],
+                                  "complexity": kids["complexity"],
+                                  "source_c": kids["source"]}))
+
+
+def _case_table(firsts: pd.DataFrame, coded: Coded, names: list[str]) -> pd.DataFrame:
+    """One row per case, in order of its first event: age at referral, birth week, source,
+    intensity, complexity and the referral (or first event) time ``t0``."""
+    _, first = np.unique(coded.case, return_index=True)
+    codes = coded.case[np.sort(first)]
+    frame = pd.DataFrame({"case": coded.case, "t": coded.t})
+    first_t = frame.groupby("case", sort=False)["t"].min()
+    ref = frame[coded.act == CASE_ACTIVITIES.index("referral")].groupby("case")["t"].min()
+    t0 = ref.reindex(first_t.index).fillna(first_t).reindex(codes)
+    out = firsts.iloc[codes].copy()
+    out["t0"] = t0.to_numpy()
+    # a birth week from the age at referral, mid-year, where no birth date is given
+    guess = out["t0"] - (out["age"] + 0.5) * 52.0
+    out["birth"] = out["birth"].fillna(guess)
+    with_birth = out["birth"].notna() & out["age"].isna()
+    out.loc[with_birth, "age"] = np.floor((out.loc[with_birth, "t0"]
+                                           - out.loc[with_birth, "birth"]) / 52.0)
+    return out
+
+
+def read_family_log(data: bytes | str | Path, source: str, key: str,
+                    mapping: Mapping | None = None, origin: pd.Timestamp | None = None,
+                    end: float | None = None, rules: TimeRules | None = None,
+                    week0: float | None = None, max_bytes: int | None = None,
+                    max_events: int | None = None) -> FamilyLog:
+    """Read, pseudonymise and check a family log (interest, screening, approval, leaving),
+    on the case log's clock (``origin`` for dates, ``week0`` for week numbers)."""
+    mapping = mapping or Mapping()
+    rules = rules or TimeRules()
+    _check_key(key)
+    table = open_table(_size(data, source, max_bytes), source, _read_xes)
+    chosen = _schema(table.columns, mapping)
+    present = list(chosen.values())
+    _need(present, ("case_id", "activity"), source)
+    if "timestamp" not in present and "week" not in present:
+        _need(present, ("timestamp",), source)
+    time = TimeColumn(source, _time_column(present), rules.date_format)
+    events = Events(source, key, FAMILY_ACTIVITIES, mapping.family_activities, mapping.ignore,
+                    time)
+    for chunk in _chunks(table, chosen, key):
+        _count(events.n + len(chunk), source, max_events)
+        events.add(chunk, chunk.index.to_numpy() + table.offset, lifecycle=False)
+    if events.n == 0:
+        raise fail(source, "the log has a header but no events")
+    problems: list[Problem] = []
+    t, _, _ = time.finish(problems, origin, rules.window(), week0)
+    problems += events.problems(True, list(FAMILY_ACTIVITIES))
+    coded = events.coded(t, table.offset)
+    notes: list[str] = []
+    coded = _checked(coded, events, rules, problems, notes)
+    if problems:
+        raise LogError(source, problems)
+    frame = coded.frame(events.names, FAMILY_ACTIVITIES).drop(columns=["lifecycle"])
+    log_end = float(coded.t.max()) if end is None else end
+    return FamilyLog(frame, source, table.digest, log_end, notes)
+
+
+def read_path(path: str | Path) -> bytes:
+    """The bytes of a small input file (mapping, hours), or a LogError naming it."""
+    try:
+        check_size(Path(path).stat().st_size, str(path))
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise fail(str(path), f"cannot read file: {exc.strerror or exc}") from None
 
 
 def _check_key(key: str) -> None:
     problem = key_problem(key)
     if problem:
         raise fail("pseudonymisation key", problem, what="this key")
-
-
-def common_values(values: pd.Series, cases: pd.Series,
-                  vocabulary: tuple[str, ...] | list[str] = ()) -> set[str]:
-    """The values safe to show: those in at least :data:`MIN_CASES` different cases, and
-    near-misses of a vocabulary word (a typo such as 'prematchng', not an identifier)."""
-    if not len(values):
-        return set()
-    n = pd.DataFrame({"v": values.astype(str), "c": cases}).groupby("v")["c"].nunique()
-    near = {v for v in n.index
-            if vocabulary and difflib.get_close_matches(v, vocabulary, 1, 0.8)}
-    return set(n.index[n >= MIN_CASES]) | near
-
-
-def _duplicates(events: pd.DataFrame, rules: TimeRules, problems: list[Problem],
-                notes: list[str]) -> pd.DataFrame:
-    """Events repeated exactly (same case, activity, time and lifecycle): refused with their
-    count and the first rows, or dropped with a count when ``rules.drop_duplicates``. A
-    repeated referral would double the referral rate; a repeated breakdown its hazard."""
-    key = ["case", "activity", "t", "lifecycle"]
-    dup = events.duplicated(key, keep="first").to_numpy()
-    if dup.any():
-        # a state entered twice at one moment with other events between is a real path (a
-        # breakdown, a wait for a family and a family found in the same minute): only an
-        # immediate repeat counts; a point event (a referral, a breakdown) never repeats
-        prev = events.groupby("case", sort=False)[key[1:]].shift()
-        same_as_prev = (prev[key[1:]].to_numpy() == events[key[1:]].to_numpy()).all(axis=1)
-        state = events["activity"].isin(STATE_ACTIVITIES).to_numpy()
-        dup = dup & (~state | same_as_prev)
-    n = int(dup.sum())
-    if n == 0:
-        return events
-    if rules.drop_duplicates:
-        notes.append(f"{n} duplicate events (same case, activity, time and lifecycle as an "
-                     "earlier row) were dropped")
-        return events[~dup]
-    firsts = events[~events.duplicated(key, keep=False) | ~dup].drop_duplicates(key)
-    first_row = firsts.set_index(key)["row"]
-    for _, r in events[dup].head(5).iterrows():
-        earlier = int(first_row.loc[tuple(r[k] for k in key)])
-        problems.append(Problem(int(r["row"]), "", f"duplicate of row {earlier} (same case, "
-                                "activity, time and lifecycle)"))
-    problems.append(Problem(None, "", f"{n} duplicate events in all; remove them, or give "
-                                      "--drop-duplicates to drop them (they are counted in "
-                                      "the report)"))
-    return events
-
-
-def _check_order(events: pd.DataFrame, problems: list[Problem]) -> None:
-    """Within a case, times never go back in file order, and nothing precedes the referral."""
-    by_case = events.groupby("case", sort=False)
-    prev_t = by_case["t"].shift()
-    prev_row = by_case["row"].shift()
-    back = (events["t"] < prev_t).to_numpy()
-    for i in np.flatnonzero(back)[:20]:
-        problems.append(Problem(int(events["row"].iloc[i]), "timestamp",
-                                f"time goes back within case {events['case'].iloc[i]} (before "
-                                f"the previous event of this case, row {int(prev_row.iloc[i])})"))
-    refs = events[events["activity"] == "referral"]
-    first_ref = refs.groupby("case")["t"].min()
-    ref_row = refs.groupby("case")["row"].min()
-    t_ref = events["case"].map(first_ref)
-    early = ((events["t"] < t_ref) & (events["activity"] != "referral")).to_numpy()
-    seen: set[str] = set()
-    for i in np.flatnonzero(early):
-        case = events["case"].iloc[i]
-        if case in seen or len(seen) >= 20:
-            continue
-        seen.add(case)
-        problems.append(Problem(int(events["row"].iloc[i]), "timestamp",
-                                f"case {case}: {events['activity'].iloc[i]} before its referral "
-                                f"(row {int(ref_row[case])})"))
-
-
-def _case_attributes(frame: pd.DataFrame, events: pd.DataFrame, mapping: Mapping, offset: int,
-                     source: str, start: pd.Timestamp | None, key: str) -> pd.DataFrame:
-    """One row per case: age at referral, birth week, source, intensity, complexity."""
-    problems: list[Problem] = []
-    cols = {a: frame[a] if a in frame.columns else pd.Series(None, index=frame.index,
-                                                              dtype=object)
-            for a in ATTRIBUTES}
-    attrs = pd.DataFrame({"case": frame["case_id"], **cols})
-    for attr, allowed in ATTRIBUTE_VALUES.items():
-        vals = attrs[attr].map(lambda v, a=attr: mapping.values.get(a, {}).get(v, v)
-                               if pd.notna(v) else v)
-        bad = vals.notna().to_numpy() & ~vals.isin(allowed).to_numpy()
-        common = common_values(vals[bad], attrs["case"][bad], allowed)
-        for i in np.flatnonzero(bad)[:5]:
-            shown = str(vals.iloc[i]) in common
-            problems.append(Problem(int(frame.index[i]) + offset, attr,
-                                    f"unknown value {redact(vals.iloc[i], key, common)}"
-                                    + (did_you_mean(str(vals.iloc[i]), allowed) if shown
-                                       else "")
-                                    + f" (expected one of: {', '.join(allowed)})"))
-        attrs[attr] = vals
-    age = pd.to_numeric(attrs["age"], errors="coerce")
-    for i in np.flatnonzero(attrs["age"].notna().to_numpy() & age.isna().to_numpy())[:5]:
-        problems.append(Problem(int(frame.index[i]) + offset, "age",
-                                f"expected whole years, got {redact(attrs['age'].iloc[i], key)}"))
-    birth = pd.Series(np.nan, index=attrs.index)
-    if attrs["birth_date"].notna().any():
-        try:
-            stamps = parse_dates(attrs["birth_date"], source, "birth_date", None)
-        except LogError as exc:
-            raise LogError(source, exc.problems) from None
-        for i in np.flatnonzero(attrs["birth_date"].notna().to_numpy()
-                                & stamps.isna().to_numpy())[:5]:
-            problems.append(Problem(int(frame.index[i]) + offset, "birth_date",
-                                    "expected a date such as 2012-05-31"))
-        lo = pd.Timestamp(EARLIEST_DATE) - pd.DateOffset(years=25)
-        odd = ((stamps < lo) | (stamps > pd.Timestamp.today() + pd.DateOffset(years=1)))
-        for i in np.flatnonzero(odd.to_numpy())[:5]:
-            problems.append(Problem(int(frame.index[i]) + offset, "birth_date",
-                                    f"a birth date outside {lo.date()} to next year"))
-        if start is not None:
-            birth = (stamps - start) / pd.Timedelta(days=7)
-    if problems:
-        raise LogError(source, problems)
-    attrs["age"] = age
-    attrs["birth"] = birth.astype(float)
-    attrs = attrs.drop(columns=["birth_date"])
-    firsts = attrs.groupby("case", sort=False).first()
-    first_t = events.groupby("case", sort=False)["t"].min()
-    ref = events[events["activity"] == "referral"].groupby("case")["t"].min()
-    t0 = ref.reindex(first_t.index).fillna(first_t)
-    out = firsts.reindex(first_t.index)
-    out["t0"] = t0
-    # a birth week from the age at referral, mid-year, where no birth date is given
-    guess = t0 - (out["age"] + 0.5) * 52.0
-    out["birth"] = out["birth"].fillna(guess)
-    with_birth = out["birth"].notna() & out["age"].isna()
-    out.loc[with_birth, "age"] = np.floor((t0[with_birth] - out.loc[with_birth, "birth"]) / 52.0)
-    return out
-
-
-def read_family_log(data: bytes, source: str, key: str, mapping: Mapping | None = None,
-                    origin: pd.Timestamp | None = None, end: float | None = None,
-                    rules: TimeRules | None = None, week0: float | None = None) -> FamilyLog:
-    """Read, pseudonymise and check a family log (interest, screening, approval, leaving),
-    on the case log's clock (``origin`` for dates, ``week0`` for week numbers)."""
-    mapping = mapping or Mapping()
-    rules = rules or TimeRules()
-    _check_key(key)
-    raw, offset = read_table(data, source)
-    frame = pseudonymise(_rename(raw, mapping), key)
-    del raw
-    _need(frame, ("case_id", "activity"), source)
-    if "timestamp" not in frame.columns and "week" not in frame.columns:
-        _need(frame, ("timestamp",), source)
-    if len(frame) == 0:
-        raise fail(source, "the log has a header but no events")
-    problems: list[Problem] = []
-    t, _, _ = _times(frame, source, offset, problems, origin, rules, week0)
-    acts = frame["activity"].map(lambda a: str(a).strip() if a is not None else None)
-    mapped = acts.map(lambda a: mapping.family_activities.get(a, a) if a is not None else a)
-    keep = ~acts.isin(list(mapping.ignore)).to_numpy()
-    unknown = keep & ~mapped.isin(FAMILY_ACTIVITIES).to_numpy()
-    common = common_values(acts[unknown], frame["case_id"][unknown], FAMILY_ACTIVITIES)
-    for i in np.flatnonzero(unknown)[:50]:
-        shown = str(mapped.iloc[i]) in common
-        problems.append(Problem(int(i) + offset, "activity",
-                                f"unknown family activity {redact(acts.iloc[i], key, common)}"
-                                + (did_you_mean(str(mapped.iloc[i]), FAMILY_ACTIVITIES)
-                                   if shown else "")
-                                + f" (expected one of: {', '.join(FAMILY_ACTIVITIES)})"))
-    events = pd.DataFrame({"case": frame["case_id"], "activity": mapped, "t": t,
-                           "lifecycle": "start", "row": np.arange(len(frame)) + offset})[keep]
-    notes: list[str] = []
-    if not problems:
-        events = _duplicates(events, rules, problems, notes)
-    if not problems:
-        _check_order(events, problems)
-    if problems:
-        raise LogError(source, problems)
-    events = events.drop(columns=["lifecycle"])
-    log_end = float(events["t"].max()) if end is None else end
-    return FamilyLog(events.reset_index(drop=True), source, log_digest(data), log_end, notes)
-
-
-def read_path(path: str | Path) -> bytes:
-    """The bytes of an input file, or a LogError naming it."""
-    try:
-        check_size(Path(path).stat().st_size, str(path))
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise fail(str(path), f"cannot read file: {exc.strerror or exc}") from None
