@@ -12,7 +12,11 @@ Method, best of 3 rounds, each round timed in turns on the same machine:
    command line uses on Linux) starts its workers with the parent's modules, which cost nothing
    more.
 
-Share = (2 + 3) / 1. Figures go in the README and docs/speed.md; nothing here asserts a time.
+Share = (2 + 3) / 1. Measured twice: ``bytecode``, with Python's bytecode cache (what an
+installed package has: pip compiles it; here it goes to a temporary ``PYTHONPYCACHEPREFIX``,
+filled by the probe), and ``source``, with ``PYTHONDONTWRITEBYTECODE=1`` as this project's
+build machine is set (every ``sim`` module compiled from source at every start).
+Figures go in the README and docs/speed.md; nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ import resource
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKERS = 2
@@ -58,10 +64,11 @@ print(json.dumps({"parent": sorted(m for m in sys.modules if not m.startswith("_
 """.replace("WORKERS", str(WORKERS))
 
 
-def _child_cpu(cmd: list[str]) -> tuple[float, str]:
+def _child_cpu(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
     """CPU seconds (user + system) of a command and its own children, and its stdout."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT).stdout
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT,
+                         env=env).stdout
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime), out
 
@@ -78,11 +85,22 @@ def _importer(modules: list[str], after: list[str] | None = None) -> str:
     return "\n".join(lines)
 
 
-def test_import_share_of_a_thirty_replication_run(benchmark, tmp_path) -> None:
+@pytest.mark.parametrize("mode", ["bytecode", "source"])
+def test_import_share_of_a_thirty_replication_run(benchmark, tmp_path, mode: str) -> None:
     """See the module docstring for the method."""
     py = sys.executable
+    env = dict(os.environ)
+    if mode == "source":
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(tmp_path / "pycache")
     (tmp_path / "w").mkdir()
-    _, out = _child_cpu([py, "-c", _PROBE, str(tmp_path / "probe"), str(tmp_path / "w")])
+
+    def cpu(cmd: list[str]) -> tuple[float, str]:
+        return _child_cpu(cmd, env)
+
+    _, out = cpu([py, "-c", _PROBE, str(tmp_path / "probe"), str(tmp_path / "w")])
     probe = json.loads(out.strip().splitlines()[-1])
     load = os.getloadavg()[0]
     runs: list[float] = []
@@ -91,16 +109,16 @@ def test_import_share_of_a_thirty_replication_run(benchmark, tmp_path) -> None:
 
     def one_round() -> None:
         out = tmp_path / f"run{len(runs)}"
-        runs.append(_child_cpu([py, "-m", "sim", "run", "scenarios/baseline.yaml", "--reps",
+        runs.append(cpu([py, "-m", "sim", "run", "scenarios/baseline.yaml", "--reps",
                                 "30", "--seed", "1", "--workers", str(WORKERS), "--out",
                                 str(out)])[0])
-        parent.append(_child_cpu([py, "-c", _importer(probe["parent"])])[0])
+        parent.append(cpu([py, "-c", _importer(probe["parent"])])[0])
         extra = 0.0
         if probe["worker"]:
             base = [m for m in probe["parent"] if m not in probe["worker"]]
-            extra += WORKERS * float(_child_cpu([py, "-c", _importer(probe["worker"], base)])[1])
+            extra += WORKERS * float(cpu([py, "-c", _importer(probe["worker"], base)])[1])
         if probe["method"] == "forkserver":
-            extra += _child_cpu([py, "-c", "import sim.backends as b\nfor m in "
+            extra += cpu([py, "-c", "import sim.backends as b\nfor m in "
                                  "(*b.WORKER_MODULES, 'sim._forkserver_guard'): __import__(m)"])[0]
         workers.append(extra)
 
@@ -108,9 +126,10 @@ def test_import_share_of_a_thirty_replication_run(benchmark, tmp_path) -> None:
     share = (min(parent) + min(workers)) / min(runs)
     benchmark.extra_info.update(run_cpu_s=min(runs), parent_imports_cpu_s=min(parent),
                                 worker_imports_cpu_s=min(workers), import_share=share,
-                                start_method=probe["method"], worker_modules=probe["worker"],
-                                loadavg_1min=load)
-    print(f"\nimports: {share:.1%} of a 30-replication run's CPU (run {min(runs):.2f} s, "
+                                start_method=probe["method"], mode=mode,
+                                worker_modules=probe["worker"], loadavg_1min=load)
+    print(f"\nimports ({mode}): {share:.1%} of a 30-replication run's CPU "
+          f"(run {min(runs):.2f} s, "
           f"parent imports {min(parent):.2f} s, workers' own imports {min(workers):.2f} s, "
           f"start method {probe['method']}, {len(probe['parent'])} modules in the parent, "
           f"worker imports {probe['worker'] or 'none'}; load average {load:.1f})")
