@@ -117,60 +117,7 @@ def test_scaling_of_both_policies(benchmark) -> None:
     print(f"\n20x / 1x cost: {ratios} (load average {load:.1f})")
 
 
-_PARENT_MODULES = """
-import sys
-from sim.cli import main
-try:
-    main(["run", "scenarios/baseline.yaml", "--reps", "30", "--seed", "1", "--out", sys.argv[1]])
-except SystemExit:
-    pass
-print(",".join(sorted({m.split(".")[0] for m in sys.modules if not m.startswith("_")})))
-"""
-
-
-def _child_cpu(cmd: list[str]) -> tuple[float, str]:
-    """CPU seconds (user + system) of a command and its own children, and its stdout."""
-    import resource
-    import subprocess
-
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT).stdout
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime), out
-
-
-def test_import_share_of_a_thirty_replication_run(benchmark, tmp_path) -> None:
-    """Issue 16: the share of a 30-replication ``pnp-sim run`` (local pool, 2 workers) spent on
-    imports: what the run's own process holds at its end plus what the fork server preloads,
-    each imported afresh, over the whole run's CPU (its process and its workers); best of 3."""
-    import os
-    import sys
-
-    py = sys.executable
-    _, listed = _child_cpu([py, "-c", _PARENT_MODULES, str(tmp_path / "probe")])
-    modules = listed.strip().splitlines()[-1]
-    load = os.getloadavg()[0]
-    imports = (f"import sim.cli\nfor m in {modules!r}.split(','):\n"
-               "    try: __import__(m)\n    except Exception: pass")
-    runs, parent, server = [], [], []
-
-    def one_round() -> None:
-        out = tmp_path / f"run{len(runs)}"
-        runs.append(_child_cpu([py, "-m", "sim", "run", "scenarios/baseline.yaml", "--reps",
-                                "30", "--seed", "1", "--workers", "2", "--out", str(out)])[0])
-        parent.append(_child_cpu([py, "-c", imports])[0])
-        server.append(_child_cpu([py, "-c", "import sim.tasks, sim.replication, sim.model, "
-                                  "sim._forkserver_guard"])[0])
-
-    benchmark.pedantic(one_round, rounds=3, iterations=1)
-    share = (min(parent) + min(server)) / min(runs)
-    benchmark.extra_info.update(run_cpu_s=min(runs), parent_imports_cpu_s=min(parent),
-                                fork_server_imports_cpu_s=min(server), import_share=share,
-                                loadavg_1min=load)
-    print(f"\nimports: {share:.0%} of a 30-replication run's CPU (run {min(runs):.2f} s, "
-          f"parent imports {min(parent):.2f} s, fork server {min(server):.2f} s, "
-          f"load average {load:.1f})")
-
+# The import share of a 30-replication run: benchmarks/test_bench_imports.py.
 
 #: The model before issue 16 (the figures of the README's issue-16 table are against it).
 BEFORE_ISSUE_16 = "3ac488a"

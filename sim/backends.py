@@ -28,6 +28,11 @@ from sim.outcome import Outcome, describe_worker
 from sim.processes import PARENT_ENV, hide_main_script, worker_init
 from sim.tasks import Task, TaskFn, format_error
 
+#: What every worker imports before its first replication: the fork server preloads it, and a
+#: ``fork`` pool's parent imports it before forking, so that it is imported once, not once per
+#: worker (numpy.random and numpy.ma are otherwise imported lazily by the first replication).
+WORKER_MODULES = ("sim.tasks", "sim.replication", "sim.model", "numpy.random", "numpy.ma")
+
 #: Seconds without a finished task after which a backend yields None.
 IDLE_S = 0.2
 #: Dask: aim for tasks of about this many seconds (several replications of one point) ...
@@ -138,8 +143,7 @@ class LocalBackend:
         if method == "forkserver":
             # modules the fork server imports once, so every worker starts with them loaded;
             # the guard makes the fork server die with this process
-            self._ctx.set_forkserver_preload(
-                ["sim.tasks", "sim.replication", "sim.model", "sim._forkserver_guard"])
+            self._ctx.set_forkserver_preload([*WORKER_MODULES, "sim._forkserver_guard"])
         self._pool: ProcessPoolExecutor | None = None
         #: The pool kept alive by :meth:`session` (None outside a session).
         self._kept: ProcessPoolExecutor | None = None
@@ -170,6 +174,10 @@ class LocalBackend:
     def _new_pool(self, n: int) -> ProcessPoolExecutor:
         parent = self._parent_pid()
         if self.method == "fork":
+            import importlib
+
+            for name in WORKER_MODULES:  # imported once here, inherited by every worker
+                importlib.import_module(name)
             # Workers inherit the parent's heap: freeze it, so their garbage collector never
             # walks (and so copies) the inherited objects.
             gc.freeze()

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sim import __version__
 from sim.inputs import InputError
 from sim.kpi_defs import KPIS
+from sim.kpis import LITTLE_COLUMNS
 from sim.output import (
     CSV_ALIASES,
     CSV_DIALECTS,
@@ -38,11 +39,12 @@ EXIT_INTERRUPTED = 130
 
 
 def kpi_table(summary: Any, lang: str = "en") -> str:
-    """The KPI summary as aligned text: label, mean and 95% interval, each formatted by its
-    KPI definition (``KpiDef.format`` / ``format_interval``: units, money in euros, shares
-    in %)."""
+    """The KPI summary (the ``summary`` DataFrame or its records) as aligned text: label,
+    mean and 95% interval, each formatted by its KPI definition (``KpiDef.format`` /
+    ``format_interval``: units, money in euros, shares in %)."""
+    records = summary.to_dict("records") if hasattr(summary, "to_dict") else summary
     rows = []
-    for rec in summary.to_dict("records"):
+    for rec in records:
         d = KPIS[rec["kpi"]]
         rows.append((d.label(lang), d.format(rec["mean"], lang),
                      d.format_interval(rec["ci_low"], rec["ci_high"], lang)))
@@ -64,6 +66,13 @@ GROWTH_QUEUES = (
 )
 
 
+def _kpi_values(result: Any, kpi: str) -> Any:
+    """One KPI over the replications, without the pandas table where the result can."""
+    if hasattr(result, "kpi_values"):
+        return result.kpi_values(kpi)
+    return result.kpis[kpi].to_numpy()
+
+
 def growth_warnings(result: ExperimentResult, lang: str = "en") -> list[str]:
     """A warning per waiting list that grows over the measured weeks
     (:func:`sim.stationarity.growth_verdict`): its waits grow with the horizon, so they are
@@ -74,7 +83,7 @@ def growth_warnings(result: ExperimentResult, lang: str = "en") -> list[str]:
     years = (s.horizon_weeks - s.warmup_weeks) / 52.0
     out = []
     for kpi, en, nl in GROWTH_QUEUES:
-        v = growth_verdict(result.kpis[kpi].to_numpy(), years)
+        v = growth_verdict(_kpi_values(result, kpi), years)
         if not v.growing:
             continue
         d = KPIS[kpi]
@@ -93,6 +102,29 @@ def growth_warnings(result: ExperimentResult, lang: str = "en") -> list[str]:
                 "horizon: they are not a steady-state figure. A stable waiting list needs more "
                 "hours or families, or fewer referrals.")
     return out
+
+
+def little_gaps(result: ExperimentResult) -> tuple[float, float, str]:
+    """Little's law over a run: per state the mean relative gap over the replications (NaN
+    left out; an infinite mean counts as no figure), then the median and the largest gap and
+    the state it is in. Plain Python: a run's summary never imports pandas."""
+    sums: dict[str, list[float]] = {}
+    col = LITTLE_COLUMNS.index("rel_error")
+    for r in result.replications:
+        for row in r.little_rows:
+            value = float(row[col])
+            acc = sums.setdefault(str(row[0]), [0.0, 0.0])
+            if not math.isnan(value):
+                acc[0] += value
+                acc[1] += 1
+    gaps = {phase: s / n for phase, (s, n) in sums.items() if n and math.isfinite(s / n)}
+    if not gaps:
+        return math.nan, math.nan, "no state"
+    where = max(gaps, key=lambda phase: gaps[phase])  # the first state with the largest gap
+    values = sorted(gaps.values())
+    mid = len(values) // 2
+    median = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+    return median, gaps[where], where
 
 
 def _cmd_run_sets(args: argparse.Namespace, scenario: Scenario) -> int:
@@ -158,14 +190,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     finally:
         if progress is not None:
             progress.finish()
-    print(kpi_table(result.summary, args.lang))
+    print(kpi_table(result.summary_records(), args.lang))
     for line in growth_warnings(result, args.lang):
         print(f"\n{line}")
-    little = result.little.groupby("phase", sort=False)[["L", "lamW", "rel_error"]].mean()
-    gaps = little["rel_error"].replace(math.inf, math.nan)
+    median, largest, where = little_gaps(result)
     print(f"\nLittle's law check (L against lambda x W per state, averaged over replications): "
-          f"median gap {100 * gaps.median():.1f}%, largest {100 * gaps.max():.1f}% "
-          f"({gaps.idxmax()}). Stays that straddle the warm-up or the horizon make these gaps; "
+          f"median gap {100 * median:.1f}%, largest {100 * largest:.1f}% "
+          f"({where}). Stays that straddle the warm-up or the horizon make these gaps; "
           f"they shrink with longer horizons (see 'make validate').")
     if note:
         print(f"note: {note}", file=sys.stderr)
@@ -203,8 +234,21 @@ def _whole(minimum: int) -> Callable[[str], int]:
     return parse
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``pnp-sim`` parser: run, validate, schema, and the sweep commands."""
+#: The commands this module defines itself; the others come from register() hooks.
+CORE_COMMANDS = ("run", "validate", "schema")
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` names (its first word that is not an option), or None."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``pnp-sim`` parser: run, validate, schema, and the sweep commands.
+
+    With ``command`` one of :data:`CORE_COMMANDS`, the other commands (sweeps, sensitivity,
+    least staffing, installed plugins such as ``calibrate``) are not registered: importing
+    them costs more than a short run (``calibrate`` alone imports pandas)."""
     parser = argparse.ArgumentParser(
         prog="pnp-sim",
         description="Capacity planning for Partners in Parenting (P&P) therapeutic foster care.",
@@ -240,6 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print the scenario JSON Schema (for editors)")
     schema.set_defaults(func=_cmd_schema)
 
+    if command in CORE_COMMANDS:
+        return parser
     try:
         from sim.batch.cli import register
     except ImportError:
@@ -270,7 +316,8 @@ def _plugin_commands(sub: argparse._SubParsersAction) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (never raises for a user's mistake)."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command_of(argv))
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

@@ -23,7 +23,7 @@ def _open_unit(u: float) -> float:
 
 class _Dist(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              allow_inf_nan=False)
+                              allow_inf_nan=False, defer_build=True)
 
     def sample(self, u: float) -> float:  # pragma: no cover - overridden
         raise NotImplementedError

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.scenario import scenario_to_yaml
+from sim.table import Table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,11 +59,14 @@ def csv_dialect(name: str | CsvDialect) -> CsvDialect:
     return CSV_DIALECTS[key]
 
 
-def frame_to_csv(frame: pd.DataFrame, path: str | Path | None = None,
+def frame_to_csv(frame: pd.DataFrame | Table, path: str | Path | None = None,
                  dialect: str | CsvDialect = "comma") -> str | None:
-    """Write ``frame`` as CSV in ``dialect`` to ``path``, or return the text when ``path`` is
-    None (for downloads). Numbers keep their full precision; only the marks change."""
+    """Write ``frame`` (a DataFrame, or a :class:`sim.table.Table`, which gives the same
+    bytes without pandas) as CSV in ``dialect`` to ``path``, or return the text when ``path``
+    is None (for downloads). Numbers keep their full precision; only the marks change."""
     d = csv_dialect(dialect)
+    if isinstance(frame, Table):
+        return frame.to_csv(path, sep=d.sep, decimal=d.decimal)
     return frame.to_csv(path, index=False, sep=d.sep, decimal=d.decimal)
 
 
@@ -85,12 +89,15 @@ def write_outputs(result: ExperimentResult, out_dir: str | Path, fmt: str = "csv
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name in TABLES:
-        frame = stamped(getattr(result, name), result.stamp)
         path = out / f"{name}.{fmt}"
-        if fmt == "csv":
-            frame_to_csv(frame, path, csv)
+        # CSV from plain columns where they give the same bytes: no pandas import (0.5 s)
+        table = result.table(name) if fmt == "csv" else None
+        if table is not None:
+            frame_to_csv(table.stamped(result.stamp), path, csv)
+        elif fmt == "csv":
+            frame_to_csv(stamped(getattr(result, name), result.stamp), path, csv)
         else:
-            frame.to_parquet(path, index=False)
+            stamped(getattr(result, name), result.stamp).to_parquet(path, index=False)
         written.append(path)
     stamp_path = out / STAMP_FILE
     stamp_path.write_text(json.dumps(result.stamp, indent=2) + "\n")

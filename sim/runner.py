@@ -16,7 +16,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from sim.kpi_defs import KPIS, KpiDef
+from sim.kpis import CHILD_COLUMNS, LITTLE_COLUMNS, WEEKLY_COLUMNS
 from sim.replication import EVENT_COLUMNS, ReplicationResult, run_replication
 from sim.scenario import Scenario, scenario_hash
 from sim.stamp import make_stamp
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from sim.backends import Backend
+    from sim.table import Table
     from sim.tasks import Task
 
 __all__ = [
@@ -64,18 +68,55 @@ class ExperimentResult:
         rows = [{"rep": r.rep, **r.kpis} for r in self.replications]
         return pd.DataFrame(rows, columns=["rep", *KPIS])
 
+    def kpi_values(self, name: str) -> np.ndarray:
+        """One KPI over the replications, as floats (NaN where missing): ``kpis[name]``
+        without building the pandas table."""
+        return np.asarray([r.kpis.get(name) for r in self.replications], dtype=float)
+
+    def summary_records(self) -> list[dict[str, Any]]:
+        """The rows of :attr:`summary` as dicts, without pandas (the command line prints them
+        and never imports pandas for a run)."""
+        rows = []
+        for name, d in KPIS.items():
+            m, lo, hi, n = summarise(self.kpi_values(name), d)
+            rows.append({"kpi": name, "nl": d.nl, "en": d.en, "unit": d.unit, "mean": m,
+                         "ci_low": lo, "ci_high": hi, "n": n})
+        return rows
+
     @cached_property
     def summary(self) -> pd.DataFrame:
         """One row per KPI: labels, unit, mean, 95% interval (:func:`sim.stats.summarise`), n."""
         import pandas as pd
 
-        table = self.kpis
-        rows = []
-        for name, d in KPIS.items():
-            m, lo, hi, n = summarise(table[name].to_numpy(), d)
-            rows.append({"kpi": name, "nl": d.nl, "en": d.en, "unit": d.unit, "mean": m,
-                         "ci_low": lo, "ci_high": hi, "n": n})
-        return pd.DataFrame(rows)
+        return pd.DataFrame(self.summary_records())
+
+    def table(self, name: str) -> Table | None:
+        """The table ``name`` (one of :data:`sim.output.TABLES`) as plain columns, holding
+        what the DataFrame attribute holds and written to the same CSV bytes without pandas;
+        None where only pandas knows how it would type a column (then use the attribute)."""
+        from sim.table import float_table, table_from_parts
+
+        reps = self.replications
+        ids = {"rep": [r.rep for r in reps]}
+        if name == "kpis":
+            rows = [(r.rep, *(r.kpis.get(k) for k in KPIS)) for r in reps]
+            return table_from_parts(["rep", *KPIS], [rows])
+        if name == "summary":
+            recs = self.summary_records()
+            return table_from_parts(list(recs[0]), [[tuple(d.values()) for d in recs]])
+        if name == "weekly":
+            if not all(r.detail for r in reps):
+                return None
+            return float_table(WEEKLY_COLUMNS, [r.weekly_rows for r in reps], ids)
+        if name == "events":
+            return table_from_parts(EVENT_COLUMNS, [r.event_rows for r in reps], ids)
+        if name == "little":
+            return table_from_parts(LITTLE_COLUMNS, [r.little_rows for r in reps], ids)
+        if name == "children":
+            if not all(r.detail for r in reps):
+                return None
+            return table_from_parts(CHILD_COLUMNS, [r.child_rows for r in reps], ids)
+        raise KeyError(name)
 
     def _concat(self, attr: str) -> pd.DataFrame:
         import pandas as pd

@@ -53,7 +53,8 @@ UNHASHED_FIELDS = ("name", "description", "replications", "seed")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False,
+                              defer_build=True)
 
 
 

@@ -23,7 +23,13 @@ from sim.kpi_defs import KPIS, UNBOUNDED, KpiDef
 @lru_cache(maxsize=512)
 def t_quantile(q: float, df: int) -> float:
     """Student-t quantile. ``scipy.special.stdtrit`` is what ``scipy.stats.t.ppf`` computes
-    (the same numbers), without importing ``scipy.stats`` (about 0.6 s more)."""
+    (the same numbers), without importing ``scipy.stats`` (about 0.6 s more); the levels the
+    project uses come from :mod:`sim.t_table` (the same bits, without importing scipy)."""
+    from sim.t_table import MAX_DF, TABLE
+
+    row = TABLE.get(q)
+    if row is not None and 1 <= df <= MAX_DF:
+        return row[df - 1]
     from scipy.special import stdtrit
 
     return float(stdtrit(df, q))

@@ -80,3 +80,18 @@ def test_growth_verdicts():
     assert growth_verdict(rng.normal(0.05, 1.0, 5), years=9).verdict == "undecided"
     # a tiny but certain rise (under one child over the window) is not called growing
     assert growth_verdict(rng.normal(0.05, 0.001, 20), years=9).verdict == "stable"
+
+
+def test_the_t_table_is_scipys_quantile_to_the_last_bit():
+    """sim.t_table replaces the scipy import for the usual levels: every entry must be exactly
+    what scipy.special.stdtrit gives, and levels or df outside it still go to scipy."""
+    from scipy.special import stdtrit
+
+    from sim.stats import t_quantile
+    from sim.t_table import MAX_DF, TABLE, generate
+
+    assert generate() == TABLE
+    for level in (0.9, 0.95, 0.99):
+        assert t_quantile(0.5 + level / 2, 29) == float(stdtrit(29, 0.5 + level / 2))
+    assert t_quantile(0.975, MAX_DF + 1) == float(stdtrit(MAX_DF + 1, 0.975))
+    assert t_quantile(0.8125, 7) == float(stdtrit(7, 0.8125))

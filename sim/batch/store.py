@@ -98,9 +98,17 @@ class Store(StoreQueries):
         try:
             existing = store_schema.check_store(self.con, self.path, empty_ok=not read_only)
             if not existing:
-                self._run(_SCHEMA)
-                self._run("INSERT OR IGNORE INTO store_meta VALUES ('schema_version', ?)",
-                          [SCHEMA_VERSION])
+                # one transaction: a run killed while creating the store leaves an empty file
+                # (created again next time), never a store with some of its tables
+                self._run("BEGIN")
+                try:
+                    self._run(_SCHEMA)
+                    self._run("INSERT OR IGNORE INTO store_meta VALUES ('schema_version', ?)",
+                              [SCHEMA_VERSION])
+                    self._run("COMMIT")
+                except BaseException:
+                    self._rollback()
+                    raise
             store_schema.lock(self.con)
         except StoreError:
             self.con.close()

@@ -78,8 +78,8 @@ def server() -> Iterator[str]:
                         break
             except OSError:
                 if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(
-                        f"the app did not start; see test-output/browser/server-{tag}.log") from None
+                    raise RuntimeError("the app did not start; see "
+                                       f"test-output/browser/server-{tag}.log") from None
                 time.sleep(0.3)
         yield url
     finally:
