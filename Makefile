@@ -44,9 +44,13 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-# Long statistical validations (marked slow) run in `make validate`, not here.
+# Long statistical validations (marked slow) run in `make validate`, not here. Test files run
+# side by side, one per core (at most 4), each file whole in one worker (its browser server and
+# module fixtures are set up once): PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= auto
 test: install browser lint typecheck
 	$(BIN)/python -m pytest -q -p no:cacheprovider --benchmark-disable -m "not slow" \
+	  -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile \
 	  --cov=sim --cov-report=term:skip-covered
 
 bench: install $(BENCH_STAMP)

@@ -205,7 +205,15 @@ def shot(page: Any, name: str, docs: bool = False) -> None:
 
 
 def open_tab(page: Any, key: str, lang: str) -> None:
+    """Open a tab and wait until it is drawn: the page draws only the open tab, by a rerun
+    after the click, and until then the tab's panel is empty (a look at it before that, such
+    as the run shown, would read nothing or an earlier state)."""
     page.get_by_role("tab", name=t(f"tab.{key}", lang)).click()
+    page.get_by_role("tab", name=t(f"tab.{key}", lang), selected=True).wait_for(timeout=60_000)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[role="tabpanel"]')].some(
+            p => p.offsetParent !== null && p.innerText.trim().length > 40)""",
+        timeout=120_000)
     wait_idle(page)
 
 

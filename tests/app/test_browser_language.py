@@ -105,14 +105,7 @@ def _walk(url: str, page: Any, lang: str) -> None:
     set_number(page, "in-staff-pnp_counsellor-0-value", 12)
     run_and_time(page, lang)
     for tab in TABS:
-        open_tab(page, tab.key, lang)
-        page.get_by_role("tab", name=tab.label(lang), selected=True).wait_for(timeout=60_000)
-        # the open tab is drawn by a rerun after the click: wait until its panel has text
-        page.wait_for_function(
-            """() => [...document.querySelectorAll('[role="tabpanel"]')].some(
-                p => p.offsetParent !== null && p.innerText.trim().length > 40)""",
-            timeout=120_000)
-        wait_idle(page)
+        open_tab(page, tab.key, lang)  # waits until the tab is drawn
         texts[f"tab {tab.key}"] = visible(page)
     open_tab(page, "downloads", lang)
     report = download(page, "dl_report", OUT / f"language-report-{lang}.html")
