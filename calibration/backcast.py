@@ -116,14 +116,19 @@ class Backcast:
 
 def monthly(tl: Timeline, start: float, months: int,
             exclude_referrals: set[str] | None = None) -> dict[str, np.ndarray]:
-    """The monthly series of a timeline from ``start`` on."""
+    """The monthly series of a timeline from ``start`` on. ``exclude_referrals``: the
+    simulated start children, whose referral and (for a child starting in fitting) placement
+    the model logs at the start although both happened before the cut-off; the observed
+    history shows neither after it, so counting them would make the histories unlike."""
     edges = start + WEEKS_PER_MONTH * np.arange(months + 1)
     out: dict[str, np.ndarray] = {}
     refs = tl.referrals
+    pts = tl.points
     if exclude_referrals:
         refs = refs[~refs["case"].isin(exclude_referrals)]
+        pts = pts[~(pts["case"].isin(exclude_referrals) & (pts["activity"] == "placement")
+                    & (pts["t"] <= start + 1e-9))]
     out["referrals"] = np.histogram(refs["t"], edges)[0].astype(float)
-    pts = tl.points
     for name, act in (("placements", "placement"), ("breakdowns", "breakdown")):
         out[name] = np.histogram(pts.loc[pts["activity"] == act, "t"], edges)[0].astype(float)
     st = tl.stays
