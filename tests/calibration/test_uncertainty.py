@@ -191,3 +191,22 @@ def test_boundary_figures_are_drawn_from_their_jeffreys_posterior() -> None:
     assert np.mean(rate < 3.689 / 2000) == pytest.approx(0.9934, abs=0.004)
     assert share.mean() == pytest.approx(20.5 / 21, abs=0.003) and share.max() <= 1.0
     assert stats.kstest(share, stats.beta(20.5, 0.5).cdf).pvalue > 0.01 or share.std() > 0
+
+
+def test_level_ranks_are_uniform_for_alike_histories_and_extreme_for_a_doubling() -> None:
+    """The rank diagnostic: over 40 repetitions the observed level's rank among 20 alike
+    histories has mean 1/2 and spreads like a uniform; a doubled history ranks at the top."""
+    from scipy import stats
+
+    rng = np.random.default_rng(8)
+    none = [np.zeros(0)] * 21
+    ranks = []
+    for _ in range(40):
+        hist = _histories(rng, 21, months=12)
+        checks, _, _ = _monte_carlo(hist[0], hist[1:], none[0], none[1:])
+        ranks.append(checks[0].level_rank)
+    assert np.mean(ranks) == pytest.approx(0.5, abs=0.1)
+    assert stats.kstest(ranks, "uniform").pvalue > 0.01
+    obs = _histories(rng, 1, months=12, scale=2.0)[0]
+    checks, _, _ = _monte_carlo(obs, _histories(rng, 20, months=12), none[0], none[1:])
+    assert [c.level_rank for c in checks] == [1.0] * len(SERIES)
