@@ -70,6 +70,10 @@ class SeriesCheck:
     p_value: float = math.nan  # rank of the observed history's discrepancy (this check)
     score: float = 0.0  # its discrepancy in sds of the simulated histories' (band or level)
     critical: float = math.inf  # scores at or above this fail (5% over all checks together)
+    #: Where the observed mean over the months falls among the simulated histories' (share
+    #: below it, ties half): over many unchanged logs it should be uniform on 0-1 (the rank
+    #: histogram that found the start-state faults; ``validation/calibration_backcast.py``).
+    level_rank: float = math.nan
 
     @property
     def passed(self) -> bool:
@@ -116,14 +120,19 @@ class Backcast:
 
 def monthly(tl: Timeline, start: float, months: int,
             exclude_referrals: set[str] | None = None) -> dict[str, np.ndarray]:
-    """The monthly series of a timeline from ``start`` on."""
+    """The monthly series of a timeline from ``start`` on. ``exclude_referrals``: the
+    simulated start children, whose referral and (for a child starting in fitting) placement
+    the model logs at the start although both happened before the cut-off; the observed
+    history shows neither after it, so counting them would make the histories unlike."""
     edges = start + WEEKS_PER_MONTH * np.arange(months + 1)
     out: dict[str, np.ndarray] = {}
     refs = tl.referrals
+    pts = tl.points
     if exclude_referrals:
         refs = refs[~refs["case"].isin(exclude_referrals)]
+        pts = pts[~(pts["case"].isin(exclude_referrals) & (pts["activity"] == "placement")
+                    & (pts["t"] <= start + 1e-9))]
     out["referrals"] = np.histogram(refs["t"], edges)[0].astype(float)
-    pts = tl.points
     for name, act in (("placements", "placement"), ("breakdowns", "breakdown")):
         out[name] = np.histogram(pts.loc[pts["activity"] == act, "t"], edges)[0].astype(float)
     st = tl.stays
@@ -270,6 +279,14 @@ def _scores(d: np.ndarray) -> np.ndarray:
     return (d - mean) / (np.sqrt(var) + 1e-9)
 
 
+def _mid_rank(values: np.ndarray) -> float:
+    """Share of values[1:] below values[0], ties counted half."""
+    others = values[1:]
+    if not len(others):
+        return math.nan
+    return float(((others < values[0]).sum() + 0.5 * (others == values[0]).sum()) / len(others))
+
+
 def _monte_carlo(obs: dict[str, np.ndarray], sims: list[dict[str, np.ndarray]],
                  obs_rtp: np.ndarray, sim_rtp: list[np.ndarray],
                  ) -> tuple[list[SeriesCheck], list[DistributionCheck], float]:
@@ -314,7 +331,7 @@ def _monte_carlo(obs: dict[str, np.ndarray], sims: list[dict[str, np.ndarray]],
             name, np.arange(m.shape[0]), m[:, 0], low, high, mean, float(cov[0]),
             float(np.quantile(cov[1:], ALPHA)), float(passing.min()) if len(passing) else 1.0,
             float(np.mean(np.abs(m[:, 0] - mean))), float(np.quantile(maes, 0.95)),
-            float(p_series[0]), float(score[0]), crit))
+            float(p_series[0]), float(score[0]), crit, _mid_rank(m.mean(axis=0))))
     pooled = np.concatenate(sim_rtp) if sim_rtp else np.zeros(0)
     if dist_test:
         dist = DistributionCheck("referral_to_placement", obs_rtp, pooled, float(ks[0]),

@@ -33,8 +33,9 @@ def backcast_report(bc: Backcast, log: CaseLog) -> str:
         f"<li>The back-cast fails when the observed history is among the most extreme "
         f"{100 * ALPHA:.0f}% of the {bc.reps + 1} histories. A right model fails by chance "
         f"at most {100 * ALPHA:.0f}% of the time, whatever the number of checks and their "
-        "correlation, if the model and its parameter uncertainty are right; on synthetic logs "
-        "the measured rate was higher (see the README, 'Calibration').</li></ul>",
+        "correlation, if the model and its parameter uncertainty are right. On synthetic "
+        "logs from an unchanged process, with 100 histories, it failed 9.7% of the time "
+        "(95% 5.2-17.4%; README, 'Calibration'): more than 5%.</li></ul>",
         f"<p>Log {esc(log.digest)}: fitted on {esc(log.date(0))} to {esc(log.date(bc.cutoff))} "
         f"(cut-off), compared from the cut-off to {esc(log.date(bc.end))}; "
         f"{bc.reps} simulated histories ({bc.sets} parameter sets); p = {fmt(bc.p_value, 2)}. "
@@ -45,20 +46,26 @@ def backcast_report(bc: Backcast, log: CaseLog) -> str:
         "model (2.5% and 97.5% quantiles over replications), not the interval of the mean; "
         "the line is the mean over replications. Distances are compared with their noise "
         "floor, the same distance between independent replications.</p>",
+        "<p class='note'>Rank: the share of simulated histories whose mean over the months "
+        "is below the observed one (0.5 is the middle; near 0 or 1 the log is at the edge of "
+        "what the model gives).</p>",
         "<table><tr><th>series</th><th>coverage</th><th>needed</th><th>p (this check)</th>"
-        "<th>mean abs. error</th><th>its noise floor</th><th>verdict</th></tr>",
+        "<th>rank of the level</th><th>mean abs. error</th><th>its noise floor</th>"
+        "<th>verdict</th></tr>",
     ]
     for s in bc.series:
         v = "<span class='pass'>pass</span>" if s.passed else "<span class='fail'>fail</span>"
         parts.append(f"<tr><td>{esc(SERIES_LABELS[s.name])}</td><td>{100 * s.coverage:.0f}%"
                      f"</td><td>{100 * s.threshold:.0f}%</td><td>{fmt(s.p_value, 2)}</td>"
-                     f"<td>{fmt(s.mae)}</td><td>{fmt(s.mae_floor)}</td><td>{v}</td></tr>")
+                     f"<td>{fmt(s.level_rank, 2)}</td><td>{fmt(s.mae)}</td>"
+                     f"<td>{fmt(s.mae_floor)}</td><td>{v}</td></tr>")
     for d in bc.distributions:
         v = ("not tested (fewer than 5 placed)" if not d.tested else
              "<span class='pass'>pass</span>" if d.passed else "<span class='fail'>fail</span>")
         parts.append(f"<tr><td>Referral to placement (weeks), {cell(len(d.observed))} "
                      f"children</td><td colspan='2'>KS {fmt(d.distance)}</td>"
-                     f"<td>{fmt(d.p_value, 2)}</td><td></td><td></td><td>{v}</td></tr>")
+                     f"<td>{fmt(d.p_value, 2)}</td><td></td><td></td><td></td><td>{v}</td>"
+                     "</tr>")
     parts.append("</table>")
     for s in bc.series:
         x = s.months.astype(float)

@@ -290,12 +290,28 @@ def _duration_changes(visits: pd.DataFrame, mult: pd.Series, end: float, log: Ca
                      "for today's.")
 
 
+#: The order in which the model creates start children, so they queue for staff as they did
+#: in the log: the model gives hours to jobs as they arrive (a waiting job does not push out a
+#: running one), so a start state written alphabetically (assessment before guidance) let
+#: assessments take the hours that placed children held at the cut-off, and the first months
+#: of a back-cast ran too many assessments (found by the rank diagnostic in docs/calibration.md).
+#: Placed children first, then matching, assessment, waiting for a family: the model's
+#: service priority (``sim.model.staff_pool``).
+START_ORDER = (*PLACED_PHASES, *MATCHING_PHASES, "assessment", "waiting_family")
+
+
 def start_state(tl: Timeline) -> tuple[dict[str, int], dict[str, list[float]]]:
     """Children per state at the timeline's end (waits for staff count towards their phase;
     training episodes towards guidance), and the weeks of work each has already done in its
-    phase (``start_state.elapsed``)."""
+    phase (``start_state.elapsed``).
+
+    The states come in :data:`START_ORDER`; within a state, children who hold staff come
+    first and the waiting ones after, each in the order their stay began: the model's
+    queue at the cut-off, as far as a start state can say it."""
     st = tl.stays
     open_ = st[st["censored"]]
+    waiting = open_["state"].isin(["waiting_staff", "crisis_admission"]).to_numpy()
+    open_ = open_.iloc[np.lexsort((open_["start"].to_numpy(dtype=float), waiting))]
     visits = tl.visits.groupby(["case", "phase"])["work"].last()
     counts: dict[str, int] = {}
     elapsed: dict[str, list[float]] = {}
@@ -311,8 +327,8 @@ def start_state(tl: Timeline) -> tuple[dict[str, int], dict[str, list[float]]]:
             done = float(visits.get((case, key), 0.0)) if (state != "waiting_staff"
                                                            or phase == key) else 0.0
             elapsed.setdefault(key, []).append(round(done, 3))
-    return dict(sorted(counts.items())), {k: elapsed[k] for k in sorted(counts)
-                                          if k in elapsed}
+    keys = sorted(counts, key=START_ORDER.index)
+    return {k: counts[k] for k in keys}, {k: elapsed[k] for k in keys if k in elapsed}
 
 
 def _split_at_11(start: np.ndarray, end: np.ndarray, birth: np.ndarray):

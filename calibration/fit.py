@@ -42,6 +42,9 @@ class Estimate:
     #: For a share (or an extreme such as the youngest age): the count behind it, which the
     #: reports suppress when small, since the share and n give it away.
     events: int | None = None
+    #: A Poisson rate's exposure in the rate's own units (value = n / exposure): what the
+    #: parameter sets need to draw a rate whose count was 0 (``calibration.uncertainty``).
+    exposure: float = math.nan
 
     @property
     def small(self) -> bool:
@@ -308,7 +311,7 @@ def poisson_rate(events: int, exposure: float, scale: float = 1.0) -> Estimate:
     low = stats.chi2.ppf(0.025, 2 * events) / 2 if events > 0 else 0.0
     high = stats.chi2.ppf(0.975, 2 * events + 2) / 2
     return Estimate(events / exposure * scale, low / exposure * scale,
-                    high / exposure * scale, events)
+                    high / exposure * scale, events, exposure=exposure / scale)
 
 
 def zero_event_bound(exposure: float, level: float = 0.95) -> float:

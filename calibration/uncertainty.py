@@ -5,9 +5,13 @@ taken a Poisson(1) number of times (the Poisson bootstrap). Cases are the indepe
 so durations, breakdowns, shares and the number of referrals all vary as they would between
 logs of the same programme; with Poisson weights the total count varies too, which an
 ordinary n-out-of-n resample would freeze. The start state is not resampled: it is what the
-log shows today, not a parameter. Zero-event figures (a phase with no breakdowns) stay zero
-in every set: the bootstrap cannot show what was never seen (their exact upper bound is in
-the report).
+log shows today, not a parameter.
+
+The bootstrap cannot show what was never seen: a rate whose count is 0 (a phase with no
+breakdowns) would be 0 in every set, and a share of 0 or 1 (every match succeeded) would never
+move. Those figures are drawn instead from their Jeffreys posterior given the whole log: a
+rate with no events in E of exposure from Gamma(1/2, E) (mean 0.5 / E, below the exact 95%
+bound 3 / E), a share with k of n from Beta(k + 1/2, n - k + 1/2) (:func:`boundary_draws`).
 
 The sets are written as a plain parameter-sets file (``sim.parameter_sets``) that
 ``pnp-sim run --parameter-uncertainty`` reads; ``sim`` never imports this module.
@@ -16,6 +20,7 @@ The sets are written as a plain parameter-sets file (``sim.parameter_sets``) tha
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import replace
 from typing import Any
 
@@ -71,13 +76,31 @@ def overrides_of(cal: Calibration, fitted_paths: list[str]) -> dict[str, Any]:
     return out
 
 
+def boundary_draws(cal: Calibration, rng: np.random.Generator) -> dict[str, float]:
+    """One draw of each fitted figure that sits on its boundary (a rate from a count of 0, a
+    share of 0 or 1), from its Jeffreys posterior; keyed by path. Figures inside a group
+    (the referral mix) are left to the bootstrap."""
+    out: dict[str, float] = {}
+    for f in cal.fitted:
+        e = f.est
+        if e is None or any(f.path.startswith(g + ".") for g in GROUPS):
+            continue
+        if e.n == 0 and math.isfinite(e.exposure) and e.exposure > 0:
+            out[f.path] = float(f"{rng.gamma(0.5) / e.exposure:.4g}")
+        elif (e.events is not None and e.n > 0 and e.events in (0, e.n)
+              and math.isfinite(e.low) and 0.0 <= e.value <= 1.0):
+            out[f.path] = round(float(rng.beta(e.events + 0.5, e.n - e.events + 0.5)), 4)
+    return out
+
+
 def parameter_sets(log: CaseLog, base: Scenario, cal: Calibration, sets: int = DEFAULT_SETS,
                    seed: int = 0, end: float | None = None,
                    families: FamilyLog | None = None) -> list[dict[str, Any]]:
-    """``sets`` bootstrap calibrations as overrides of ``cal``'s fitted paths. A resample
-    that cannot be calibrated or gives an invalid scenario is drawn again (at most
-    ``3 * sets`` draws in all)."""
+    """``sets`` bootstrap calibrations as overrides of ``cal``'s fitted paths, figures on
+    their boundary drawn by :func:`boundary_draws`. A resample that cannot be calibrated or
+    gives an invalid scenario is drawn again (at most ``3 * sets`` draws in all)."""
     rng = np.random.default_rng([seed, 17])
+    edge_rng = np.random.default_rng([seed, 17, 2])  # its own stream: the resamples stay
     paths = [f.path for f in cal.fitted]
     own = scenario_to_dict(cal.scenario)
     out: list[dict[str, Any]] = []
@@ -89,6 +112,7 @@ def parameter_sets(log: CaseLog, base: Scenario, cal: Calibration, sets: int = D
             bc = calibrate(boot, base, families, end=end, gof=False, seed=seed,
                            changes=False, like=cal)
             ov = overrides_of(bc, paths)
+            ov.update({p: v for p, v in boundary_draws(cal, edge_rng).items() if p in ov})
             apply_overrides(own, ov)
         except (LogError, ScenarioError, ValueError, KeyError):
             continue

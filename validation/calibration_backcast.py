@@ -97,7 +97,8 @@ def one(kind: str, seed: int, sets: int, reps: int) -> dict[str, object]:
     return {"kind": kind, "seed": seed, "passed": int(bc.passed), "p": round(bc.p_value, 4),
             "histories": bc.reps, "failed": " ".join(s.name for s in bc.series if not s.passed)
             + (" rtp" if not bc.distributions[0].passed else ""),
-            "seconds": round(time.perf_counter() - t0, 1)}
+            "seconds": round(time.perf_counter() - t0, 1),
+            **{f"rank_{s.name}": round(s.level_rank, 4) for s in bc.series}}
 
 
 def main() -> None:
@@ -110,6 +111,9 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--out", default="validation/results/calibration_backcast.csv")
     ap.add_argument("--kinds", default="null,referrals,durations")
+    ap.add_argument("--also", nargs="*", default=[],
+                    help="other result files (from processes run in parallel) to summarise")
+    ap.add_argument("--summary", default="", help="write the summary to this file too")
     args = ap.parse_args()
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -133,12 +137,37 @@ def main() -> None:
                 w.writeheader()
             w.writerow(row)
         print(row, flush=True)
-    res = pd.read_csv(out, keep_default_na=False)  # the kind "null" is not a missing value
+    summarise([out, *[Path(p) for p in args.also]], args.summary)
+
+
+def summarise(files: list[Path], to: str = "") -> str:
+    """Failures per kind with Wilson 95% intervals, and for the unchanged logs the rank
+    histogram of each series' level (uniform when observed and simulated are alike: the KS
+    test against the uniform, and the share of ranks in the outer 5% on either side)."""
+    from scipy import stats
+
+    res = pd.concat([pd.read_csv(f, keep_default_na=False) for f in files if f.exists()],
+                    ignore_index=True)  # keep_default_na: the kind "null" is not missing
+    res = res.drop_duplicates(["kind", "seed"])
+    lines = []
     for kind, g in res.groupby("kind"):
         fails = int((g["passed"] == 0).sum())
         lo, hi = _wilson(fails, len(g))
-        print(f"{kind:<10} failed {fails}/{len(g)} = {100 * fails / len(g):.1f}% "
-              f"(95% {100 * lo:.1f}-{100 * hi:.1f}%), median {g['seconds'].median():.1f} s")
+        lines.append(f"{kind:<10} failed {fails}/{len(g)} = {100 * fails / len(g):.1f}% "
+                     f"(95% {100 * lo:.1f}-{100 * hi:.1f}%), histories {g['histories'].iloc[0]}"
+                     f", median {g['seconds'].median():.1f} s")
+    null = res[res["kind"] == "null"]
+    for col in [c for c in res.columns if c.startswith("rank_")]:
+        r = pd.to_numeric(null[col], errors="coerce").dropna().to_numpy()
+        if len(r):
+            lines.append(f"  rank {col[5:]:<14} mean {r.mean():.2f} (0.50), outer 10% "
+                         f"{np.mean((r < 0.05) | (r > 0.95)):.2f} (about 0.10), KS vs uniform "
+                         f"p = {stats.kstest(r, 'uniform').pvalue:.2g} (n {len(r)})")
+    text = "\n".join(lines)
+    print(text)
+    if to:
+        Path(to).write_text(text + "\n")
+    return text
 
 
 def _wilson(k: int, n: int) -> tuple[float, float]:
