@@ -112,7 +112,7 @@ def inputs(lg: str) -> None:
     st.subheader(t("in.header", lg))
     st.radio(t("in.time_unit", lg), list(inp.TIME_UNITS), key=inp.TIME_UNIT_KEY, horizontal=True,
              format_func=lambda u: t(f"in.unit.{u}", lg), on_change=on_unit_change)
-    with st.expander(t("in.staff", lg), expanded=True):
+    with st.expander(t("in.staff", lg), expanded=True, key="exp-staff"):
         st.caption(t("in.staff_help", lg))
         for role in ROLES:
             st.markdown(f"**{term(role, lg)}**")
@@ -123,7 +123,7 @@ def inputs(lg: str) -> None:
             number(t("in.leave", lg), inp.K_LEAVE[role], max_value=95.0, step=1.0,
                    help=t("in.leave_help", lg))
             _source(srcs, f"staff.{role}.leave_share", lg)
-    with st.expander(t("in.referrals", lg)):
+    with st.expander(t("in.referrals", lg), key="exp-referrals"):
         _schedule(inp.REF_GROUP, t("in.per_year", lg), "in.per_year_step", lg, 1000.0)
         _source(srcs, "referrals.schedule.0.per_year", lg)
         st.markdown(f"**{t('in.sources', lg)}**")
@@ -132,7 +132,7 @@ def inputs(lg: str) -> None:
             _source(srcs, f"referrals.sources.{src}.share", lg)
         total = inp.source_total(input_values())
         st.caption(t("in.sources_sum", lg, total=fmt_num(total, lg, 0)))
-    with st.expander(t("in.families", lg)):
+    with st.expander(t("in.families", lg), key="exp-families"):
         number(t("in.interested", lg), inp.K_INTERESTED, max_value=10000.0,
                help=t("in.interested_help", lg))
         _source(srcs, "families.interested_per_year", lg)
@@ -141,7 +141,7 @@ def inputs(lg: str) -> None:
         _source(srcs, "families.screening.pass_rate", lg)
         number(t("in.family_leave", lg), inp.K_FAMILY_LEAVE, max_value=100.0)
         _source(srcs, "families.leave_per_year", lg)
-    with st.expander(t("in.risk", lg)):
+    with st.expander(t("in.risk", lg), key="exp-risk"):
         number(t("in.breakdown", lg), inp.K_BREAKDOWN, max_value=20.0, step=0.1,
                help=t("in.breakdown_help", lg))
         _source(srcs, "breakdown.weekly_hazard.guidance", lg)
@@ -149,12 +149,12 @@ def inputs(lg: str) -> None:
         _source(srcs, "breakdown.underserved", lg)
         st.radio(t("in.policy", lg), list(inp.POLICIES), key=inp.K_POLICY,
                  format_func=lambda p: t(f"in.policy.{p}", lg))
-    with st.expander(t("in.start", lg)):
+    with st.expander(t("in.start", lg), key="exp-start"):
         st.caption(t("in.start_help", lg))
         for key in inp.START_KEYS:
             integer(term(key, lg), inp.K_START[key], max_value=10000)
         integer(t("in.pool", lg), inp.K_POOL, max_value=10000)
-    with st.expander(t("in.run", lg)):
+    with st.expander(t("in.run", lg), key="exp-run"):
         state = ss()
         number(t("in.horizon", lg), inp.K_HORIZON, min_value=1.0, max_value=5200.0, step=52.0)
         st.caption(t("in.years", lg, years=fmt_num(float(state[inp.K_HORIZON]) / 52.0, lg, 1)))

@@ -239,8 +239,11 @@ def switch_language(page: Any, lang: str) -> None:
 
 
 def edit_seed(page: Any, lang: str, seed: int) -> None:
-    if not page.locator(".st-key-tx-in-seed input").is_visible():
+    box = page.locator(".st-key-tx-in-seed input")
+    wait_idle(page)
+    if not box.is_visible():
         page.get_by_text(t("in.run", lang), exact=True).click()
+        box.wait_for(state="visible", timeout=30_000)
     set_number(page, "in-seed", seed)
 
 

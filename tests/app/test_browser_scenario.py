@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from app_helpers import ROOT
+from playwright.sync_api import expect
 from test_browser import (  # noqa: F401 - fixtures
     OUT,
     browser_page,
@@ -156,4 +157,5 @@ def _journey(url: str, page: Any) -> None:
     type_into(page, PNP, "12.5")
     page.get_by_text(t("in.num.comma", "en", text="12,5")).wait_for(state="detached",
                                                                       timeout=60_000)
-    assert not page.get_by_role("button", name=t("run.button", "en")).is_disabled()
+    # the button is enabled again by the rerun that took the value
+    expect(page.get_by_role("button", name=t("run.button", "en"))).to_be_enabled(timeout=60_000)
