@@ -85,10 +85,13 @@ def streamlit_texts_script(lg: str) -> str:
       const el = n.parentNode;
       if (!v || v.length > 60 || !el || !el.dataset) continue;
       const s = v.trim();
-      const orig = el.dataset.pnpOrig || s;
+      // one original per text node: an element can hold several ("50MB per file", " • YAML")
+      const i = [...el.childNodes].filter(c => c.nodeType === 3).indexOf(n);
+      const slot = i > 0 ? "pnpOrig" + i : "pnpOrig";
+      const orig = el.dataset[slot] || s;
       const text = want(orig);
       if (text === null) continue;
-      if (!el.dataset.pnpOrig) el.dataset.pnpOrig = orig;
+      if (!el.dataset[slot]) el.dataset[slot] = orig;
       if (text !== s) n.nodeValue = text;
     }}
     root.querySelectorAll && root.querySelectorAll("[aria-label]").forEach(b => {{
