@@ -158,6 +158,19 @@ def _numbers_to_language(new: str) -> None:
             continue
         state[tk] = format_input(value, new, specs[key][2])
         shown[key] = (value, new)
+        wrote(key, value, str(state[tk]))
+
+
+def wrote(key: str, value: Any, text: str) -> None:
+    """Remember that the page wrote ``text`` into number box ``key`` for ``value``.
+
+    A run cut short by the next edit may not reach the browser, which then still holds an
+    earlier text the page wrote for the same value (after a language switch: "17,3" on an
+    English page); such a text means that value, not a typed one to read again."""
+    state = ss()
+    written = state.setdefault("ui:written", {})
+    old = written.get(key)
+    written[key] = (value, (old[1] if old and old[0] == value else frozenset()) | {text})
 
 
 # --------------------------------------------------------------------------- scenario
@@ -197,6 +210,8 @@ def set_base(data: dict[str, Any], source: str, text: str | None = None,
         state[key] = value
     shown = state.get("ui:shown", {})
     state["ui:shown"] = {k: v for k, v in shown.items() if not k.startswith(inp.PREFIX)}
+    state["ui:written"] = {k: v for k, v in state.get("ui:written", {}).items()
+                           if not k.startswith(inp.PREFIX)}
     state["ui:num_errors"] = {k: v for k, v in state.get("ui:num_errors", {}).items()
                               if not k.startswith(inp.PREFIX)}
 
@@ -334,7 +349,9 @@ def sync_numbers() -> None:
             continue  # written anew when the field is drawn
         low, high, integer, _label = spec
         text = str(state[tk])
-        if text == format_input(prev[0], prev[1], integer):
+        written = state.get("ui:written", {}).get(key)
+        if text == format_input(prev[0], prev[1], integer) or (
+                written and written[0] == prev[0] and text in written[1]):
             continue
         try:
             value = parse_number(text, prev[1], integer=integer, low=low, high=high)

@@ -16,7 +16,7 @@ import streamlit as st
 
 from webapp.i18n import t
 from webapp.numbers import NumberError, bound_text, format_input
-from webapp.state import lang, number_errors, ss, text_key
+from webapp.state import lang, number_errors, ss, text_key, wrote
 
 
 def bounds(key: str, low: float | None, high: float | None) -> tuple[Any, Any]:
@@ -61,6 +61,7 @@ def number(label: str, key: str, *, min_value: float | None = 0.0,
     if tk not in state or prev is None or prev[0] != value or (prev[1] != lg and err is None):
         state[tk] = format_input(value, lg, integer)
         shown[key] = (value, lg)
+        wrote(key, value, str(state[tk]))
     st.text_input(label, key=tk, help=help)
     if err is not None:
         st.error(number_error_text(err, lg))

@@ -45,16 +45,30 @@ def origin(page: Any) -> str:
     return str(page.locator(".st-key-run-origin").inner_text())
 
 
+def single(page: Any, key: str) -> None:
+    """Until the page is idle and shows one box ``key``: a rerun's old elements linger until
+    it ends (on a loaded machine, for a while)."""
+    wait_idle(page)
+    page.wait_for_function("sel => document.querySelectorAll(sel).length === 1",
+                           arg=f".st-key-{key} input", timeout=60_000)
+
+
 def type_into(page: Any, key: str, text: str) -> None:
     """Type ``text`` into a text box and wait until the page has taken it."""
     box = page.locator(f".st-key-{key} input")
-    wait_idle(page)
-    box.fill(text)
-    box.press("Enter")
-    page.wait_for_function(
-        "([sel, v]) => document.querySelector(sel)?.value === v",
-        arg=[f".st-key-{key} input", text], timeout=60_000)
-    wait_idle(page)
+    for _ in range(4):
+        # A rerun in flight redraws the box and drops what was typed (a loaded machine makes
+        # that likely): type again until the box still shows the text once the page is idle.
+        single(page, key)
+        box.fill(text)
+        box.press("Enter")
+        page.wait_for_timeout(600)
+        wait_idle(page)
+        page.wait_for_timeout(300)
+        single(page, key)
+        if box.input_value() == text:
+            return
+    raise AssertionError(f"{key}: the page did not keep {text!r}")
 
 
 def open_expander(page: Any, label: str, key: str) -> None:
@@ -68,6 +82,8 @@ def test_what_is_loaded_is_what_is_run(server: str, browser_page: Any) -> None: 
         _journey(server, browser_page)
     except BaseException:
         browser_page.screenshot(path=str(OUT / "scenario-failure.png"), full_page=True)
+        (OUT / "scenario-failure-sidebar.txt").write_text(
+            browser_page.locator('[data-testid="stSidebar"]').inner_text(), encoding="utf-8")
         raise
 
 

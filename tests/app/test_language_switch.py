@@ -120,3 +120,24 @@ def test_switch_keeps_the_choices_in_the_tabs(spy: Any, tmp_path: Any,
     assert at.selectbox(key="ui:sw_param_1").value == "referrals"
     open_tab(at, "downloads", "en")
     assert at.radio(key="ui:csv_dialect").value == "en"
+
+
+def test_a_text_the_page_wrote_before_a_switch_still_means_its_value(spy: Any) -> None:
+    """A language switch whose rerun is cut short by the next edit leaves the browser with the
+    text the page wrote in the old language ("1,5" on an English page): it means the value
+    shown, not a typed text to refuse (found in the browser: the run stayed blocked)."""
+    from webapp.numbers import format_input
+
+    at = new_app(reps=2)
+    key = inp.K_UNDERSERVED
+    value = number_value(at, key)
+    assert format_input(value, "nl") != format_input(value, "en")  # 1,5 against 1.5
+    switch_language(at, "en")
+    set_number(at, key, format_input(value, "nl")).run()
+    assert not at.exception
+    assert key not in at.session_state["ui:num_errors"]
+    assert number_value(at, key) == value
+    # a text the page never wrote is read in the page's language: a comma is refused
+    set_number(at, key, "2,5").run()
+    assert key in at.session_state["ui:num_errors"]
+    assert number_value(at, key) == value
