@@ -149,6 +149,37 @@ def wait_uploader_texts(page: Any) -> None:
                  .every(z => z.querySelector('[data-pnp-orig]'))""", timeout=60_000)
 
 
+def upload(page: Any, key: str, path: Path) -> None:
+    """Upload ``path`` into uploader ``key`` until its file name is on screen (an upload
+    during a rerun can be dropped on a loaded machine: upload again)."""
+    shown = page.locator(f".st-key-{key}").get_by_text(path.name)
+    for _attempt in range(4):
+        wait_idle(page)
+        page.locator(f'.st-key-{key} input[type="file"]').set_input_files(str(path))
+        try:
+            shown.wait_for(timeout=30_000)
+            break
+        except Exception:  # noqa: BLE001 - not taken: upload again
+            continue
+    shown.wait_for(timeout=60_000)
+    wait_idle(page)
+
+
+def click_until(page: Any, button: str, shown: Any, each_ms: int, last_ms: int) -> None:
+    """Click ``button`` until ``shown`` is on screen (a click during a rerun can be dropped:
+    click again; the result is the same), waiting ``each_ms`` per click, ``last_ms`` at the
+    end."""
+    for _attempt in range(4):
+        wait_idle(page)
+        page.get_by_role("button", name=button).click()
+        try:
+            shown.wait_for(timeout=each_ms)
+            break
+        except Exception:  # noqa: BLE001 - not on screen yet: click again
+            continue
+    shown.wait_for(timeout=last_ms)
+
+
 def run_and_time(page: Any, lang: str = "nl") -> tuple[float, float, str]:
     """Click run; seconds until the run's KPI cards, and until its charts, are on screen, and
     the name the run got (the page names it by what changed)."""
@@ -388,33 +419,11 @@ def _walk_through(server: str, page: Any) -> None:
     page.get_by_role("button", name="Kalibreren").wait_for(timeout=60_000)
     wait_idle(page)
     examples = ROOT / "calibration" / "examples"
-    # each upload by its widget's key, and waited for until its file name is on screen (an
-    # upload during a rerun can be dropped on a loaded machine)
-    for key, name in (("cal-cases", "synthetic_cases.csv"), ("cal-mapping", "mapping.yaml")):
-        shown = page.locator(f".st-key-{key}").get_by_text(name)
-        for _attempt in range(4):
-            wait_idle(page)
-            page.locator(f'.st-key-{key} input[type="file"]').set_input_files(
-                str(examples / name))
-            try:
-                shown.wait_for(timeout=30_000)
-                break
-            except Exception:  # noqa: BLE001 - dropped by a rerun: upload again
-                continue
-        shown.wait_for(timeout=60_000)
-        wait_idle(page)
-    # an upload reruns the page; a click that lands during that rerun can be dropped, so
-    # click again (the result is the same) until the fitted values are on screen
-    fitted = page.get_by_text("Geschatte waarden (95%-interval)")
-    for _attempt in range(4):
-        wait_idle(page)
-        page.get_by_role("button", name="Kalibreren").click()
-        try:
-            fitted.wait_for(timeout=30_000)
-            break
-        except Exception:  # noqa: BLE001 - not on screen yet: click again
-            continue
-    fitted.wait_for(timeout=60_000)
+    upload(page, "cal-cases", examples / "synthetic_cases.csv")
+    upload(page, "cal-mapping", examples / "mapping.yaml")
+    # an upload reruns the page; a click that lands during that rerun is clicked again
+    click_until(page, "Kalibreren", page.get_by_text("Geschatte waarden (95%-interval)"),
+                30_000, 60_000)
     shot(page, "12-calibration", docs=True)
     page.get_by_role("button", name="Gebruik als huidig scenario").click()
     page.get_by_text("Het gekalibreerde scenario is nu het huidige scenario.").wait_for(

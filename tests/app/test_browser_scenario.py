@@ -18,10 +18,12 @@ from playwright.sync_api import expect
 from test_browser import (  # noqa: F401 - fixtures
     OUT,
     browser_page,
+    click_until,
     open_tab,
     run_and_time,
     server,
     switch_language,
+    upload,
     wait_idle,
 )
 
@@ -126,29 +128,10 @@ def _journey(url: str, page: Any) -> None:
     page.get_by_role("button", name="Kalibreren").wait_for(timeout=60_000)
     wait_idle(page)
     examples = ROOT / "calibration" / "examples"
-    for key, name in (("cal-cases", "synthetic_cases.csv"), ("cal-mapping", "mapping.yaml")):
-        shown = page.locator(f".st-key-{key}").get_by_text(name)
-        for _attempt in range(4):  # an upload during a rerun can be dropped: upload again
-            wait_idle(page)
-            page.locator(f'.st-key-{key} input[type="file"]').set_input_files(
-                str(examples / name))
-            try:
-                shown.wait_for(timeout=30_000)
-                break
-            except Exception:  # noqa: BLE001 - not taken: upload again
-                continue
-        shown.wait_for(timeout=60_000)
-        wait_idle(page)
-    fitted = page.get_by_text("Geschatte waarden (95%-interval)")
-    for _attempt in range(4):  # a click during a rerun can be dropped: click again
-        wait_idle(page)
-        page.get_by_role("button", name="Kalibreren").click()
-        try:
-            fitted.wait_for(timeout=60_000)
-            break
-        except Exception:  # noqa: BLE001 - not on screen yet: click again
-            continue
-    fitted.wait_for(timeout=120_000)
+    upload(page, "cal-cases", examples / "synthetic_cases.csv")
+    upload(page, "cal-mapping", examples / "mapping.yaml")
+    click_until(page, "Kalibreren", page.get_by_text("Geschatte waarden (95%-interval)"),
+                60_000, 120_000)
     wait_idle(page)
     page.get_by_role("button", name="Gebruik als huidig scenario").click()
     page.get_by_text(re.compile("kalibratie op eigen gegevens")).first.wait_for(timeout=60_000)

@@ -16,10 +16,12 @@ from app_helpers import ROOT
 from test_browser import (  # noqa: F401 - fixtures
     OUT,
     browser_page,
+    click_until,
     open_tab,
     run_and_time,
     server,
     shot,
+    upload,
     wait_idle,
 )
 from test_browser_scenario import loaded_hash, origin
@@ -51,20 +53,6 @@ def _set_plain_number(page: Any, key: str, value: int) -> None:
     raise AssertionError(f"{key}: the page did not take {value}")
 
 
-def _upload(page: Any, key: str, path: Any) -> None:
-    shown = page.locator(f".st-key-{key}").get_by_text(path.name)
-    for _attempt in range(4):  # an upload during a rerun can be dropped: upload again
-        wait_idle(page)
-        page.locator(f'.st-key-{key} input[type="file"]').set_input_files(str(path))
-        try:
-            shown.wait_for(timeout=30_000)
-            break
-        except Exception:  # noqa: BLE001 - not taken: upload again
-            continue
-    shown.wait_for(timeout=60_000)
-    wait_idle(page)
-
-
 def _journey(url: str, page: Any) -> None:
     start = time.perf_counter()
     marks: list[str] = []
@@ -80,18 +68,10 @@ def _journey(url: str, page: Any) -> None:
     page.get_by_role("button", name="Kalibreren").wait_for(timeout=60_000)
     _set_plain_number(page, "cal-sets", 4)
     examples = ROOT / "calibration" / "examples"
-    _upload(page, "cal-cases", examples / "synthetic_cases.csv")
-    _upload(page, "cal-mapping", examples / "mapping.yaml")
+    upload(page, "cal-cases", examples / "synthetic_cases.csv")
+    upload(page, "cal-mapping", examples / "mapping.yaml")
     drawn = page.get_by_text(t("caltab.sets_drawn", "nl").format(n=4))
-    for _attempt in range(4):  # a click during a rerun can be dropped: click again
-        wait_idle(page)
-        page.get_by_role("button", name="Kalibreren").click()
-        try:
-            drawn.wait_for(timeout=90_000)
-            break
-        except Exception:  # noqa: BLE001 - not on screen yet: click again
-            continue
-    drawn.wait_for(timeout=120_000)
+    click_until(page, "Kalibreren", drawn, 90_000, 120_000)
     wait_idle(page)
     mark("calibrated")
     page.get_by_role("button", name=t("caltab.use", "nl")).click()
