@@ -39,6 +39,8 @@ UNLIMITED_FAMILY = 7
 AGEING = 8
 #: A child's withdrawal clocks while waiting (``sim.model.withdrawal``).
 WITHDRAWAL = 9
+#: Families already in screening at week 0 (``start_state.families_in_screening``).
+INITIAL_SCREENING = 10
 
 # numpy's SeedSequence constants (numpy/random/bit_generator.pyx) and PCG64's multiplier.
 _M32 = 0xFFFFFFFF

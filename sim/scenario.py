@@ -50,6 +50,9 @@ FamilyKind = Literal["speelgezin", "ondersteunend", "perspectiefbiedend"]
 
 #: Fields that describe a run but do not change what is simulated; left out of the hash.
 UNHASHED_FIELDS = ("name", "description", "replications", "seed")
+#: Start-state fields added later: hashed only when set, so that every scenario without them
+#: keeps the hash it had (stored results and checkpoints stay found).
+LATER_START_FIELDS = ("families_in_screening", "profiles", "pool_fits_no_waiting_child")
 
 
 class _Strict(BaseModel):
@@ -353,15 +356,40 @@ class Withdrawal(_Strict):
 # --------------------------------------------------------------------------- start state
 
 
+class StartChild(_Strict):
+    """What is known of one start child; a missing field is drawn as for a new referral.
+
+    Children still in P&P at a cut-off are not like new referrals: those at higher risk of a
+    breakdown (older, more complex) have more often left already. A calibration writes what
+    its log shows, so a back-cast starts from the children that are really there.
+    """
+
+    age: int | None = Field(default=None, ge=0, le=30)  # whole years at week 0
+    complexity: Complexity | None = None
+    intensity: Intensity | None = None
+
+
 class StartState(_Strict):
     """Children already in the programme and families already approved at week 0."""
 
     children: dict[PhaseKey | Literal["waiting_family"], int] = {}
     families_in_pool: int = Field(default=0, ge=0)
+    #: Families already in screening at week 0, as the weeks each has been in it. Each one's
+    #: screening lasts a duration drawn given that it has lasted this long; it passes at the
+    #: pass rate. Without it, no family finishes screening before a full screening has passed.
+    families_in_screening: list[NonNegativeFloat] = []
+    #: The start children waiting for a family are ones the pool's families passed over (in
+    #: a running programme a family that fits a waiting child takes it at once): true for a
+    #: state read from a log, so no match happens at week 0 that the log does not show. The
+    #: families stay in the pool for others. False: the pool may take waiting children at once.
+    pool_fits_no_waiting_child: bool = False
     #: Weeks of work each start child has already done in its phase (in the order the
     #: children of that phase are created; ``sim.model.startstate``). Its remaining work is drawn
     #: from the phase's duration given that it has lasted this long. Missing: a fresh start.
     elapsed: dict[PhaseKey, list[NonNegativeFloat]] = {}
+    #: Age, complexity and intensity of the start children, in the same order as
+    #: ``elapsed`` (``sim.model.startstate``). Missing: drawn as for a new referral.
+    profiles: dict[PhaseKey | Literal["waiting_family"], list[StartChild]] = {}
 
     @field_validator("children")
     @classmethod
@@ -444,6 +472,9 @@ def ceiling_problems(scenario: Scenario) -> list[tuple[str, str]]:
                     f"in all (got {children:,})"))
     if scenario.start_state.families_in_pool > MAX_START_COUNT:
         out.append(("start_state.families_in_pool", f"expected at most {MAX_START_COUNT:,}"))
+    if len(scenario.start_state.families_in_screening) > MAX_START_COUNT:
+        out.append(("start_state.families_in_screening",
+                    f"expected at most {MAX_START_COUNT:,} families"))
     return out
 
 
@@ -546,6 +577,10 @@ def scenario_hash(scenario: Scenario) -> str:
     data = scenario_to_dict(scenario)
     for key in UNHASHED_FIELDS:
         data.pop(key, None)
+    start = data.get("start_state", {})
+    for key in LATER_START_FIELDS:
+        if not start.get(key, True):
+            start.pop(key)
     text = json.dumps(data, sort_keys=True, separators=(",", ":"))
     if "-0.0" in text:  # rare: normalise (the plain text is the same for everything else)
         text = json.dumps(canonical(data), sort_keys=True, separators=(",", ":"))

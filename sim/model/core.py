@@ -174,6 +174,7 @@ class PnPModel:
         self.withdrawal_armed: dict[int, tuple[str | None, float]] = {}
         self.withdrawal_streams: dict[int, rng.Stream] = {}
         self.elapsed_seen: dict[str, int] = {}
+        self.profiles_seen: dict[str, int] = {}
         self.window_start: dict[str, dict[str, float]] = {}
         self._prepare()
 
@@ -429,17 +430,29 @@ class PnPModel:
         """Children already in the programme, and families already approved, at week 0."""
         start = self.s.start_state
         fam_stream = self.streams.get(rng.INITIAL_FAMILY, buffer=64)
+        pool = []
         for _ in range(start.families_in_pool):
             draws = [fam_stream.uniform() for _ in range(12)]
-            self.families.add(self.families.new_family(draws))
+            pool.append(self.families.new_family(draws))
+            self.families.add(pool[-1])
+        if start.families_in_screening:
+            self.families.start_screening(start.families_in_screening,
+                                          self.streams.get(rng.INITIAL_SCREENING, buffer=64))
+        # in a running programme a family that fits a waiting child takes it at once: in a
+        # snapshot the waiting children are ones the pool's families did not take
+        passed_over = {f.id for f in pool} if start.pool_fits_no_waiting_child else set()
         index = 0
         for state, n in start.children.items():
             for _ in range(n):
                 index += 1
                 child = self._new_child(index, 0.0, initial=True)
                 startstate.set_elapsed(self, child, state)
+                startstate.set_profile(self, child, state)
+                child.cx = COMPLEXITY_RANK[child.complexity]
                 if state in MATCHING_PHASES or state in PLACED_PHASES:
                     child.family = self.families.family_for(child, [])
+                elif state == "waiting_family":
+                    child.excluded.update(passed_over)
                 self._start_life(child, state)
 
     # ------------------------------------------------------------------ a child's life

@@ -16,6 +16,7 @@ from typing import Any
 import simpy
 
 from sim.model.staff import PRIORITY_MATCHING, StaffPool
+from sim.model.startstate import left_after
 from sim.rng import FAMILY, Stream, Streams
 from sim.scenario import Families, Scenario, total_hours
 
@@ -176,6 +177,28 @@ class FamilyPool:
         self.in_screening += 1
         self.staff.serve(self._screen_hours, work, PRIORITY_MATCHING,
                          on_done=partial(self._screened, fam, passed))
+
+    def start_screening(self, elapsed: list[float], stream: Stream) -> None:
+        """Families already ``elapsed`` weeks into screening at week 0 (start state).
+
+        Their profile draws and their screening come from ``stream`` (one stream for the start
+        state, so other streams are untouched). The total screening time is redrawn until it
+        exceeds the weeks already done (``startstate.left_after``).
+        """
+        screening = self.spec.screening
+        for done in elapsed:
+            fam = self.new_family(stream.take(_DRAWS_PER_FAMILY))
+            left = left_after(lambda: float(screening.duration.sample(stream.uniform())), done)
+            passed = stream.uniform() < screening.pass_rate
+            self.in_screening += 1
+            if left <= 0:  # finishing now
+                self.env.timeout(0).callbacks.append(partial(self._screened_now, fam, passed))
+                continue
+            self.staff.serve(self._screen_hours, left, PRIORITY_MATCHING,
+                             on_done=partial(self._screened, fam, passed))
+
+    def _screened_now(self, fam: Family, passed: bool, _event: simpy.Event) -> None:
+        self._screened(fam, passed)
 
     def _screened(self, fam: Family, passed: bool) -> None:
         self.in_screening -= 1

@@ -4,10 +4,14 @@ A child who has already spent ``e`` weeks in a phase when the run starts needs t
 duration known to exceed ``e``: drawn here by redrawing from the phase's distribution (on the
 child's own stream) until a draw exceeds ``e``, which is exact; after 200 draws below ``e``
 the child is taken to be finishing now. Without ``elapsed`` nothing changes.
+
+``start_state.profiles`` gives start children the age, complexity and intensity a
+calibration read from the log (in the same order), instead of those of a new referral.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -28,6 +32,28 @@ def set_elapsed(model: PnPModel, child: Child, state: str) -> None:
         child.elapsed = (state, float(done[i]))
 
 
+def set_profile(model: PnPModel, child: Child, state: str) -> None:
+    """Give the next start child of ``state`` the age, complexity and intensity the
+    scenario knows (``start_state.profiles``); its own draws stay as they were, so the
+    streams do not shift. The caller updates the complexity's rank (``cx``)."""
+    known = model.s.start_state.profiles.get(state)  # type: ignore[call-overload]
+    if not known:
+        return
+    seen = model.profiles_seen
+    i = seen.get(state, 0)
+    seen[state] = i + 1
+    if i >= len(known):
+        return
+    p = known[i]
+    if p.age is not None:
+        child.age = p.age
+    if p.complexity is not None:
+        child.complexity = p.complexity
+    if p.intensity is not None:
+        child.intensity = p.intensity
+        child.day_share = model.s.costs.day_share.get(p.intensity, 1.0)
+
+
 def remaining_work(child: Child, phase: str, dist: Any, mult: float) -> float:
     """Remaining work of a phase already ``elapsed`` weeks under way (once only)."""
     assert child.elapsed is not None
@@ -36,8 +62,14 @@ def remaining_work(child: Child, phase: str, dist: Any, mult: float) -> float:
         child.elapsed = None
         return float(dist.sample(child.stream.uniform())) * mult
     child.elapsed = None
+    return left_after(lambda: float(dist.sample(child.stream.uniform())) * mult, done)
+
+
+def left_after(draw: Callable[[], float], done: float) -> float:
+    """What is left of a duration that has already lasted ``done``: ``draw()`` again until a
+    draw exceeds it (exact); 0 (finishing now) after ``MAX_DRAWS`` draws below it."""
     for _ in range(MAX_DRAWS):
-        total = float(dist.sample(child.stream.uniform())) * mult
+        total = draw()
         if total > done:
             return total - done
     return 0.0
