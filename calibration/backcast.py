@@ -34,7 +34,7 @@ from scipy import stats
 from calibration.calibrate import Calibration, calibrate
 from calibration.read import CaseLog, FamilyLog
 from calibration.timeline import TASK_TRAINING, Timeline, build
-from sim import Scenario, run_experiment
+from sim import Scenario, make_stamp, run_experiment, run_replication
 from sim.domain import MATCHING_PHASES, PLACED_PHASES
 from sim.stats import summarise_rows
 
@@ -215,9 +215,17 @@ def run_backcast(log: CaseLog, scenario: Scenario, cutoff: float, reps: int = 5,
         def step(done: int, _all: int, b: int = b) -> None:
             if progress:
                 progress(b * reps + done, total)
-        result = run_experiment(sc, reps=reps, seed=seed + b, workers=workers, progress=step)
-        stamp = stamp or dict(result.stamp)
-        for rep in result.replications:
+        if fam is None:  # the families' state at the cut is not known: one per history
+            runs = [run_replication(at_cut, seed + b, r) for r, at_cut in enumerate(
+                family_spin_up(sc, scenario, cutoff, reps, seed + b, workers))]
+            stamp = stamp or make_stamp(sc, seed + b, reps)
+            step(reps, reps)
+        else:
+            result = run_experiment(sc, reps=reps, seed=seed + b, workers=workers,
+                                    progress=step)
+            stamp = stamp or dict(result.stamp)
+            runs = result.replications
+        for rep in runs:
             tl, _ = _sim_timeline(rep.events, cutoff)
             kids = rep.children
             initial = set(kids.loc[kids["initial"].astype(bool), "child"].astype(str))
@@ -229,6 +237,48 @@ def run_backcast(log: CaseLog, scenario: Scenario, cutoff: float, reps: int = 5,
     checks, dists, p = _monte_carlo(obs, sims, obs_rtp, sim_rtp)
     return Backcast(cutoff, log.end, len(sims), checks, dists, cal, sim_scenario, stamp,
                     p, len(scenarios))
+
+
+#: The longest stretch of log before the cut-off simulated to draw the families' state at
+#: the cut (screening lasts months and the pool turns over within a year or two).
+SPIN_UP_WEEKS = 156.0
+#: Seed offset of the spin-ups, so that they never share streams with the histories.
+SPIN_UP_SEED = 7_919
+
+
+def family_spin_up(sc: Scenario, base: Scenario, cutoff: float, reps: int, seed: int,
+                   workers: int = 1) -> list[Scenario]:
+    """``reps`` copies of ``sc``, each starting with a families' state drawn for the cut.
+
+    A case log does not show the family pool or the families in screening, yet both shape
+    matching after the cut (a pool of 0 or 15 is equally likely under the synthetic truth).
+    Keeping the base scenario's pool and no families in screening would make every history
+    start alike and too few approvals arrive in the first months. So each history gets the
+    state of its own run of ``sc`` over the last ``SPIN_UP_WEEKS`` (at most) before the cut,
+    from the base scenario's start state: the number of families in the pool and in
+    screening at its end; the weeks each family has already been screening are drawn from
+    the equilibrium of a steady stream (a length-biased screening time, a uniform point in
+    it). The pool's spread given the parameters is thereby in the band; what the children's
+    state at the cut says about the pool is not used (a wider band, on the safe side)."""
+    weeks = min(cutoff, SPIN_UP_WEEKS)
+    warm = sc.model_copy(update={"horizon_weeks": weeks, "warmup_weeks": 0.0,
+                                 "start_state": base.start_state})
+    spun = run_experiment(warm, reps=reps, seed=seed + SPIN_UP_SEED, workers=workers)
+    rng = np.random.default_rng([seed, SPIN_UP_SEED])
+    dist = sc.families.screening.duration
+    pool_draws = np.array([dist.sample(u) for u in rng.random(4096)])
+    weights = pool_draws / pool_draws.sum() if pool_draws.sum() > 0 else None
+    out = []
+    for rep in spun.replications:
+        last = rep.weekly.iloc[-1]
+        n = int(last["families_screening"])
+        total = rng.choice(pool_draws, size=n, p=weights)
+        elapsed = sorted(round(float(x), 3) for x in total * rng.random(n))
+        start = sc.start_state.model_copy(update={
+            "families_in_pool": int(last["families_pool"]),
+            "families_in_screening": elapsed})
+        out.append(sc.model_copy(update={"start_state": start}))
+    return out
 
 
 def _band(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

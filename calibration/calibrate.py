@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -107,6 +107,8 @@ def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
     tables: dict[str, pd.DataFrame] = {}
 
     def put(path: str, value: Any, est: Estimate | None, what: str) -> None:
+        if path.startswith("complexity_effects."):  # a base without this complexity's entry
+            data.setdefault("complexity_effects", {}).setdefault(path.split(".")[1], {})
         set_by_path(data, path, value)
         fitted[:] = [f for f in fitted if f.path != path]  # a later, better fit replaces it
         fitted.append(Fitted(path, value, est, what))
@@ -242,16 +244,30 @@ def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
     # ---- families
     if families is not None:
         _families(families, put, kept, tables)
+        pool, screening = family_state(families)
+        data["start_state"]["families_in_pool"] = pool
+        data["start_state"]["families_in_screening"] = screening
+        fitted.append(Fitted("start_state.families_in_pool", pool, None,
+                             f"Approved families not matched or gone at "
+                             f"{log.date(families.end)}"))
+        fitted.append(Fitted("start_state.families_in_screening", screening, None,
+                             f"Weeks already in screening at {log.date(families.end)}"))
     else:
         kept.append("families (no family log given)")
     # ---- start state: the state at the log's end
     start, elapsed = start_state(tl)
     data["start_state"]["children"] = start
     data["start_state"]["elapsed"] = elapsed
+    profiles = start_profiles(tl, cases)
+    data["start_state"]["profiles"] = profiles
+    data["start_state"]["pool_fits_no_waiting_child"] = True  # a snapshot of a running one
     fitted.append(Fitted("start_state.children", start, None,
                          f"Children per state at {log.date(tl.end)}"))
     fitted.append(Fitted("start_state.elapsed", elapsed, None,
                          f"Weeks already done in their phase at {log.date(tl.end)}"))
+    fitted.append(Fitted("start_state.profiles", profiles, None,
+                         f"Age, complexity and intensity of the children at "
+                         f"{log.date(tl.end)}"))
     if hours is not None and len(hours):
         _hours(tl, hours[hours["t"] <= tl.end], base, cases, data, put, kept)
     else:
@@ -308,6 +324,37 @@ def start_state(tl: Timeline) -> tuple[dict[str, int], dict[str, list[float]]]:
     The states come in :data:`START_ORDER`; within a state, children who hold staff come
     first and the waiting ones after, each in the order their stay began: the model's
     queue at the cut-off, as far as a start state can say it."""
+    counts, elapsed, _ = _start_children(tl)
+    return counts, elapsed
+
+
+def start_profiles(tl: Timeline, cases: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """Age (whole years at the timeline's end), complexity and intensity of the start
+    children, per state in the order of :func:`start_state` (``start_state.profiles``).
+    What the log does not show is left out and drawn by the model."""
+    _, _, order = _start_children(tl)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for key, ids in order.items():
+        rows = []
+        for case in ids:
+            row: dict[str, Any] = {}
+            if case in cases.index:
+                c = cases.loc[case]
+                birth = float(c.get("birth", math.nan))
+                if math.isfinite(birth) and tl.end >= birth:
+                    row["age"] = min(30, int((tl.end - birth) / WEEKS_PER_YEAR))
+                for attr in ("complexity", "intensity"):
+                    v = c.get(attr)
+                    if isinstance(v, str) and v:
+                        row[attr] = v
+            rows.append(row)
+        out[key] = rows
+    return out
+
+
+def _start_children(tl: Timeline) -> tuple[dict[str, int], dict[str, list[float]],
+                                            dict[str, list[str]]]:
+    """:func:`start_state`'s counts and elapsed weeks, and the cases in the same order."""
     st = tl.stays
     open_ = st[st["censored"]]
     waiting = open_["state"].isin(["waiting_staff", "crisis_admission"]).to_numpy()
@@ -315,6 +362,7 @@ def start_state(tl: Timeline) -> tuple[dict[str, int], dict[str, list[float]]]:
     visits = tl.visits.groupby(["case", "phase"])["work"].last()
     counts: dict[str, int] = {}
     elapsed: dict[str, list[float]] = {}
+    order: dict[str, list[str]] = {}
     for case, state, phase in zip(open_["case"], open_["state"], open_["phase"], strict=True):
         key = state
         if state == TASK_TRAINING:
@@ -323,12 +371,14 @@ def start_state(tl: Timeline) -> tuple[dict[str, int], dict[str, list[float]]]:
             key = phase or "assessment"
         if key in CHILD_PHASES or key == "waiting_family":
             counts[key] = counts.get(key, 0) + 1
+            order.setdefault(key, []).append(case)
         if key in CHILD_PHASES:
             done = float(visits.get((case, key), 0.0)) if (state != "waiting_staff"
                                                            or phase == key) else 0.0
             elapsed.setdefault(key, []).append(round(done, 3))
     keys = sorted(counts, key=START_ORDER.index)
-    return {k: counts[k] for k in keys}, {k: elapsed[k] for k in keys if k in elapsed}
+    return ({k: counts[k] for k in keys}, {k: elapsed[k] for k in keys if k in elapsed},
+            {k: order[k] for k in keys})
 
 
 def _split_at_11(start: np.ndarray, end: np.ndarray, birth: np.ndarray):
@@ -350,9 +400,18 @@ def _risks(tl: Timeline, cases: pd.DataFrame, base: Scenario, put, kept, tables,
     under, over = _split_at_11(placed["start"].to_numpy(), placed["end"].to_numpy(), birth)
     cx = _cx_mult(base, cases, "breakdown").reindex(placed["case"]).fillna(1).to_numpy()
     age_mult = base.breakdown.age_over_10
+    # a placed child waiting for staff faces `breakdown.underserved` times the hazard, so its
+    # weeks count that many times; otherwise the fit would carry the multiplier twice
+    raw = under + over  # calendar weeks placed, outside crisis admissions
+    served = _underserved_weight(placed, base)
+    under, over = under * served, over * served
     weighted = (under + over * age_mult) * cx  # exposure of a reference child
     pts = tl.points
     bd = pts[pts["activity"] == "breakdown"]
+    # the placed phases' pooled hazard: the prior for a phase with no breakdowns (below)
+    in_placed = placed["phase"].isin(PLACED_PHASES).to_numpy()
+    pooled_k = int(bd["phase"].isin(PLACED_PHASES).sum())
+    pooled_e = float(weighted[in_placed].sum())
     rows = []
     for phase in PLACED_PHASES:
         in_phase = (placed["phase"] == phase).to_numpy()
@@ -362,7 +421,12 @@ def _risks(tl: Timeline, cases: pd.DataFrame, base: Scenario, put, kept, tables,
             kept.append(f"breakdown.weekly_hazard.{phase}")
             continue
         est = poisson_rate(k, exposure)
-        weeks = float((under + over)[in_phase].sum())
+        if k == 0 and pooled_k > 0:
+            # a phase with no breakdowns is drawn (parameter sets) from half an event at the
+            # placed phases' pooled hazard plus its own exposure, not from Jeffreys' prior
+            # alone, whose mean 0.5 / exposure far exceeds a small true hazard seen briefly
+            est = replace(est, prior_exposure=0.5 * pooled_e / pooled_k)
+        weeks = float(raw[in_phase].sum())
         rows.append({"phase": phase, "breakdowns": k, "weeks": weeks,
                      "weekly_hazard": est.value, "low": est.low, "high": est.high})
         if k == 0:  # the estimate is 0; what the log does say is an exact upper bound
@@ -374,7 +438,7 @@ def _risks(tl: Timeline, cases: pd.DataFrame, base: Scenario, put, kept, tables,
     tables["breakdowns"] = pd.DataFrame(rows)
     _multipliers(placed, under, over, bd, cases, base, put, kept, notes)
     # crises: per placement-year, outside crisis admissions
-    total = float((under + over).sum())
+    total = float(raw.sum())
     crises = int(((pts["activity"] == "crisis") & pts["placed"]).sum())
     if total > 0 and len(placed) >= 5:
         est = poisson_rate(crises, total / WEEKS_PER_YEAR)
@@ -442,6 +506,19 @@ def _hours(tl: Timeline, reg: pd.DataFrame, base: Scenario, cases: pd.DataFrame,
 
 
 MIN_GROUP_EVENTS = 5
+
+
+def _underserved_weight(placed: pd.DataFrame, base: Scenario) -> np.ndarray:
+    """How many weeks of a fully served placement one week of each stay is worth for the
+    breakdown hazard: ``breakdown.underserved`` while waiting for staff, else 1.
+
+    Under the ``waitlist`` policy a placed child's job lacks its hours exactly while the log
+    shows it waiting for staff. Under ``share`` a slowed job stays in its phase in the log, so
+    the log cannot tell those weeks apart and every week counts once (documented)."""
+    waiting = (placed["state"] == "waiting_staff").to_numpy()
+    if base.policy != "waitlist":
+        return np.ones(len(placed))
+    return np.where(waiting, float(base.breakdown.underserved), 1.0)
 
 
 def _multipliers(placed: pd.DataFrame, under: np.ndarray, over: np.ndarray, bd: pd.DataFrame,
@@ -531,6 +608,25 @@ def _multipliers(placed: pd.DataFrame, under: np.ndarray, over: np.ndarray, bd: 
             put(f"complexity_effects.{name}.breakdown",
                 float(f"{e.value * base_cx['medium']:.4g}"), e,
                 f"Breakdown multiplier for {name} complexity (against medium)")
+
+
+def family_state(fl: FamilyLog) -> tuple[int, list[float]]:
+    """Families in the pool and in screening at the family log's end.
+
+    In the pool: approved, with no later ``matched`` or ``left``. A family that took a child
+    and came back after the placement ended is not counted (the log has no activity for its
+    return), so the pool is a lower bound. In screening: an ``interest`` or
+    ``screening_start`` with no ``approved`` or ``rejected`` after it (the weeks since its
+    screening start, else its interest), in the order of their start."""
+    ev = fl.events.sort_values("t", kind="stable")
+    last = ev.groupby("case").tail(1)
+    pool = int((last["activity"] == "approved").sum())
+    decided = set(ev.loc[ev["activity"].isin(["approved", "rejected", "left"]), "case"])
+    start = ev[ev["activity"] == "screening_start"].groupby("case")["t"].min()
+    start = start.combine_first(ev[ev["activity"] == "interest"].groupby("case")["t"].min())
+    start = start[~start.index.isin(decided)].sort_values(kind="stable")
+    weeks = [round(max(0.0, fl.end - float(t)), 3) for t in start.to_numpy()]
+    return pool, weeks
 
 
 def _families(fl: FamilyLog, put, kept, tables) -> None:

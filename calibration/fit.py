@@ -45,6 +45,9 @@ class Estimate:
     #: A Poisson rate's exposure in the rate's own units (value = n / exposure): what the
     #: parameter sets need to draw a rate whose count was 0 (``calibration.uncertainty``).
     exposure: float = math.nan
+    #: For a rate whose count was 0: exposure added to its own when it is drawn, from a prior
+    #: of half an event at a related pooled rate (``calibration.uncertainty``); 0: Jeffreys.
+    prior_exposure: float = 0.0
 
     @property
     def small(self) -> bool:

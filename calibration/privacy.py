@@ -50,3 +50,26 @@ def redact(value: object, key: str, common: Iterable[str] = ()) -> str:
         return repr(str(value))
     return (f"a value shaped {shape(value)!r} (hidden: it may identify someone; "
             f"ref {ref(key, value)})")
+
+
+def start_state_text(value: object) -> str:
+    """A start-state figure as plain text a reader may see: counts under :data:`MIN_CASES`
+    as "<5", and per-case lists (weeks already done) only as a median over at least
+    :data:`MIN_CASES` cases, never the list (one value per child or family)."""
+    import statistics
+
+    def one(v: object) -> str:
+        if isinstance(v, bool):
+            return str(v)
+        if isinstance(v, int):
+            return "<5" if 0 < v < MIN_CASES else str(v)
+        if isinstance(v, list) and any(isinstance(x, dict) for x in v):
+            return "<5 known" if 0 < len(v) < MIN_CASES else f"{len(v)} known"
+        if isinstance(v, list):
+            return (f"median {statistics.median(v):.3g} weeks done" if len(v) >= MIN_CASES
+                    else "suppressed (<5)")
+        return str(v)
+
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {one(v)}" for k, v in value.items()) or "none"
+    return one(value)

@@ -149,19 +149,11 @@ def table_html(frame: pd.DataFrame, count_columns: Sequence[str] = (),
 
 
 def _start_state_text(value: object) -> str:
-    """Start-state counts with small cells suppressed; per-child elapsed weeks only as a
-    median over at least 5 children (never the list)."""
-    if not isinstance(value, dict):
-        return esc(value)
-    parts = []
-    for state, v in value.items():
-        if isinstance(v, list):
-            shown = (f"median {fmt(float(np.median(v)))} weeks done" if len(v) >= MIN_CELL
-                     else "suppressed (&lt;5 children)")
-            parts.append(f"{esc(state)}: {shown}")
-        else:
-            parts.append(f"{esc(state)}: {cell(int(v))}")
-    return "; ".join(parts) or "none"
+    """Start-state counts with small cells suppressed; per-case elapsed weeks only as a
+    median over at least 5 cases (never the list)."""
+    from calibration.privacy import start_state_text
+
+    return esc(start_state_text(value))
 
 
 def _fitted_row(f: Fitted) -> dict[str, str]:

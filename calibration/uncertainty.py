@@ -12,6 +12,10 @@ breakdowns) would be 0 in every set, and a share of 0 or 1 (every match succeede
 move. Those figures are drawn instead from their Jeffreys posterior given the whole log: a
 rate with no events in E of exposure from Gamma(1/2, E) (mean 0.5 / E, below the exact 95%
 bound 3 / E), a share with k of n from Beta(k + 1/2, n - k + 1/2) (:func:`boundary_draws`).
+A breakdown hazard with no breakdowns in its phase is drawn from Gamma(1/2, E + E0) instead,
+where E0 is the exposure that holds half a breakdown at the placed phases' pooled hazard: the
+phases' hazards are alike in size, and Jeffreys' mean 0.5 / E alone, for a phase seen only
+briefly, is many times a small true hazard (the back-cast then saw too many breakdowns).
 
 The sets are written as a plain parameter-sets file (``sim.parameter_sets``) that
 ``pnp-sim run --parameter-uncertainty`` reads; ``sim`` never imports this module.
@@ -86,7 +90,7 @@ def boundary_draws(cal: Calibration, rng: np.random.Generator) -> dict[str, floa
         if e is None or any(f.path.startswith(g + ".") for g in GROUPS):
             continue
         if e.n == 0 and math.isfinite(e.exposure) and e.exposure > 0:
-            out[f.path] = float(f"{rng.gamma(0.5) / e.exposure:.4g}")
+            out[f.path] = float(f"{rng.gamma(0.5) / (e.exposure + e.prior_exposure):.4g}")
         elif (e.events is not None and e.n > 0 and e.events in (0, e.n)
               and math.isfinite(e.low) and 0.0 <= e.value <= 1.0):
             out[f.path] = round(float(rng.beta(e.events + 0.5, e.n - e.events + 0.5)), 4)

@@ -182,11 +182,14 @@ def _render(lang: str) -> None:
         return
     cal = res["cal"]
     st.markdown(f"**{_t('fitted', lang)}** · {_t('few', lang)}")
+    # The fitted values in the planner's words and notation ("6,27", not "6.2727" and a path).
+    from calibration.privacy import start_state_text
     from webapp.i18n import path_label, t, value_text
 
-    # The fitted values in the planner's words and notation ("6,27", not "6.2727" and a path).
     rows = [{t("rep.col.input", lang): path_label(f.path, lang),
-             t("rep.col.value", lang): value_text(_sig(f.value), lang),
+             t("rep.col.value", lang): (start_state_text(f.value)
+                                        if f.path.startswith("start_state.")
+                                        else value_text(_sig(f.value), lang)),
              "n": (f.est.n if not f.est.small else "<5") if f.est else "",
              t("cal.ci", lang): (f"{value_text(_sig(f.est.low), lang)} – "
                                  f"{value_text(_sig(f.est.high), lang)}"
