@@ -454,14 +454,17 @@ def _risks(tl: Timeline, cases: pd.DataFrame, base: Scenario, put, kept, tables,
         if fit is not None:
             put("crisis.admission_duration", fit.scenario_dist(), fit.mean,
                 "Crisis admission (weeks)")
-    # rematch after breakdown: the next stay of the case after the breakdown
+    # rematch after breakdown: the next stay of the case after the breakdown that lasts
+    # (the timeline puts a zero-length wait for staff at the breakdown itself), a wait for
+    # staff counting as the phase it waits for
     if len(bd) >= 5:
         nxt = st.merge(bd[["case", "t"]], on="case")
-        nxt = nxt[nxt["start"] >= nxt["t"] - 1e-9].sort_values("start").groupby(
-            ["case", "t"]).first()
+        nxt = nxt[(nxt["start"] >= nxt["t"] - 1e-9) & (nxt["end"] > nxt["start"] + 1e-9)]
+        nxt = nxt.sort_values("start", kind="stable").groupby(["case", "t"]).first()
+        state = nxt["state"].where(nxt["state"] != "waiting_staff", nxt["phase"])
         exits = tl.exits.set_index("case")
         left = 0
-        back = int(nxt["state"].isin(["waiting_family", *MATCHING_PHASES]).sum())
+        back = int(state.isin(["waiting_family", *MATCHING_PHASES]).sum())
         for case, t in zip(bd["case"], bd["t"], strict=True):
             if case in exits.index:
                 rows_ = exits.loc[[case]]

@@ -140,3 +140,23 @@ def test_a_backcast_without_a_family_log_draws_the_families_at_the_cut() -> None
     assert sum(x < 8 for x in screening[0]) <= w["families_screening"].iloc[0] <= len(
         screening[0])
     assert isinstance(w, pd.DataFrame)
+
+
+def test_rematch_share_looks_past_the_zero_length_wait_at_the_breakdown() -> None:
+    """The model logs a wait for staff at the moment of a breakdown; the share who go back
+    to matching must look at the first stay that lasts (5 of 8 here). It took the first stay
+    of any length, so about half the rematches were missed (0.31 fitted against 0.5)."""
+    from sim.scenario import load_scenario as load
+
+    rows = ["case_id,activity,week"]
+    for i in range(8):
+        c, t = f"k{i}", 20 + i
+        rows += [f"{c},referral,0", f"{c},assessment,0", f"{c},prematching,5",
+                 f"{c},fitting,8", f"{c},guidance,10", f"{c},breakdown,{t}",
+                 f"{c},waiting_staff,{t}"]
+        rows += ([f"{c},waiting_family,{t}", f"{c},prematching,{t + 10}"] if i < 5
+                 else [f"{c},left,{t}"])
+    log = read_case_log(("\n".join(rows) + "\n").encode(), "r.csv", KEY, end=60.0)
+    cal = calibrate(log, load(Path(__file__).resolve().parents[2] / "scenarios" /
+                              "baseline.yaml"), gof=False, changes=False)
+    assert cal.scenario.breakdown.rematch_share == pytest.approx(5 / 8)
