@@ -160,3 +160,16 @@ def test_rematch_share_looks_past_the_zero_length_wait_at_the_breakdown() -> Non
     cal = calibrate(log, load(Path(__file__).resolve().parents[2] / "scenarios" /
                               "baseline.yaml"), gof=False, changes=False)
     assert cal.scenario.breakdown.rematch_share == pytest.approx(5 / 8)
+
+
+def test_a_backcast_s_histories_do_not_depend_on_the_number_of_workers() -> None:
+    from calibration.backcast import run_backcast
+
+    truth = with_changes(load_scenario(EX / "synthetic_truth.yaml"), {"horizon_weeks": 78.0})
+    frame, end = model_case_log(truth, 6)
+    log = read_case_log(frame.to_csv(index=False).encode(), "w.csv", KEY, end=end)
+    one = run_backcast(log, truth, 52.0, reps=2, sets=2, seed=3, workers=1)
+    two = run_backcast(log, truth, 52.0, reps=2, sets=2, seed=3, workers=2)
+    assert one.p_value == two.p_value and one.reps == two.reps == 4
+    for a, b in zip(one.series, two.series, strict=True):
+        assert np.array_equal(a.mean, b.mean) and a.level_rank == b.level_rank
