@@ -581,6 +581,11 @@ def scenario_hash(scenario: Scenario) -> str:
     for key in LATER_START_FIELDS:
         if not start.get(key, True):
             start.pop(key)
+    # start children are created (and queue for staff) in the order listed, which the sorted
+    # JSON below would lose: an order other than the sorted one is hashed too
+    order = list(start.get("children", {}))
+    if order != sorted(order):
+        start["children_order"] = order
     text = json.dumps(data, sort_keys=True, separators=(",", ":"))
     if "-0.0" in text:  # rare: normalise (the plain text is the same for everything else)
         text = json.dumps(canonical(data), sort_keys=True, separators=(",", ":"))

@@ -81,3 +81,13 @@ def test_a_pool_read_from_a_log_takes_none_of_the_waiting_children_at_week_0(bas
     plain = run_replication(edit(baseline, start), 4, 0).weekly.iloc[0]
     assert snap["waiting_family"] == 5 and snap["families_pool"] == 8
     assert plain["waiting_family"] < 5 and plain["families_pool"] < 8
+
+
+def test_the_order_of_the_start_children_is_in_the_hash(baseline) -> None:
+    """The model creates start children in the order listed (the first hold staff first), so
+    two orders are two scenarios: they must not share a hash (nor a cached result)."""
+    a = edit(baseline, {"start_state.children": {"guidance": 3, "assessment": 2}})
+    b = edit(baseline, {"start_state.children": {"assessment": 2, "guidance": 3}})
+    assert scenario_hash(a) != scenario_hash(b)
+    assert scenario_hash(b) == scenario_hash(edit(baseline, {
+        "start_state.children": {"assessment": 2, "guidance": 3}}))
