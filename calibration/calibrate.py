@@ -474,14 +474,27 @@ def _risks(tl: Timeline, cases: pd.DataFrame, base: Scenario, put, kept, tables,
             put("breakdown.rematch_share", round(p.value, 4), p,
                 "Share of broken-down children who go back to matching")
     # withdrawal while waiting (children not yet placed)
-    for kind, path in (("waiting_staff", "withdrawal.waiting_staff_per_year"),
-                       ("waiting_family", "withdrawal.waiting_family_per_year")):
+    kinds = {"waiting_staff": "withdrawal.waiting_staff_per_year",
+             "waiting_family": "withdrawal.waiting_family_per_year"}
+    seen: dict[str, tuple[int, float]] = {}
+    for kind in kinds:
         w = st[(st["state"] == kind) & ~st["placed"]]
-        exposure = float((w["end"] - w["start"]).sum())
-        if len(w) < 5 or exposure <= 0:
+        exposure = float((w["end"] - w["start"]).sum()) / WEEKS_PER_YEAR
+        if len(w) >= 5 and exposure > 0:
+            seen[kind] = (int((w["next"] == "withdrawn").sum()), exposure)
+    for kind, path in kinds.items():
+        if kind not in seen:
             kept.append(path)
             continue
-        est = poisson_rate(int((w["next"] == "withdrawn").sum()), exposure / WEEKS_PER_YEAR)
+        k, exposure = seen[kind]
+        est = poisson_rate(k, exposure)
+        other = [v for o, v in seen.items() if o != kind]
+        if k == 0 and other:
+            # no withdrawal seen in this wait: drawn (parameter sets) as if the other wait's
+            # rate applied, with half an event when that one saw none either (a few weeks of
+            # waiting for staff alone would draw rates of several a year)
+            k_o, e_o = other[0]
+            est = replace(est, prior_exposure=0.5 * e_o / max(k_o, 0.5))
         put(path, round(est.value, 4), est, f"Withdrawals per year while {kind}")
 
 

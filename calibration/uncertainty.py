@@ -16,6 +16,9 @@ A breakdown hazard with no breakdowns in its phase is drawn from Gamma(1/2, E + 
 where E0 is the exposure that holds half a breakdown at the placed phases' pooled hazard: the
 phases' hazards are alike in size, and Jeffreys' mean 0.5 / E alone, for a phase seen only
 briefly, is many times a small true hazard (the back-cast then saw too many breakdowns).
+Likewise a withdrawal rate with no withdrawals borrows the other wait's exposure (half an
+event at its rate, or its whole exposure when it saw none either): a few weeks of waiting for
+staff alone would draw rates of several a year and empty the simulated waiting list.
 
 The sets are written as a plain parameter-sets file (``sim.parameter_sets``) that
 ``pnp-sim run --parameter-uncertainty`` reads; ``sim`` never imports this module.

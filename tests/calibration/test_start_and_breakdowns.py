@@ -173,3 +173,18 @@ def test_a_backcast_s_histories_do_not_depend_on_the_number_of_workers() -> None
     assert one.p_value == two.p_value and one.reps == two.reps == 4
     for a, b in zip(one.series, two.series, strict=True):
         assert np.array_equal(a.mean, b.mean) and a.level_rank == b.level_rank
+
+
+def test_a_wait_without_withdrawals_borrows_the_other_wait_s_exposure() -> None:
+    """The synthetic truth has no withdrawals: both waits get a prior exposure, each the
+    other's whole exposure (neither saw a withdrawal), so a short wait for staff is not drawn
+    at Jeffreys' 0.5 / (its own few child-years)."""
+    truth = with_changes(load_scenario(EX / "synthetic_truth.yaml"), {"horizon_weeks": 156.0})
+    frame, end = model_case_log(truth, 1001)
+    log = read_case_log(frame.to_csv(index=False).encode(), "wd.csv", KEY, end=end)
+    est = {f.path: f.est for f in calibrate(log, truth, gof=False, changes=False).fitted}
+    staff = est["withdrawal.waiting_staff_per_year"]
+    family = est["withdrawal.waiting_family_per_year"]
+    assert staff is not None and family is not None and staff.n == family.n == 0
+    assert staff.prior_exposure == pytest.approx(family.exposure)
+    assert family.prior_exposure == pytest.approx(staff.exposure)
