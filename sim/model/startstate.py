@@ -20,31 +20,32 @@ if TYPE_CHECKING:
 MAX_DRAWS = 200
 
 
-def set_elapsed(model: PnPModel, child: Child, state: str) -> None:
-    """Give the next start child of ``state`` its weeks already done, if the scenario says."""
-    done = model.s.start_state.elapsed.get(state)  # type: ignore[call-overload]
-    if not done:
-        return
-    seen = model.elapsed_seen
+def _next_of(seen: dict[str, int], items: list[Any] | None, state: str) -> Any:
+    """The entry of ``items`` for the next start child of ``state`` (children of a state
+    are created one after the other; ``seen`` counts them), or None past its end."""
+    if not items:
+        return None
     i = seen.get(state, 0)
     seen[state] = i + 1
-    if i < len(done) and done[i] > 0:
-        child.elapsed = (state, float(done[i]))
+    return items[i] if i < len(items) else None
+
+
+def set_elapsed(model: PnPModel, child: Child, state: str) -> None:
+    """Give the next start child of ``state`` its weeks already done, if the scenario says."""
+    done = _next_of(model.elapsed_seen,
+                    model.s.start_state.elapsed.get(state), state)  # type: ignore[call-overload]
+    if done:
+        child.elapsed = (state, float(done))
 
 
 def set_profile(model: PnPModel, child: Child, state: str) -> None:
     """Give the next start child of ``state`` the age, complexity and intensity the
     scenario knows (``start_state.profiles``); its own draws stay as they were, so the
     streams do not shift. The caller updates the complexity's rank (``cx``)."""
-    known = model.s.start_state.profiles.get(state)  # type: ignore[call-overload]
-    if not known:
+    p = _next_of(model.profiles_seen,
+                 model.s.start_state.profiles.get(state), state)  # type: ignore[call-overload]
+    if p is None:
         return
-    seen = model.profiles_seen
-    i = seen.get(state, 0)
-    seen[state] = i + 1
-    if i >= len(known):
-        return
-    p = known[i]
     if p.age is not None:
         child.age = p.age
     if p.complexity is not None:
