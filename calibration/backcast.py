@@ -267,13 +267,13 @@ def family_spin_up(sc: Scenario, base: Scenario, cutoff: float, reps: int, seed:
     spun = run_experiment(warm, reps=reps, seed=seed + SPIN_UP_SEED, workers=workers)
     rng = np.random.default_rng([seed, SPIN_UP_SEED])
     dist = sc.families.screening.duration
-    pool_draws = np.array([dist.sample(u) for u in rng.random(4096)])
-    weights = pool_draws / pool_draws.sum() if pool_draws.sum() > 0 else None
+    durations = np.array([dist.sample(u) for u in rng.random(4096)])
+    weights = durations / durations.sum() if durations.sum() > 0 else None
     out = []
     for rep in spun.replications:
         last = rep.weekly.iloc[-1]
         n = int(last["families_screening"])
-        total = rng.choice(pool_draws, size=n, p=weights)
+        total = rng.choice(durations, size=n, p=weights)
         elapsed = sorted(round(float(x), 3) for x in total * rng.random(n))
         start = sc.start_state.model_copy(update={
             "families_in_pool": int(last["families_pool"]),

@@ -255,10 +255,10 @@ def calibrate(log: CaseLog, base: Scenario, families: FamilyLog | None = None,
     else:
         kept.append("families (no family log given)")
     # ---- start state: the state at the log's end
-    start, elapsed = start_state(tl)
+    start, elapsed, order = _start_children(tl)
     data["start_state"]["children"] = start
     data["start_state"]["elapsed"] = elapsed
-    profiles = start_profiles(tl, cases)
+    profiles = _profiles(order, cases, tl.end)
     data["start_state"]["profiles"] = profiles
     data["start_state"]["pool_fits_no_waiting_child"] = True  # a snapshot of a running one
     fitted.append(Fitted("start_state.children", start, None,
@@ -332,7 +332,12 @@ def start_profiles(tl: Timeline, cases: pd.DataFrame) -> dict[str, list[dict[str
     """Age (whole years at the timeline's end), complexity and intensity of the start
     children, per state in the order of :func:`start_state` (``start_state.profiles``).
     What the log does not show is left out and drawn by the model."""
-    _, _, order = _start_children(tl)
+    return _profiles(_start_children(tl)[2], cases, tl.end)
+
+
+def _profiles(order: dict[str, list[str]], cases: pd.DataFrame,
+              end: float) -> dict[str, list[dict[str, Any]]]:
+    """:func:`start_profiles` of the cases in ``order`` (per state), at week ``end``."""
     out: dict[str, list[dict[str, Any]]] = {}
     for key, ids in order.items():
         rows = []
@@ -341,8 +346,8 @@ def start_profiles(tl: Timeline, cases: pd.DataFrame) -> dict[str, list[dict[str
             if case in cases.index:
                 c = cases.loc[case]
                 birth = float(c.get("birth", math.nan))
-                if math.isfinite(birth) and tl.end >= birth:
-                    row["age"] = min(30, int((tl.end - birth) / WEEKS_PER_YEAR))
+                if math.isfinite(birth) and end >= birth:
+                    row["age"] = min(30, int((end - birth) / WEEKS_PER_YEAR))
                 for attr in ("complexity", "intensity"):
                     v = c.get(attr)
                     if isinstance(v, str) and v:
@@ -626,6 +631,12 @@ def _multipliers(placed: pd.DataFrame, under: np.ndarray, over: np.ndarray, bd: 
                 f"Breakdown multiplier for {name} complexity (against medium)")
 
 
+def _screening_starts(ev: pd.DataFrame) -> pd.Series:
+    """Each family's screening start: its ``screening_start``, else its ``interest``."""
+    start = ev[ev["activity"] == "screening_start"].groupby("case")["t"].min()
+    return start.combine_first(ev[ev["activity"] == "interest"].groupby("case")["t"].min())
+
+
 def family_state(fl: FamilyLog) -> tuple[int, list[float]]:
     """Families in the pool and in screening at the family log's end.
 
@@ -638,8 +649,7 @@ def family_state(fl: FamilyLog) -> tuple[int, list[float]]:
     last = ev.groupby("case").tail(1)
     pool = int((last["activity"] == "approved").sum())
     decided = set(ev.loc[ev["activity"].isin(["approved", "rejected", "left"]), "case"])
-    start = ev[ev["activity"] == "screening_start"].groupby("case")["t"].min()
-    start = start.combine_first(ev[ev["activity"] == "interest"].groupby("case")["t"].min())
+    start = _screening_starts(ev)
     start = start[~start.index.isin(decided)].sort_values(kind="stable")
     weeks = [round(max(0.0, fl.end - float(t)), 3) for t in start.to_numpy()]
     return pool, weeks
@@ -659,8 +669,7 @@ def _families(fl: FamilyLog, put, kept, tables) -> None:
         p = proportion(len(approved), len(approved | rejected))
         put("families.screening.pass_rate", round(p.value, 4), p, "Screening pass rate")
     # screening duration: from screening start (else interest) to approval or rejection
-    start = ev[ev["activity"] == "screening_start"].groupby("case")["t"].min()
-    start = start.combine_first(interest.groupby("case")["t"].min())
+    start = _screening_starts(ev)
     done = ev[ev["activity"].isin(["approved", "rejected"])].groupby("case")["t"].min()
     cases = start.index
     t_end = done.reindex(cases)
