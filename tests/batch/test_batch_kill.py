@@ -91,9 +91,10 @@ def _check_consistent(store: Path) -> int:
 
 
 def test_sigkill_mid_sweep_then_resume(tmp_path: Path) -> None:
-    # 9 points x 20 replications of the full ten-year baseline: a few seconds on 2 workers,
+    # 9 points x 20 replications of a four-year baseline: several seconds on 2 workers,
     # long enough to be killed part-way (progress is reported at most twice a second)
-    spec = write_spec(tmp_path, replications=20, set={}, parameters=[
+    spec = write_spec(tmp_path, replications=20, set={"horizon_weeks": 208, "warmup_weeks": 13},
+                      parameters=[
         {"path": "staff.pnp_counsellor.schedule.0.hours", "name": "pnp_hours",
          "values": [19, 24, 30]},
         {"path": "referrals.schedule.0.per_year", "name": "referrals",
