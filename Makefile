@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 BENCH_STAMP := $(VENV)/.bench-stamp
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install run app test lint typecheck bench browser clean validate screenshots
+.PHONY: install run app test coverage lint typecheck bench browser clean validate screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -48,10 +48,15 @@ typecheck: install
 # side by side, one per core (at most 4), each file whole in one worker (its browser server and
 # module fixtures are set up once): PYTEST_WORKERS=0 runs them in this process.
 PYTEST_WORKERS ?= auto
+TEST_ARGS = -q -p no:cacheprovider --benchmark-disable -m "not slow" \
+	  -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile
 test: install browser lint typecheck
-	$(BIN)/python -m pytest -q -p no:cacheprovider --benchmark-disable -m "not slow" \
-	  -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile \
-	  --cov=sim --cov-report=term:skip-covered
+	$(BIN)/python -m pytest $(TEST_ARGS)
+
+# The same suite with line coverage of sim/. Coverage's tracer (Python 3.11) makes the model's
+# hot loop about three times slower, so `make test` leaves it out.
+coverage: install browser
+	$(BIN)/python -m pytest $(TEST_ARGS) --cov=sim --cov-report=term:skip-covered
 
 bench: install $(BENCH_STAMP)
 	$(BIN)/python -m pytest -q benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds
