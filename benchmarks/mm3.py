@@ -7,7 +7,7 @@ compared as customers per CPU second:
 - ``bare_simpy``: the usual SimPy program (a ``Resource`` with 3 places, a process per
   customer, Python's ``random``) with no bookkeeping at all: the yardstick;
 - ``ciw_queue``: Ciw, a queueing-network library (optional: ``pip install -e '.[bench]'``);
-- ``pnp_queue``: pnp-sim reduced to the same queue by ``sim.textbook`` (one phase on one role
+- ``pnp_queue``: pnp-sim reduced to the same queue by ``sim.theory.textbook`` (one phase on one role
   with hours for 3 cases at a time; every other phase takes no time, families unlimited), run
   through the public ``run_replication`` with ``detail=False`` as a sweep runs it: it keeps its
   full bookkeeping (state integrals, staff hours, weekly series, KPIs).
@@ -20,7 +20,7 @@ import random
 import simpy
 
 from sim import parse_scenario, run_replication, scenario_to_dict
-from sim.textbook import textbook_scenario
+from sim.theory.textbook import textbook_scenario
 
 ARRIVALS = 0.6  # per week
 MEAN_SERVICE = 4.0  # weeks

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sim.scenario import load_scenario  # noqa: E402
+from sim.scenario.schema import load_scenario  # noqa: E402
 from webapp import charts as ch  # noqa: E402
 from webapp import engine  # noqa: E402
 

@@ -8,8 +8,8 @@ Method, best of 3 rounds, each round timed in turns on the same machine:
    holds at its end (full names, found by a probe run), CPU including the interpreter start;
 3. the workers' imports: what the probe's workers imported during their replications beyond
    what they inherited, imported afresh once per worker; with the ``forkserver`` start method
-   also the fork server's preload (``sim.backends.WORKER_MODULES``). A ``fork`` pool (what the
-   command line uses on Linux) starts its workers with the parent's modules, which cost nothing
+   also the fork server's preload (``sim.running.backends.WORKER_MODULES``). A ``fork`` pool (what
+   the command line uses on Linux) starts its workers with the parent's modules, which cost nothing
    more.
 
 Share = (2 + 3) / 1. Measured twice: ``bytecode``, with Python's bytecode cache (what an
@@ -35,8 +35,8 @@ WORKERS = 2
 
 _PROBE = """
 import json, os, sys
-import sim.backends as b
-import sim.tasks as t
+import sim.running.backends as b
+import sim.running.tasks as t
 from sim.cli import main
 methods, worker_new = [], set()
 init = b.LocalBackend.__init__
@@ -118,8 +118,9 @@ def test_import_share_of_a_thirty_replication_run(benchmark, tmp_path, mode: str
             base = [m for m in probe["parent"] if m not in probe["worker"]]
             extra += WORKERS * float(cpu([py, "-c", _importer(probe["worker"], base)])[1])
         if probe["method"] == "forkserver":
-            extra += cpu([py, "-c", "import sim.backends as b\nfor m in "
-                                 "(*b.WORKER_MODULES, 'sim._forkserver_guard'): __import__(m)"])[0]
+            extra += cpu([py, "-c", "import sim.running.backends as b\nfor m in "
+                                 "(*b.WORKER_MODULES, 'sim.running._forkserver_guard'): "
+                                 "__import__(m)"])[0]
         workers.append(extra)
 
     benchmark.pedantic(one_round, rounds=3, iterations=1)

@@ -13,8 +13,8 @@ import pytest
 import simpy
 
 from sim import load_scenario, run_experiment, run_replication
-from sim.domain import ROLES
-from sim.scenario import Scenario, parse_scenario, scenario_to_dict
+from sim.scenario.domain import ROLES
+from sim.scenario.schema import Scenario, parse_scenario, scenario_to_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = load_scenario(ROOT / "scenarios" / "baseline.yaml")

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from sim.scenario import load_scenario
+from sim.scenario.schema import load_scenario
+from sim.scenario.sources import load_sources
 from sim.sensitivity.model_sa import RunLog, morris, sobol_emulated
 from sim.sensitivity.oneway import DEFAULT_KPIS, one_way
 from sim.sensitivity.params import uncertain_groups
-from sim.sources import load_sources
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"

@@ -58,7 +58,7 @@ from sim.batch.backends import DaskBackend, LocalBackend
 from sim.batch.spec import LoadedSpec, load_spec
 from sim.batch.store import Store
 from sim.batch.sweep import run_sweep
-from sim.runner import run_replication
+from sim.running.runner import run_replication
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "scenarios" / "sweeps" / "staffing.yaml"

@@ -20,7 +20,7 @@ from calibration.checks import Coded
 from calibration.errors import LogError, Problem
 from calibration.privacy import MIN_CASES, redact
 from calibration.times import NAT, DateColumn, TimeColumn, to_us
-from sim.inputs import did_you_mean
+from sim.scenario.inputs import did_you_mean
 
 
 @dataclass

@@ -36,8 +36,8 @@ from calibration.calibrate import Calibration, calibrate
 from calibration.read import CaseLog, FamilyLog
 from calibration.timeline import TASK_TRAINING, Timeline, build
 from sim import Scenario, make_stamp, run_experiment
-from sim.domain import MATCHING_PHASES, PLACED_PHASES
-from sim.stats import summarise_rows
+from sim.outputs.stats import summarise_rows
+from sim.scenario.domain import MATCHING_PHASES, PLACED_PHASES
 
 WEEKS_PER_MONTH = 52.0 / 12.0
 SERIES = ("referrals", "placements", "breakdowns", "waiting_list", "in_assessment",
@@ -184,7 +184,7 @@ def run_backcast(log: CaseLog, scenario: Scenario, cutoff: float, reps: int = 5,
     """Fit before ``cutoff`` (weeks on the log's clock), simulate ``sets`` parameter sets x
     ``reps`` replications after it, compare (``sets`` = 1: the point fit only)."""
     from calibration.uncertainty import apply_overrides, parameter_sets
-    from sim.scenario import scenario_to_dict
+    from sim.scenario.schema import scenario_to_dict
 
     if not 0 < cutoff < log.end:
         raise ValueError(f"the cut-off must fall inside the log (week 0 to {log.end:.1f}); "
@@ -285,10 +285,10 @@ def family_spin_up(sc: Scenario, base: Scenario, cutoff: float, reps: int, seed:
 def _run_each(scenarios: list[Scenario], seed: int, workers: int) -> list[Any]:
     """Replication r of ``scenarios[r]`` (each history its own start), with all its detail,
     on ``workers`` processes: the streams come from (seed, r) as in ``run_experiment``."""
-    from sim.backends import InProcessBackend, LocalBackend
-    from sim.runner import ReplicationError
-    from sim.scenario import scenario_hash
-    from sim.tasks import Task, run_task
+    from sim.running.backends import InProcessBackend, LocalBackend
+    from sim.running.runner import ReplicationError
+    from sim.running.tasks import Task, run_task
+    from sim.scenario.schema import scenario_hash
 
     tasks = [Task(sc, scenario_hash(sc), seed, r, weekly=True)
              for r, sc in enumerate(scenarios)]

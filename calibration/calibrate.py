@@ -30,8 +30,8 @@ from calibration.fit import (
 )
 from calibration.read import ATTRIBUTE_VALUES, CaseLog, FamilyLog
 from calibration.timeline import TASK_TRAINING, Timeline, build
-from sim.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES
-from sim.scenario import (
+from sim.scenario.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES
+from sim.scenario.schema import (
     Scenario,
     ScenarioError,
     parse_scenario,

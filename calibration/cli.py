@@ -28,8 +28,8 @@ from calibration.read import (
 )
 from calibration.yamlout import scenario_yaml, write_atomic
 from sim import __version__
-from sim.runner import make_stamp
-from sim.scenario import load_scenario, scenario_hash
+from sim.running.runner import make_stamp
+from sim.scenario.schema import load_scenario, scenario_hash
 
 EXIT_BAD_INPUT = 2
 

@@ -1,7 +1,7 @@
 """Fits with their uncertainty: durations (censored maximum likelihood, AIC, bootstrap
 goodness of fit), Poisson rates (exact intervals) and proportions (Wilson intervals).
 
-Durations use the model's own families (``sim.distributions``) in the model's own
+Durations use the model's own families (``sim.scenario.distributions``) in the model's own
 parameters (mean and standard deviation), so a fitted number is written into a scenario as
 is. Intervals for the mean and sd come from the observed information (a numerical Hessian of
 the log-likelihood in log mean and log sd), which keeps them inside (0, inf).

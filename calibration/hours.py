@@ -4,7 +4,7 @@ A case log cannot show how many hours a phase takes from each role; a time regis
 Each registered week is put to the phase the case was in at mid-week; a phase's hours per
 week per case for a role is then the hours registered in that phase over the case-weeks
 spent in it by the registered cases (a ratio estimate). Its interval treats cases as the
-independent units (the ratio estimator's pseudo-values, summarised by ``sim.stats``).
+independent units (the ratio estimator's pseudo-values, summarised by ``sim.outputs.stats``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from calibration.fit import Estimate
 from calibration.privacy import redact
 from calibration.read import ALIASES, Mapping, _check_key, _objects, pseudonym, read_table
 from calibration.timeline import TASK_TRAINING, Timeline
-from sim.domain import CHILD_PHASES, LABELS, ROLES
-from sim.inputs import did_you_mean
-from sim.stats import summarise
+from sim.outputs.stats import summarise
+from sim.scenario.domain import CHILD_PHASES, LABELS, ROLES
+from sim.scenario.inputs import did_you_mean
 
 #: Dutch and English role labels are accepted besides the keys.
 ROLE_NAMES = {**{r: r for r in ROLES},

@@ -33,8 +33,8 @@ from calibration.privacy import key_problem, shape
 from calibration.stream import Table, _objects, open_table
 from calibration.times import MAX_WEEKS as MAX_WEEKS
 from calibration.times import TimeColumn
-from sim.domain import CHILD_PHASES
-from sim.inputs import did_you_mean
+from sim.scenario.domain import CHILD_PHASES
+from sim.scenario.inputs import did_you_mean
 
 EXITS = ("completed", "left", "aged_out", "withdrawn")
 STATE_ACTIVITIES = (*CHILD_PHASES, "waiting_staff", "waiting_family", "crisis_admission")

@@ -46,7 +46,7 @@ def with_changes(scenario: Scenario, changes: dict[str, object]) -> Scenario:
     """A validated copy of ``scenario`` with values changed by dotted path."""
     import copy
 
-    from sim.scenario import parse_scenario, scenario_to_dict, set_by_path
+    from sim.scenario.schema import parse_scenario, scenario_to_dict, set_by_path
 
     data = copy.deepcopy(scenario_to_dict(scenario))
     for path, value in changes.items():
@@ -58,7 +58,7 @@ def family_log(scenario: Scenario, seed: int, origin: pd.Timestamp = ORIGIN) -> 
     """A synthetic family log drawn straight from the scenario's family parameters: interest
     (Poisson), screening (its duration and pass rate), then leaving the pool at the leaving
     rate (families matched by the model are not tracked here)."""
-    from sim.distributions import Exponential
+    from sim.scenario.distributions import Exponential
 
     rng = np.random.default_rng(seed)
     fam = scenario.families

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from calibration.read import EXITS, CaseLog
-from sim.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES
+from sim.scenario.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES
 
 TASK_TRAINING = "task_training"
 WAITS = ("waiting_staff", "crisis_admission")

@@ -20,7 +20,7 @@ Likewise a withdrawal rate with no withdrawals borrows the other wait's exposure
 event at its rate, or its whole exposure when it saw none either): a few weeks of waiting for
 staff alone would draw rates of several a year and empty the simulated waiting list.
 
-The sets are written as a plain parameter-sets file (``sim.parameter_sets``) that
+The sets are written as a plain parameter-sets file (``sim.running.parameter_sets``) that
 ``pnp-sim run --parameter-uncertainty`` reads; ``sim`` never imports this module.
 """
 
@@ -38,8 +38,14 @@ import yaml
 from calibration.calibrate import Calibration, calibrate
 from calibration.errors import LogError
 from calibration.read import CaseLog, FamilyLog
-from sim.paths import get_by_path
-from sim.scenario import Scenario, ScenarioError, parse_scenario, scenario_hash, scenario_to_dict
+from sim.scenario.paths import get_by_path
+from sim.scenario.schema import (
+    Scenario,
+    ScenarioError,
+    parse_scenario,
+    scenario_hash,
+    scenario_to_dict,
+)
 
 #: Parameter sets drawn by default. The interval's half-width is estimated from the sets'
 #: spread; with B sets its relative standard error is about 1 / sqrt(2 (B - 1)): 11% at 40,
@@ -128,7 +134,7 @@ def parameter_sets(log: CaseLog, base: Scenario, cal: Calibration, sets: int = D
 
 
 def apply_overrides(data: dict[str, Any], overrides: dict[str, Any]) -> Scenario:
-    from sim.paths import set_by_path
+    from sim.scenario.paths import set_by_path
 
     new = copy.deepcopy(data)
     for path, value in overrides.items():
@@ -137,7 +143,7 @@ def apply_overrides(data: dict[str, Any], overrides: dict[str, Any]) -> Scenario
 
 
 def sets_yaml(scenario: Scenario, sets: list[dict[str, Any]], digest: str) -> str:
-    """A parameter-sets file (format of ``sim.parameter_sets``) for ``scenario``."""
+    """A parameter-sets file (format of ``sim.running.parameter_sets``) for ``scenario``."""
     doc = {
         "pnp_sim_parameter_sets": 1,
         "scenario_hash": scenario_hash(scenario),

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sim.scenario import Scenario, parse_scenario_text, scenario_hash, scenario_to_dict
+from sim.scenario.schema import Scenario, parse_scenario_text, scenario_hash, scenario_to_dict
 
 _FLOW_MAX = 90
 

@@ -1,11 +1,11 @@
 """pnp-sim: capacity planning for Partners in Parenting therapeutic foster care."""
 
-from sim.stamp import package_version
+from sim.outputs.stamp import package_version
 
 __version__ = package_version()
 
-from sim.kpi_defs import KPIS  # noqa: E402
-from sim.runner import (  # noqa: E402
+from sim.outputs.kpi_defs import KPIS  # noqa: E402
+from sim.running.runner import (  # noqa: E402
     ExperimentResult,
     ReplicationError,
     ReplicationResult,
@@ -14,7 +14,7 @@ from sim.runner import (  # noqa: E402
     run_experiment,
     run_replication,
 )
-from sim.scenario import (  # noqa: E402
+from sim.scenario.schema import (  # noqa: E402
     Scenario,
     ScenarioError,
     load_scenario,

@@ -1,7 +1,7 @@
 """Command line: ``pnp-sim run | validate | schema`` (and ``sweep | results`` from sim.batch).
 
-A thin layer over :mod:`sim.runner`: it parses flags, shows progress and prints tables. Users
-never see a traceback: bad input is one clear message and exit code 2.
+A thin layer over :mod:`sim.running.runner`: it parses flags, shows progress and prints tables.
+Users never see a traceback: bad input is one clear message and exit code 2.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim import __version__
-from sim.inputs import InputError
-from sim.kpi_defs import KPIS
-from sim.kpis import LITTLE_COLUMNS
-from sim.output import (
+from sim.outputs.kpi_defs import KPIS
+from sim.outputs.kpis import LITTLE_COLUMNS
+from sim.outputs.output import (
     CSV_ALIASES,
     CSV_DIALECTS,
     OutputFolderError,
@@ -28,11 +27,12 @@ from sim.output import (
     checkpoint_folder,
     write_run_folder,
 )
-from sim.runner import run_experiment
-from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_hash
+from sim.running.runner import run_experiment
+from sim.scenario.inputs import InputError
+from sim.scenario.schema import Scenario, ScenarioError, load_scenario, scenario_hash
 
 if TYPE_CHECKING:
-    from sim.runner import ExperimentResult
+    from sim.running.runner import ExperimentResult
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -75,9 +75,9 @@ def _kpi_values(result: Any, kpi: str) -> Any:
 
 def growth_warnings(result: ExperimentResult, lang: str = "en") -> list[str]:
     """A warning per waiting list that grows over the measured weeks
-    (:func:`sim.stationarity.growth_verdict`): its waits grow with the horizon, so they are
+    (:func:`sim.outputs.stationarity.growth_verdict`): its waits grow with the horizon, so they are
     not a steady-state figure."""
-    from sim.stationarity import growth_verdict
+    from sim.outputs.stationarity import growth_verdict
 
     s = result.scenario
     years = (s.horizon_weeks - s.warmup_weeks) / 52.0
@@ -129,9 +129,9 @@ def little_gaps(result: ExperimentResult) -> tuple[float, float, str]:
 
 def _cmd_run_sets(args: argparse.Namespace, scenario: Scenario) -> int:
     """``run --parameter-uncertainty FIT``: every parameter set, each KPI with both parts."""
-    from sim.parameter_sets import load_parameter_sets, run_sets
-    from sim.progress import ProgressBar
-    from sim.runner import make_stamp
+    from sim.running.parameter_sets import load_parameter_sets, run_sets
+    from sim.running.progress import ProgressBar
+    from sim.running.runner import make_stamp
 
     sets = load_parameter_sets(args.parameter_uncertainty)
     reps = args.reps if args.reps is not None else 10
@@ -167,7 +167,7 @@ def _cmd_run_sets(args: argparse.Namespace, scenario: Scenario) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from sim.progress import ProgressBar
+    from sim.running.progress import ProgressBar
 
     scenario = load_scenario(args.scenario)
     if args.parameter_uncertainty:

@@ -10,9 +10,15 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from sim.domain import ROLES
 from sim.model.staff import StaffPool
-from sim.scenario import Scenario, load_scenario, parse_scenario, scenario_to_dict, set_by_path
+from sim.scenario.domain import ROLES
+from sim.scenario.schema import (
+    Scenario,
+    load_scenario,
+    parse_scenario,
+    scenario_to_dict,
+    set_by_path,
+)
 
 # CI explores the same examples every run (a red CI must be reproducible); locally, new ones.
 settings.register_profile("ci", derandomize=True, print_blob=True)

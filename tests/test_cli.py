@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from sim import __version__, run_experiment, scenario_hash
-from sim import tasks as tasks_module
 from sim.cli import main
-from sim.fingerprint import model_fingerprint
-from sim.kpi_defs import KPIS
+from sim.outputs.fingerprint import model_fingerprint
+from sim.outputs.kpi_defs import KPIS
+from sim.running import tasks as tasks_module
 from tests.conftest import ROOT, SCENARIOS, edit
 
 BASELINE = str(SCENARIOS / "baseline.yaml")

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sim.cli import growth_warnings, kpi_table
-from sim.kpi_defs import KPIS
+from sim.outputs.kpi_defs import KPIS
 
 
 def _result(baseline, staff: list[float], family: list[float]) -> SimpleNamespace:

@@ -1,4 +1,5 @@
-"""sim.estimate: the runs and estimated time printed before a sweep or an analysis starts."""
+"""sim.running.estimate: the runs and estimated time printed before a sweep or an analysis
+starts."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import math
 
 import pytest
 
-from sim.estimate import Estimate, estimate, format_duration, probe_seconds
+from sim.running.estimate import Estimate, estimate, format_duration, probe_seconds
 
 
 @pytest.mark.parametrize(("seconds", "en", "nl"), [
@@ -35,7 +36,7 @@ def test_without_a_measured_replication_only_the_runs_are_said() -> None:
 
 
 def test_the_probe_times_a_real_replication() -> None:
-    from sim.scenario import load_scenario
+    from sim.scenario.schema import load_scenario
     from tests.conftest import SCENARIOS
 
     scen = load_scenario(SCENARIOS / "baseline.yaml").model_copy(update={"horizon_weeks": 104,

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from sim import run_experiment, run_replication
-from sim.domain import ROLES
+from sim.scenario.domain import ROLES
 from tests.conftest import edit
 
 ZERO_STAFF = {f"staff.{r}.schedule": [{"from_week": 0, "hours": 0}] for r in ROLES}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim import rng
+from sim.model import rng
 
 #: purpose constant -> its number; never renumber.
 PURPOSES = {

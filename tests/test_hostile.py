@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from sim.batch.spec import SpecError, load_spec, parse_spec
-from sim.inputs import MAX_FILE_BYTES, MAX_INT, MAX_PROBLEMS_SHOWN, MAX_YAML_NODES
-from sim.scenario import (
+from sim.scenario.inputs import MAX_FILE_BYTES, MAX_INT, MAX_PROBLEMS_SHOWN, MAX_YAML_NODES
+from sim.scenario.schema import (
     MAX_HORIZON_WEEKS,
     ScenarioError,
     load_scenario,

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from sim import run_replication
-from sim.domain import ROLES
 from sim.model import PnPModel
 from sim.model.recorder import STATES
+from sim.scenario.domain import ROLES
 from tests.conftest import edit
 
 

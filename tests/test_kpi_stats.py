@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.kpis import median, quantile
+from sim.outputs.kpis import median, quantile
 
 FINITE = st.floats(min_value=0.0, max_value=1e6, allow_nan=False, allow_infinity=False)
 

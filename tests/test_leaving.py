@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from sim import run_replication
-from sim.domain import ROLES
 from sim.model import PnPModel, ageing
+from sim.scenario.domain import ROLES
 from tests.conftest import edit
 
 ZERO_STAFF = {f"staff.{r}.schedule": [{"from_week": 0, "hours": 0}] for r in ROLES}

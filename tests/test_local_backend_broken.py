@@ -10,7 +10,7 @@ from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from sim.backends import LocalBackend
+from sim.running.backends import LocalBackend
 
 
 class _FakePool:

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from sim import run_experiment, run_replication
-from sim.domain import ROLES
 from sim.model import PnPModel
 from sim.model.families import Family
+from sim.scenario.domain import ROLES
 from tests.conftest import edit
 
 HUGE_STAFF = {f"staff.{r}.schedule": [{"from_week": 0, "hours": 10_000}] for r in ROLES}

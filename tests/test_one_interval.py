@@ -11,7 +11,7 @@ from sim import run_experiment
 from sim.batch.spec import parse_spec
 from sim.batch.store import Store
 from sim.batch.sweep import run_sweep
-from sim.kpi_defs import KPIS
+from sim.outputs.kpi_defs import KPIS
 from tests.conftest import SCENARIOS
 
 KPIS_CHECKED = ("referral_to_placement_p90", "utilisation_pnp_counsellor", "net_saving_per_year",

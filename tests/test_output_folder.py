@@ -15,7 +15,7 @@ import pytest
 
 from sim import run_experiment
 from sim.cli import main
-from sim.output import checkpoint_folder, csv_dialect, frame_to_csv
+from sim.outputs.output import checkpoint_folder, csv_dialect, frame_to_csv
 from tests.conftest import ROOT, SCENARIOS
 
 BASELINE = str(SCENARIOS / "baseline.yaml")
@@ -25,7 +25,7 @@ FILES = {"kpis.csv", "summary.csv", "weekly.csv", "events.csv", "little.csv", "c
 # Runs the CLI in a child process that kills itself with SIGKILL after writing two tables.
 KILL_WHILE_WRITING = textwrap.dedent("""
     import os, signal, sys
-    import sim.output as o
+    import sim.outputs.output as o
     real = o.frame_to_csv
     n = [0]
     def dying(frame, path=None, dialect="comma"):
@@ -110,6 +110,6 @@ def test_run_writes_the_semicolon_dialect(tmp_path: Path) -> None:
 
 
 def _load():
-    from sim.scenario import load_scenario
+    from sim.scenario.schema import load_scenario
 
     return load_scenario(BASELINE)

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import run_replication
-from sim.domain import ROLES
 from sim.model.recorder import STATES
 from sim.model.staff import StaffPool
-from sim.scenario import load_scenario
+from sim.scenario.domain import ROLES
+from sim.scenario.schema import load_scenario
 from tests.conftest import SCENARIOS, edit
 
 BASE = load_scenario(SCENARIOS / "baseline.yaml")

@@ -110,7 +110,7 @@ def test_paired_comparison_is_tighter_than_unpaired(baseline) -> None:
 
 def test_stamp_names_hash_seed_and_version(baseline) -> None:
     from sim import __version__, scenario_hash
-    from sim.fingerprint import model_fingerprint
+    from sim.outputs.fingerprint import model_fingerprint
 
     res = run_experiment(baseline, reps=2, seed=77)
     assert res.stamp == {

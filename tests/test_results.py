@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from sim import run_experiment, run_replication
-from sim.stats import mean_ci, mean_ci_rows
+from sim.outputs.stats import mean_ci, mean_ci_rows
 
 
 def test_children_table_agrees_with_the_kpis(baseline) -> None:
@@ -62,21 +62,22 @@ def test_start_method_does_not_change_results(baseline, method: str) -> None:
 def test_model_fingerprint_follows_the_model_source(tmp_path, monkeypatch) -> None:
     import shutil
 
-    import sim.fingerprint as fp
+    import sim.outputs.fingerprint as fp
 
     copy = tmp_path / "sim"
-    (copy / "model").mkdir(parents=True)
     names = fp.model_files()
     # every module of the model package counts, the child's ageing and leaving included
-    assert {"model/core.py", "model/staff.py", "model/ageing.py", "model/leaving.py"} <= set(names)
+    assert {"model/core.py", "model/staff.py", "model/ageing.py", "model/leaving.py",
+            "model/rng.py", "scenario/schema.py", "outputs/kpis.py"} <= set(names)
     for name in names:
-        shutil.copy(Path(fp.__file__).parent / name, copy / name)
-    shutil.copy(fp.__file__, copy / "fingerprint.py")
-    monkeypatch.setattr(fp, "__file__", str(copy / "fingerprint.py"))
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(Path(fp.__file__).parents[1] / name, copy / name)
+    shutil.copy(fp.__file__, copy / "outputs" / "fingerprint.py")
+    monkeypatch.setattr(fp, "__file__", str(copy / "outputs" / "fingerprint.py"))
     fp.model_fingerprint.cache_clear()
     before = fp.model_fingerprint()
     seen = {before}
-    for name in ("model/staff.py", "model/ageing.py", "rng.py"):
+    for name in ("model/staff.py", "model/ageing.py", "model/rng.py"):
         (copy / name).write_text((copy / name).read_text() + "\n# changed\n")
         fp.model_fingerprint.cache_clear()
         seen.add(fp.model_fingerprint())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim import rng
+from sim.model import rng
 
 KEYS = [
     (0, 0, ()),

@@ -8,12 +8,13 @@ import pickle
 import pandas as pd
 import pytest
 
-from sim import ReplicationError, make_stamp, run_experiment, run_replication, tasks
-from sim.backends import InProcessBackend, LocalBackend
-from sim.checkpoint import Checkpoint
-from sim.outcome import Outcome
-from sim.scenario import Scenario, scenario_hash
-from sim.stamp import code_version, package_version
+from sim import ReplicationError, make_stamp, run_experiment, run_replication
+from sim.outputs.outcome import Outcome
+from sim.outputs.stamp import code_version, package_version
+from sim.running import tasks
+from sim.running.backends import InProcessBackend, LocalBackend
+from sim.running.checkpoint import Checkpoint
+from sim.scenario.schema import Scenario, scenario_hash
 from tests.conftest import edit
 
 
@@ -41,7 +42,7 @@ def test_every_backend_gives_identical_results(short, method) -> None:
 
 def test_dask_backend_gives_identical_results(short) -> None:
     pytest.importorskip("distributed")
-    from sim.backends import DaskBackend
+    from sim.running.backends import DaskBackend
 
     here = run_experiment(short, reps=3, seed=7, detail=False)
     dask = DaskBackend(workers=1)
@@ -77,7 +78,7 @@ def test_checkpoint_round_trip_is_exact_and_keyed_by_code_version(short, tmp_pat
     pd.testing.assert_frame_equal(back.little, res.little)
     assert Checkpoint(tmp_path, digest, 4, True).load(5) == {}  # another seed
     assert Checkpoint(tmp_path, digest, 3, False).load(5) == {}  # another detail
-    import sim.checkpoint as ckmod
+    import sim.running.checkpoint as ckmod
 
     monkeypatch.setattr(ckmod, "code_version", lambda: "9.9.9+0123456789ab")
     assert Checkpoint(tmp_path, digest, 3, True).load(5) == {}  # changed model code

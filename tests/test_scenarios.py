@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sim.scenario import (
+from sim.scenario.schema import (
     ScenarioError,
     get_by_path,
     load_scenario,
@@ -18,7 +18,7 @@ from sim.scenario import (
     scenario_to_yaml,
     set_by_path,
 )
-from sim.sources import load_sources
+from sim.scenario.sources import load_sources
 from tests.conftest import SCENARIOS, edit
 
 MALFORMED = sorted((Path(__file__).parent / "data" / "malformed").glob("*.yaml"))
@@ -61,7 +61,8 @@ def test_shipped_scenarios_are_valid_and_round_trip(path: Path) -> None:
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_every_number_in_a_shipped_scenario_names_its_source(path: Path) -> None:
     """Every number carries its source on its line: [method ...], [domain ...], a seed file,
-    or [assume] for our own assumptions (read by sim.sources, as the analyses read them)."""
+    or [assume] for our own assumptions (read by sim.scenario.sources, as the analyses read
+    them)."""
     assert load_sources(path).unsourced == {}
 
 

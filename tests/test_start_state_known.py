@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from sim import run_replication
-from sim.domain import ROLES
-from sim.scenario import scenario_hash
+from sim.scenario.domain import ROLES
+from sim.scenario.schema import scenario_hash
 from tests.conftest import edit
 
 QUIET = {"referrals.schedule.0.per_year": 0, "families.interested_per_year": 0,

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from scipy import stats as st
 
-from sim.kpi_defs import HEADLINE_KPIS, KPIS, format_number
-from sim.stationarity import growth_verdict, slope_per_year
-from sim.stats import summarise, summarise_rows
+from sim.outputs.kpi_defs import HEADLINE_KPIS, KPIS, format_number
+from sim.outputs.stationarity import growth_verdict, slope_per_year
+from sim.outputs.stats import summarise, summarise_rows
 
 
 def test_summarise_matches_textbook_t_interval():
@@ -83,12 +83,12 @@ def test_growth_verdicts():
 
 
 def test_the_t_table_is_scipys_quantile_to_the_last_bit():
-    """sim.t_table replaces the scipy import for the usual levels: every entry must be exactly
-    what scipy.special.stdtrit gives, and levels or df outside it still go to scipy."""
+    """sim.outputs.t_table replaces the scipy import for the usual levels: every entry must be
+    exactly what scipy.special.stdtrit gives, and levels or df outside it still go to scipy."""
     from scipy.special import stdtrit
 
-    from sim.stats import t_quantile
-    from sim.t_table import MAX_DF, TABLE, generate
+    from sim.outputs.stats import t_quantile
+    from sim.outputs.t_table import MAX_DF, TABLE, generate
 
     assert generate() == TABLE
     for level in (0.9, 0.95, 0.99):

@@ -1,4 +1,4 @@
-"""sim.table: a run's CSV files without pandas, byte for byte what pandas writes.
+"""sim.outputs.table: a run's CSV files without pandas, byte for byte what pandas writes.
 
 The plain writer is only used where it is sure to agree; everything else falls back to the
 pandas table. Both are checked here against ``pd.concat`` + ``DataFrame.to_csv`` on tables
@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import load_scenario, run_experiment
-from sim.output import TABLES, frame_to_csv, stamped
-from sim.table import float_table, table_from_parts
+from sim.outputs.output import TABLES, frame_to_csv, stamped
+from sim.outputs.table import float_table, table_from_parts
 from tests.conftest import SCENARIOS
 
 DIALECTS = ("comma", "semicolon")

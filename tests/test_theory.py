@@ -1,6 +1,6 @@
 """The model reduced to a textbook queue agrees with queueing theory.
 
-``sim.textbook`` keeps one phase with one role whose hours cover exactly c cases and makes
+``sim.theory.textbook`` keeps one phase with one role whose hours cover exactly c cases and makes
 everything else instantaneous; the wait to start that phase is then the M/G/c queueing delay.
 
 Each interval check runs 8 replications of 5,000 customers (several seconds on a loaded
@@ -18,9 +18,9 @@ import pytest
 
 from sim import run_experiment, run_replication
 from sim.model import PnPModel
-from sim.scenario import parse_scenario, scenario_to_dict
-from sim.textbook import Station, tandem_scenario, textbook_scenario
-from sim.theory import erlang_c, mg1_mean_wait, mgc_mean_wait_approx, mmc_mean_wait
+from sim.scenario.schema import parse_scenario, scenario_to_dict
+from sim.theory.queueing import erlang_c, mg1_mean_wait, mgc_mean_wait_approx, mmc_mean_wait
+from sim.theory.textbook import Station, tandem_scenario, textbook_scenario
 
 REPS = 8
 SEED = 2

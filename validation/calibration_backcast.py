@@ -32,8 +32,8 @@ from calibration.backcast import run_backcast
 from calibration.calibrate import calibrate
 from calibration.read import read_case_log
 from calibration.synthetic import ORIGIN, model_case_log, with_changes
-from sim.domain import CHILD_PHASES
-from sim.scenario import Scenario, load_scenario
+from sim.scenario.domain import CHILD_PHASES
+from sim.scenario.schema import Scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "validation-key-0123456789abcdef"

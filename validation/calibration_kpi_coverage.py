@@ -14,7 +14,7 @@ Per seed:
    (``scenario_yaml``), the parameter sets (``parameter_sets``, bootstrap over cases) through
    a parameter-sets file (``sets_yaml``, read back by ``parse_parameter_sets``), and both run
    on the public path of ``pnp-sim run --parameter-uncertainty`` (``run_sets`` and its
-   ``summary``, i.e. ``sim.stats.summarise_sets``): the *two-part* interval a user sees.
+   ``summary``, i.e. ``sim.outputs.stats.summarise_sets``): the *two-part* interval a user sees.
    The *noise-only* interval is a plain ``pnp-sim run`` of the calibrated scenario
    (``run_experiment`` and its ``summary``, the scenario's 20 replications): what a user sees
    without ``--parameter-uncertainty``.
@@ -65,17 +65,17 @@ from calibration.read import read_case_log
 from calibration.synthetic import model_case_log, with_changes
 from calibration.uncertainty import DEFAULT_SETS, parameter_sets, sets_yaml
 from calibration.yamlout import scenario_yaml
-from sim.kpi_defs import KPIS
-from sim.parameter_sets import parse_parameter_sets, run_sets
-from sim.runner import run_experiment
-from sim.scenario import (
+from sim.outputs.kpi_defs import KPIS
+from sim.outputs.stats import t_quantile
+from sim.running.parameter_sets import parse_parameter_sets, run_sets
+from sim.running.runner import run_experiment
+from sim.scenario.schema import (
     Scenario,
     load_scenario,
     parse_scenario_text,
     scenario_hash,
     scenario_to_dict,
 )
-from sim.stats import t_quantile
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "validation-key-0123456789abcdef"

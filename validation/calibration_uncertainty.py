@@ -26,7 +26,7 @@ from calibration.calibrate import calibrate
 from calibration.read import read_case_log
 from calibration.synthetic import model_case_log, with_changes
 from calibration.uncertainty import parameter_sets
-from sim.scenario import load_scenario
+from sim.scenario.schema import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "validation-key-0123456789abcdef"

@@ -1,7 +1,7 @@
 """Validation of the least-staffing search (issue 8): exactness on textbook queues and the
 coverage of its guarantee under repeated seeds.
 
-1. Exactness: M/M/c reductions (``sim.textbook``) at several loads, with thresholds between
+1. Exactness: M/M/c reductions (``sim.theory.textbook``) at several loads, with thresholds between
    Erlang C's values at c* − 1 and c* (mean wait and 90th percentile). Prints the returned c
    against c* and the replications spent.
 2. Coverage: a hard case where c* − 1 misses the threshold by only ``--gap`` (3%) of the
@@ -20,13 +20,13 @@ import time
 
 import numpy as np
 
-from sim.scenario import scenario_hash
+from sim.scenario.schema import scenario_hash
 from sim.staffing.evaluate import Evaluator
 from sim.staffing.search import Settings, search_staffing
 from sim.staffing.space import Space, Variable, apply_point
 from sim.staffing.targets import parse_target
 from sim.staffing.theory import least_servers, mmc_statistic
-from sim.textbook import textbook_scenario
+from sim.theory.textbook import textbook_scenario
 
 CASES = [  # arrivals/week, mean service (weeks), statistic
     (0.5, 3.0, "mean"), (1.0, 3.0, "mean"), (2.0, 2.5, "mean"),

@@ -1,6 +1,6 @@
 """Print the model-versus-theory table that the README quotes (``make validate``).
 
-Each row reduces the P&P model to a textbook queue (``sim.textbook``) and compares the mean
+Each row reduces the P&P model to a textbook queue (``sim.theory.textbook``) and compares the mean
 wait for staff with Erlang C (M/M/c) or Pollaczek-Khinchine (M/G/1); then the baseline's
 Little's-law gaps per state over a 100-year run.
 """
@@ -11,9 +11,9 @@ import argparse
 import os
 
 from sim import load_scenario, run_experiment
-from sim.scenario import parse_scenario, scenario_to_dict
-from sim.textbook import textbook_scenario
-from sim.theory import mg1_mean_wait, mmc_mean_wait
+from sim.scenario.schema import parse_scenario, scenario_to_dict
+from sim.theory.queueing import mg1_mean_wait, mmc_mean_wait
+from sim.theory.textbook import textbook_scenario
 
 CASES = [
     ("M/M/1", 0.5, {"dist": "exponential", "mean": 1.0}, 1, mmc_mean_wait(0.5, 1, 1)),

@@ -2,7 +2,7 @@
 
 Every builder takes an ``ExperimentResult`` (or several, for comparisons) and a language and
 returns an Altair chart; the page and the HTML report use the same builders. Texts come from
-``webapp.i18n``. Bands come from ``sim.stats.summarise_rows`` (the one interval function),
+``webapp.i18n``. Bands come from ``sim.outputs.stats.summarise_rows`` (the one interval function),
 clipped at zero for counts and hours; utilisation is not clipped at 100% (hours used can exceed
 hours available when a role works over).
 """
@@ -16,9 +16,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from sim.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES, ROLES
-from sim.kpi_defs import NON_NEGATIVE, KpiDef
-from sim.stats import summarise_rows
+from sim.outputs.kpi_defs import NON_NEGATIVE, KpiDef
+from sim.outputs.stats import summarise_rows
+from sim.scenario.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES, ROLES
 from webapp.i18n import t, term
 
 ROLE_COLORS = {
@@ -54,7 +54,7 @@ def events(result: Any) -> pd.DataFrame:
 def t_bands(df: pd.DataFrame, value: str, by: Sequence[str] = ("week",),
             kpi: str | KpiDef | None = None) -> pd.DataFrame:
     """Mean and 95% interval of ``value`` across replications, per ``by`` group, from
-    ``sim.stats.summarise_rows`` (clipped to the bounds of ``kpi``, or at zero for counts).
+    ``sim.outputs.stats.summarise_rows`` (clipped to the bounds of ``kpi``, or at zero for counts).
 
     ``df`` has one row per (replication, group). NaNs are left out; a group with one value gets
     that value as both bounds.
@@ -268,7 +268,7 @@ def _bin_step(weeks: pd.Series) -> float:
 
 def _t_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Mean, 95% interval (at least zero: these are counts) and n of each row of ``matrix``
-    (rows: series, columns: replications), from ``sim.stats.summarise_rows``."""
+    (rows: series, columns: replications), from ``sim.outputs.stats.summarise_rows``."""
     mean, low, high = summarise_rows(matrix, COUNT)
     return mean, low, high, np.full(matrix.shape[0], float(matrix.shape[1]))
 

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from sim.scenario import scenario_to_yaml
+from sim.scenario.schema import scenario_to_yaml
 
 
 def safe_name(name: str) -> str:
@@ -24,8 +24,8 @@ def scenario_yaml(result: Any, name: str | None = None, sources: Any = None,
 
     Uploading it again and running it gives identical results: same hash, reps and seed.
     ``name`` (the run's name) replaces the scenario's name, which the hash leaves out.
-    ``sources`` (``sim.sources``) writes each number's source beside it as a comment, as the
-    shipped scenarios have them, so a downloaded file keeps where its numbers come from.
+    ``sources`` (``sim.scenario.sources``) writes each number's source beside it as a comment, as
+    the shipped scenarios have them, so a downloaded file keeps where its numbers come from.
     """
     update: dict[str, Any] = {"replications": int(result.stamp["replications"]),
                               "seed": int(result.seed)}
@@ -34,7 +34,7 @@ def scenario_yaml(result: Any, name: str | None = None, sources: Any = None,
     scenario = result.scenario.model_copy(update=update)
     if sources is None:
         return scenario_to_yaml(scenario).encode("utf-8")
-    from sim.sources import scenario_to_sourced_yaml
+    from sim.scenario.sources import scenario_to_sourced_yaml
 
     return scenario_to_sourced_yaml(scenario, sources, header).encode("utf-8")
 
@@ -72,7 +72,7 @@ def kpi_round(kpi: str, value: Any) -> Any:
     """``value`` rounded to the precision its KPI is shown with (a share to whole percents)."""
     import math
 
-    from sim.kpi_defs import KPIS
+    from sim.outputs.kpi_defs import KPIS
 
     if not isinstance(value, int | float) or isinstance(value, bool) or \
             (isinstance(value, float) and not math.isfinite(value)):
@@ -89,7 +89,7 @@ def excel_frame(frame: Any, dialect: str) -> Any:
     per row in a table with a ``kpi`` column), other figures to :data:`OTHER_DECIMALS`."""
     import pandas as pd
 
-    from sim.kpi_defs import KPIS
+    from sim.outputs.kpi_defs import KPIS
 
     yes, no = ("ja", "nee") if dialect == "nl" else ("yes", "no")
     out = frame.copy()
@@ -123,7 +123,7 @@ def excel_csv(frame: Any, dialect: str) -> bytes:
 def results_zip(result: Any, fmt: str, dialect: str = "en") -> bytes:
     """Every table ``sim.write_outputs`` writes (``fmt`` "csv" or "parquet"), zipped. CSV files
     are written for Excel (:func:`excel_csv`) in ``dialect``; Parquet keeps full precision."""
-    from sim.output import TABLES, stamped, write_outputs
+    from sim.outputs.output import TABLES, stamped, write_outputs
 
     with tempfile.TemporaryDirectory(prefix="pnp-app-") as tmp:
         paths = write_outputs(result, Path(tmp), fmt=fmt)

@@ -1,4 +1,5 @@
-"""Running scenarios for the app: the public ``sim.runner.run_experiment`` and a results cache.
+"""Running scenarios for the app: the public ``sim.running.runner.run_experiment`` and a results
+cache.
 
 The run itself goes through the one run path (``run_experiment`` on the local process pool,
 started by a fork server since the app server has threads). ``ExperimentResult`` already keeps
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sim.scenario import Scenario, scenario_hash
+from sim.scenario.schema import Scenario, scenario_hash
 
 CacheKey = tuple[str, int, int]
 Progress = Callable[[int, int], None]
@@ -107,7 +108,7 @@ def run_cached(
             progress(key[1], key[1])
         return RunOutcome(hit, time.perf_counter() - start, True, key)
     if runner is None:
-        from sim import runner as sim_runner
+        from sim.running import runner as sim_runner
 
         runner = sim_runner.run_experiment  # the public API, looked up per call
     run = runner

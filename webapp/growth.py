@@ -1,7 +1,7 @@
 """Is the waiting list growing, whose queue is it, and why do roles sit below 100% meanwhile?
 
 No Streamlit: the results tab, the summary sentence and the report all call
-:func:`assess`. The trend test is ``sim.stationarity.growth_verdict`` on the per-replication
+:func:`assess`. The trend test is ``sim.outputs.stationarity.growth_verdict`` on the per-replication
 slopes (the ``*_trend_per_year`` KPIs), pooled over replications; the years are the measured
 weeks (horizon minus warm-up) / 52.
 
@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.domain import ROLES
-from sim.stationarity import GrowthVerdict, growth_verdict
+from sim.outputs.stationarity import GrowthVerdict, growth_verdict
+from sim.scenario.domain import ROLES
 
 QUEUES = {
     "waiting_trend_per_year": "all",

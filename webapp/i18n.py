@@ -1,8 +1,8 @@
 """Every text the app shows, in Dutch (the programme's language, the default) and English.
 
-Domain words (phases, roles, layers, sources) and KPI names come from ``sim.domain`` and
-``sim.kpi_defs`` so that the app, the CLI and the reports use one vocabulary. Everything else
-is in :data:`TEXT` below: the one catalogue of the app (page, sidebar, tabs, charts, report,
+Domain words (phases, roles, layers, sources) and KPI names come from ``sim.scenario.domain`` and
+``sim.outputs.kpi_defs`` so that the app, the CLI and the reports use one vocabulary. Everything
+else is in :data:`TEXT` below: the one catalogue of the app (page, sidebar, tabs, charts, report,
 scenario errors and run names; the sweeps store view's texts are the ``store.*`` keys).
 ``t(key, lang)`` raises ``KeyError`` for a key that is missing, so an
 untranslated label fails loudly in the tests instead of showing up raw on the page.
@@ -14,9 +14,9 @@ import math
 import re
 from typing import Any
 
-from sim.domain import ROLES
-from sim.domain import label as domain_label
-from sim.kpi_defs import KPIS, format_number
+from sim.outputs.kpi_defs import KPIS, format_number
+from sim.scenario.domain import ROLES
+from sim.scenario.domain import label as domain_label
 
 LANGS = ("nl", "en")
 DEFAULT_LANG = "nl"
@@ -43,7 +43,7 @@ def term(key: str, lang: str) -> str:
     return domain_label(key, lang)
 
 
-#: Child states and outcomes that ``sim.domain`` does not label.
+#: Child states and outcomes that ``sim.scenario.domain`` does not label.
 EXTRA_TERMS: dict[str, dict[str, str]] = {
     "waiting_staff": {"nl": "Wacht op personeel", "en": "Waiting for staff"},
     "matching": {"nl": "Matching (3 deelfasen)", "en": "Matching (3 sub-phases)"},
@@ -153,8 +153,8 @@ _add("run.invalid", "De invoer is ongeldig; pas ze aan voor je simuleert.",
 _add("run.failed", "Het model kon dit scenario niet doorrekenen: {error}",
      "The model could not run this scenario: {error}")
 _add("run.not_ready",
-     "De simulatiekern (sim.runner) is in deze installatie niet beschikbaar: {error}",
-     "The simulation core (sim.runner) is not available in this installation: {error}")
+     "De simulatiekern (sim.running.runner) is in deze installatie niet beschikbaar: {error}",
+     "The simulation core (sim.running.runner) is not available in this installation: {error}")
 _add("run.fields_bad", "Niet gestart: {n} veld(en) ongeldig ({fields}). Verbeter de waarde "
      "onder het veld; er wordt geen oudere waarde gebruikt.",
      "Not started: {n} field(s) not valid ({fields}). Correct the value under the field; no "
@@ -890,7 +890,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "youngest": ("jongste", "youngest"),
 }
 
-#: English messages from ``sim.scenario`` -> Dutch (regular expressions, first match wins).
+#: English messages from ``sim.scenario.schema`` -> Dutch (regular expressions, first match wins).
 _NL_MESSAGES: list[tuple[str, str]] = [
     (r"expected a value at least (.+)", r"verwacht een waarde van minstens \1"),
     (r"expected a value at most (.+)", r"verwacht een waarde van hoogstens \1"),
@@ -949,8 +949,8 @@ def path_label(path: str, lang: str) -> str:
 
 
 def error_lines(exc: Any, lang: str) -> list[str]:
-    """One line per problem of a :class:`sim.scenario.InputError`: the field in words, its path
-    in code font and what was expected, translated."""
+    """One line per problem of a :class:`sim.scenario.schema.InputError`: the field in words, its
+    path in code font and what was expected, translated."""
     problems = getattr(exc, "problems", None)
     if problems is None:
         return [translate_message(str(exc), lang)]
@@ -974,7 +974,7 @@ def _hours(steps: list[dict[str, Any]], lang: str) -> str:
 
 def _num(x: float, lang: str) -> str:
     """Whole numbers without decimals, others with one."""
-    from sim.kpi_defs import format_number
+    from sim.outputs.kpi_defs import format_number
 
     return format_number(x, lang, 0 if float(x).is_integer() else 1)
 
@@ -997,7 +997,7 @@ def value_text(value: Any, lang: str) -> str:
 
 
 def source_text(src: Any, lang: str) -> str:
-    """A ``sim.sources.Source`` in words ("methodedocument 3.2", "aanname"); None as "no
+    """A ``sim.scenario.sources.Source`` in words ("methodedocument 3.2", "aanname"); None as "no
     source named"."""
     if src is None:
         return t("src.kind_word.none", lang)
@@ -1036,7 +1036,7 @@ def source_words(source: str, lang: str) -> str:
 def run_name(base: dict[str, Any], data: dict[str, Any], lang: str) -> str:
     """A name that says what changed against the loaded scenario ("P&P-begeleider 12 u");
     the base scenario's name when nothing did."""
-    from sim.kpi_defs import format_number
+    from sim.outputs.kpi_defs import format_number
 
     parts = []
     for role in ROLES:

@@ -17,7 +17,7 @@ import copy
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sim.domain import CHILD_PHASES, ROLES
+from sim.scenario.domain import CHILD_PHASES, ROLES
 
 #: Weeks in one month (52 weeks / 12 months).
 WEEKS_PER_MONTH = 52.0 / 12.0

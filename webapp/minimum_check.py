@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.domain import ROLES
+from sim.scenario.domain import ROLES
 
 ROLLOUT_HOURS = 8.0
 PNP_TRAJECTORY_HOURS = 19.0
@@ -32,7 +32,7 @@ MET, NOT_MET, UNCERTAIN = "met", "not_met", "uncertain"
 def load_template(path: Path = TEMPLATE) -> dict[str, Any] | None:
     """The shipped minimum-requirements scenario as data (read and validated like any other
     scenario), or None if it is absent or unusable."""
-    from sim.scenario import ScenarioError, load_scenario, scenario_to_dict
+    from sim.scenario.schema import ScenarioError, load_scenario, scenario_to_dict
 
     try:
         return scenario_to_dict(load_scenario(path))

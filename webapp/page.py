@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from sim.scenario import Scenario
+from sim.scenario.schema import Scenario
 from webapp import sidebar
 from webapp.i18n import LANGS, t
 from webapp.state import current_scenario, init_state, ss
@@ -110,7 +110,7 @@ def streamlit_texts_script(lg: str) -> str:
 
 
 def main_area(lg: str, data: dict[str, Any], scenario: Scenario | None) -> None:
-    from sim import __version__ as pkg_version  # the one version lookup (sim.stamp)
+    from sim import __version__ as pkg_version  # the one version lookup (sim.outputs.stamp)
 
 
     st.title(t("app.title", lg))

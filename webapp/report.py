@@ -19,8 +19,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-from sim.domain import PLACED_PHASES, ROLES
-from sim.kpi_defs import HEADLINE_KPIS, KPIS
+from sim.outputs.kpi_defs import HEADLINE_KPIS, KPIS
+from sim.scenario.domain import PLACED_PHASES, ROLES
 from webapp import charts as ch
 from webapp import growth as gr
 from webapp.i18n import fmt_ci, fmt_diff, fmt_kpi, fmt_num, kpi_label, t, term
@@ -125,7 +125,7 @@ def in_short(summary: Any, lg: str, growth: gr.Growth | None = None) -> str:
 
 def _options_table(results: dict[str, Any], lang: str) -> list[str]:
     """The headline KPIs of every option, with interval; marks against the first option."""
-    from sim.runner import compare_experiments
+    from sim.running.runner import compare_experiments
     from webapp.tables import verdict_mark
 
     esc = html.escape
@@ -194,8 +194,8 @@ def build_report(results: Any, lang: str, now: dt.datetime | None = None,
     """The report as one HTML string. ``results`` maps option names to results (one result
     with ``name`` is accepted too). ``extra_sections`` are ready HTML sections of the analyses
     run in this session (least staffing, sensitivity), placed after the charts. ``sources``
-    (``sim.sources.ScenarioSources`` of the loaded scenario) name where each value comes from;
-    without it, the shipped baseline file's."""
+    (``sim.scenario.sources.ScenarioSources`` of the loaded scenario) name where each value comes
+    from; without it, the shipped baseline file's."""
     if not isinstance(results, dict):
         results = {name or results.scenario.name: results}
     esc = html.escape
@@ -276,7 +276,7 @@ BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml
 
 
 def _file_sources(path: Path) -> Any:
-    from sim.sources import ScenarioSources, load_sources
+    from sim.scenario.sources import ScenarioSources, load_sources
 
     try:
         return load_sources(path)
@@ -310,7 +310,7 @@ def appendix(results: dict[str, Any], sources: Any, lang: str) -> list[str]:
     """Where the options differ: one row per input that is not the same in all options, its
     value in each option and its source in words; then each option's identity (hash, seed,
     replications, version). No YAML: a board reads a table."""
-    from sim.scenario import scenario_to_dict
+    from sim.scenario.schema import scenario_to_dict
     from webapp.i18n import path_label, source_text, value_text
     from webapp.scenario_diff import differences
 

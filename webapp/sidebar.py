@@ -7,8 +7,8 @@ from typing import Any
 
 import streamlit as st
 
-from sim.domain import ROLES
-from sim.scenario import Scenario, ScenarioError, parse_scenario, scenario_hash
+from sim.scenario.domain import ROLES
+from sim.scenario.schema import Scenario, ScenarioError, parse_scenario, scenario_hash
 from webapp import inputs as inp
 from webapp.engine import RunOutcome, run_cached
 from webapp.i18n import LANGS, error_text, fmt_num, run_name, source_words, t, term

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from sim.scenario import (
+from sim.scenario.schema import (
     Scenario,
     ScenarioError,
     load_scenario,
@@ -61,7 +61,7 @@ class Run:
 def origin_of(scenario: Scenario) -> tuple[tuple[str, str, str], list[tuple[str, Any, Any]]]:
     """The loaded scenario (name, source, hash) and the inputs in which ``scenario`` differs
     from it: what ties a run to what was loaded."""
-    from sim.scenario import scenario_hash
+    from sim.scenario.schema import scenario_hash
     from webapp.scenario_diff import differences
 
     state = ss()
@@ -189,7 +189,7 @@ def set_base(data: dict[str, Any], source: str, text: str | None = None,
     """Make ``data`` the loaded scenario; every input starts again from it. ``text`` is the
     file's YAML, whose comments name each number's source (kept for the sources shown beside
     the inputs, in downloads and in the sensitivity tab). ``sets`` are its parameter sets
-    (``sim.parameter_sets.ParameterSets``, from a calibration) or None: every load without
+    (``sim.running.parameter_sets.ParameterSets``, from a calibration) or None: every load without
     them drops the previous scenario's sets. With sets, the run over them is switched on.
 
     Only call this before the inputs are drawn (a widget callback, or :func:`init_state`);
@@ -264,7 +264,7 @@ def collect_draw() -> Any:
     one is kept with the calibration's result (its sets, or why there are none); when that
     calibration is the loaded scenario already (used before its sets were ready) and still
     has its hash, the sets join it now, as if loaded with it."""
-    from sim.scenario import scenario_hash
+    from sim.scenario.schema import scenario_hash
 
     state = ss()
     job = state.get("cal:draw")
@@ -431,9 +431,9 @@ def current_scenario() -> tuple[dict[str, Any], Scenario | None, ScenarioError |
 
 
 def current_sources(data: dict[str, Any] | None = None) -> Any:
-    """Where each number of the current scenario comes from (``sim.sources``): read from the
-    loaded file's comments; a number the planner changed in the inputs is marked ``user``."""
-    from sim.sources import ScenarioSources, read_sources, with_user_values
+    """Where each number of the current scenario comes from (``sim.scenario.sources``): read from
+    the loaded file's comments; a number the planner changed in the inputs is marked ``user``."""
+    from sim.scenario.sources import ScenarioSources, read_sources, with_user_values
 
     state = ss()
     text = state.get("base_text")

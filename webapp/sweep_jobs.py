@@ -128,7 +128,7 @@ def start_sweep(data: dict[str, Any], parameters: list[tuple[str, list[float]]],
                 workers: int, name: str, folder: Path | None = None) -> Job:
     """Write the scenario and the sweep spec into a job folder and start the sweep in the
     background; returns the job. ``parameters`` are (dotted path, values), at most three."""
-    from sim.scenario import parse_scenario, scenario_to_yaml
+    from sim.scenario.schema import parse_scenario, scenario_to_yaml
 
     if not 1 <= len(parameters) <= MAX_PARAMETERS:
         raise ValueError(f"1 to {MAX_PARAMETERS} parameters")

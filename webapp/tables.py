@@ -1,6 +1,6 @@
 """Display tables of results (no Streamlit): the KPI summary, runs side by side, paired
 differences with better/worse marks, and the minimum check. Every figure is formatted by its
-KPI definition (``sim.kpi_defs``) through ``webapp.i18n``."""
+KPI definition (``sim.outputs.kpi_defs``) through ``webapp.i18n``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.kpi_defs import KPIS
+from sim.outputs.kpi_defs import KPIS
 from webapp.i18n import fmt_ci, fmt_diff, fmt_kpi, kpi_label, t
 
 
@@ -49,7 +49,7 @@ def verdict_mark(kpi: str, low: float, high: float, lang: str) -> str:
 
 
 def difference_table(df: pd.DataFrame, lg: str, kpis: list[str] | None = None) -> pd.DataFrame:
-    """Paired differences (other - base) per KPI from ``sim.runner.compare_experiments``."""
+    """Paired differences (other - base) per KPI from ``sim.running.runner.compare_experiments``."""
     if kpis is not None:
         df = df.set_index("kpi").loc[kpis].reset_index()
     names = list(df["kpi"])
@@ -72,7 +72,7 @@ def difference_table(df: pd.DataFrame, lg: str, kpis: list[str] | None = None) -
 def compare_frames(runs: dict[str, Any], base: str, others: list[str],
                    lg: str) -> list[tuple[str, pd.DataFrame, int]]:
     """Per other run: a display table of paired differences (other - base) per KPI."""
-    from sim.runner import compare_experiments
+    from sim.running.runner import compare_experiments
 
     out = []
     for other in others:

@@ -1,11 +1,11 @@
 """A calibrated scenario's runs over its parameter sets (issue 17, item 4), for the app.
 
-The parameter sets (``sim.parameter_sets``: the fit's uncertainty, drawn by
+The parameter sets (``sim.running.parameter_sets``: the fit's uncertainty, drawn by
 ``calibration.uncertainty``) travel with the loaded scenario (``webapp.state.set_base``).
 When the planner runs that scenario, :func:`start` runs every set on the one run path
-(:func:`sim.parameter_sets.run_sets`, which calls ``sim.runner.run_experiment``) in a
-background thread; the page shows its progress and can cancel it. KPI meanings come from
-``sim.kpi_defs`` and the two-part interval from ``sim.stats.summarise_sets`` (via
+(:func:`sim.running.parameter_sets.run_sets`, which calls ``sim.running.runner.run_experiment``) in
+a background thread; the page shows its progress and can cancel it. KPI meanings come from
+``sim.outputs.kpi_defs`` and the two-part interval from ``sim.outputs.stats.summarise_sets`` (via
 ``SetsResult.summary``). No Streamlit here, so everything is tested alone.
 
 Edits after loading: the sets replace only the fields the calibration fitted. An edit of any
@@ -28,10 +28,10 @@ from typing import Any
 
 import pandas as pd
 
-from sim.parameter_sets import ParameterSets, SetsResult, run_sets
-from sim.scenario import Scenario
-from sim.stamp import make_stamp
-from sim.stats import t_quantile
+from sim.outputs.stamp import make_stamp
+from sim.outputs.stats import t_quantile
+from sim.running.parameter_sets import ParameterSets, SetsResult, run_sets
+from sim.scenario.schema import Scenario
 
 #: Replications of each set unless the planner picks another number (the CLI's default).
 DEFAULT_REPS = 10
@@ -72,14 +72,14 @@ def sets_digest(sets: ParameterSets) -> str:
 
 def read_fit(raw: bytes, name: str, base: Scenario) -> ParameterSets:
     """An uploaded parameter-sets file for the loaded scenario ``base``: read as the CLI reads
-    it (``sim.parameter_sets``), its hash checked against ``base`` and every set applied to
+    it (``sim.running.parameter_sets``), its hash checked against ``base`` and every set applied to
     ``base`` at once, so that a bad value is refused here, naming the file, the set and the
     field, and never half-way through a run. Raises ``ParameterSetsError``."""
     import yaml
 
-    from sim.inputs import MAX_FILE_BYTES
-    from sim.parameter_sets import ParameterSetsError, apply_set, parse_parameter_sets
-    from sim.scenario import ScenarioError, scenario_hash
+    from sim.running.parameter_sets import ParameterSetsError, apply_set, parse_parameter_sets
+    from sim.scenario.inputs import MAX_FILE_BYTES
+    from sim.scenario.schema import ScenarioError, scenario_hash
 
     if len(raw) > MAX_FILE_BYTES:
         raise ParameterSetsError(name, [("", f"file of {len(raw)} bytes; at most "
@@ -265,7 +265,7 @@ def _draw(job: DrawJob, log: Any, base: Scenario, cal: Any, families: Any) -> No
     import yaml
 
     from calibration.uncertainty import parameter_sets, sets_yaml
-    from sim.parameter_sets import parse_parameter_sets
+    from sim.running.parameter_sets import parse_parameter_sets
 
     out: list[dict[str, Any]] = []
     try:

@@ -39,7 +39,7 @@ def main() -> None:
     fback = {v: k for k, v in mapping["family_activities"].items()}
     fams["activity"] = fams["activity"].map(lambda a: fback.get(a, a))
     (HERE / "synthetic_families.csv").write_text(header + fams.to_csv(index=False))
-    from sim.scenario import scenario_to_yaml
+    from sim.scenario.schema import scenario_to_yaml
 
     (HERE / "synthetic_truth.yaml").write_text(
         f"# {SYNTHETIC_NOTE}: the scenario the example logs were made from\n"

@@ -1,9 +1,9 @@
 """Batch runs: sweeps of many scenario points, on a local process pool or a Dask cluster,
 stored in a DuckDB file and resumable. See docs/batch.md.
 
-This package builds on the public simulation API (``sim.scenario``, ``sim.runner``); the model
-layer knows nothing of it. Its names are imported on first use (PEP 562), so that ``pnp-sim
-run``, which registers the sweep commands, does not pay for importing DuckDB.
+This package builds on the public simulation API (``sim.scenario.schema``, ``sim.running.runner``);
+the model layer knows nothing of it. Its names are imported on first use (PEP 562), so that
+``pnp-sim run``, which registers the sweep commands, does not pay for importing DuckDB.
 """
 
 from __future__ import annotations
@@ -17,26 +17,26 @@ if TYPE_CHECKING:
     from sim.batch.store import Store, StoreError
     from sim.batch.sweep import SweepSummary, run_sweep
     from sim.batch.worker import Task, run_task
-    from sim.outcome import Outcome
+    from sim.outputs.outcome import Outcome
 
 _WHERE = {
-    "BackendError": "sim.backends",
-    "DaskBackend": "sim.backends",
-    "LocalBackend": "sim.backends",
-    "make_backend": "sim.backends",
+    "BackendError": "sim.running.backends",
+    "DaskBackend": "sim.running.backends",
+    "LocalBackend": "sim.running.backends",
+    "make_backend": "sim.running.backends",
     "LoadedSpec": "sim.batch.spec",
     "Point": "sim.batch.spec",
     "SpecError": "sim.batch.spec",
     "SweepSpec": "sim.batch.spec",
     "load_spec": "sim.batch.spec",
     "parse_spec_text": "sim.batch.spec",
-    "Outcome": "sim.outcome",
+    "Outcome": "sim.outputs.outcome",
     "Store": "sim.batch.store",
     "StoreError": "sim.batch.store",
     "SweepSummary": "sim.batch.sweep",
     "run_sweep": "sim.batch.sweep",
-    "Task": "sim.tasks",
-    "run_task": "sim.tasks",
+    "Task": "sim.running.tasks",
+    "run_task": "sim.running.tasks",
 }
 
 __all__ = [

@@ -1,6 +1,7 @@
-"""Where a sweep's replications run: see :mod:`sim.backends` (shared with ``run_experiment``)."""
+"""Where a sweep's replications run: see :mod:`sim.running.backends` (shared with
+``run_experiment``)."""
 
-from sim.backends import (
+from sim.running.backends import (
     IDLE_S,
     MAX_CHUNK,
     TARGET_TASK_S,

@@ -53,7 +53,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     store = Path(args.store)
     if store.suffix.lower() not in (".duckdb", ".db"):
         return _err(f"--store {store}: expected a .duckdb file")
-    from sim.estimate import estimate
+    from sim.running.estimate import estimate
 
     runs = loaded.n_points() * loaded.spec.replications
     # time a replication of the first valid point (the spec's `set` and values applied)

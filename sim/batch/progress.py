@@ -1,5 +1,6 @@
-"""The progress bar of sweeps: the one in :mod:`sim.progress` (shared with ``pnp-sim run``)."""
+"""The progress bar of sweeps: the one in :mod:`sim.running.progress` (shared with ``pnp-sim
+run``)."""
 
-from sim.progress import ProgressBar, format_duration
+from sim.running.progress import ProgressBar, format_duration
 
 __all__ = ["ProgressBar", "format_duration"]

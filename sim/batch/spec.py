@@ -1,7 +1,7 @@
 """Sweep specifications: which scenario points to run, validated before anything runs.
 
-A sweep spec is a YAML file (read by :mod:`sim.inputs`: a regular file of at most 1 MB, a bounded
-safe loader, nothing is evaluated as code)::
+A sweep spec is a YAML file (read by :mod:`sim.scenario.inputs`: a regular file of at most 1 MB, a
+bounded safe loader, nothing is evaluated as code)::
 
     name: staffing-2025
     base: ../baseline.yaml            # the base scenario, relative to this file
@@ -38,7 +38,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from sim.inputs import (
+from sim.scenario.inputs import (
     MAX_INT,
     InputError,
     describe_errors,
@@ -47,8 +47,8 @@ from sim.inputs import (
     safe_yaml,
     short_repr,
 )
-from sim.paths import get_by_path, set_by_path
-from sim.scenario import (
+from sim.scenario.paths import get_by_path, set_by_path
+from sim.scenario.schema import (
     Scenario,
     ScenarioError,
     canonical,
@@ -190,7 +190,7 @@ class ParameterSpec(_Strict):
         if self.integer and self.between is not None and \
                 math.ceil(self.between[0]) > math.floor(self.between[1]):
             raise ValueError("between holds no whole number, but integer is true")
-        from sim.kpi_defs import KPIS
+        from sim.outputs.kpi_defs import KPIS
 
         if self.label in KPIS or self.label in RESERVED_COLUMNS:
             what = "a KPI" if self.label in KPIS else "a column of the results tables"

@@ -47,8 +47,8 @@ from sim.batch import store_schema
 from sim.batch.spec import LoadedSpec, Point
 from sim.batch.store_queries import StoreQueries, _expand_params
 from sim.batch.store_schema import SCHEMA_VERSION, StoreError
-from sim.outcome import Outcome, describe_worker  # moved; kept importable here
-from sim.stamp import code_version as sim_version  # the one version lookup
+from sim.outputs.outcome import Outcome, describe_worker  # moved; kept importable here
+from sim.outputs.stamp import code_version as sim_version  # the one version lookup
 
 #: The DDL of a new store (kept under its old name for importers).
 _SCHEMA = store_schema.SCHEMA
@@ -59,11 +59,11 @@ def _now() -> datetime:
 
 
 def _yaml_text(scenario: Any) -> str:
-    """The scenario's YAML, as :func:`sim.scenario.scenario_to_yaml` writes it (libyaml when
+    """The scenario's YAML, as :func:`sim.scenario.schema.scenario_to_yaml` writes it (libyaml when
     available: same text, four times faster)."""
     import yaml
 
-    from sim.scenario import scenario_to_dict, scenario_to_yaml
+    from sim.scenario.schema import scenario_to_dict, scenario_to_yaml
 
     dumper = getattr(yaml, "CSafeDumper", None)
     if dumper is None:
@@ -360,7 +360,7 @@ class Store(StoreQueries):
             self.con.unregister("_weekly_df")
 
 def _hash_of(scenario: Any) -> str:
-    from sim.scenario import scenario_hash
+    from sim.scenario.schema import scenario_hash
 
     return scenario_hash(scenario)
 

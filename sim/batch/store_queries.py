@@ -130,7 +130,7 @@ class StoreQueries:
         wide = _expand_params(wide, info["parameters"])
         kpi_cols = [c for c in wide.columns
                     if c not in ("point", "rep", *info["parameters"])]
-        from sim.kpi_defs import KPIS
+        from sim.outputs.kpi_defs import KPIS
 
         ordered = [k for k in KPIS if k in kpi_cols] + sorted(c for c in kpi_cols
                                                               if c not in KPIS)
@@ -140,8 +140,8 @@ class StoreQueries:
     def summary(self, experiment: str, kpi: str | None = None) -> pd.DataFrame:
         """Per point and KPI (or only ``kpi``): mean with its 95% t-interval across the
         stored replications (NULL values, KPIs without observations, left out), from the same
-        :func:`sim.stats.summarise` as every other interval."""
-        from sim.stats import summarise
+        :func:`sim.outputs.stats.summarise` as every other interval."""
+        from sim.outputs.stats import summarise
 
         info = self.experiment(experiment)
         long = self.con.execute(

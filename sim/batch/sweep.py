@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.backends import Backend, make_backend
 from sim.batch.spec import LoadedSpec, Point
 from sim.batch.store import Store
-from sim.outcome import Outcome
-from sim.stamp import code_version as sim_version
-from sim.tasks import Planned, Task, TaskFn, run_task
+from sim.outputs.outcome import Outcome
+from sim.outputs.stamp import code_version as sim_version
+from sim.running.backends import Backend, make_backend
+from sim.running.tasks import Planned, Task, TaskFn, run_task
 
 #: Points are written to the store in batches of this many while the spec is expanded.
 POINT_BATCH = 500
@@ -199,7 +199,7 @@ def run_sweep(
         point_of = {h: i for h, i in unique.items()}
         bar: Any = None
         if progress is True:
-            from sim.progress import ProgressBar
+            from sim.running.progress import ProgressBar
 
             bar = ProgressBar(todo, label=spec.name)
         elif callable(progress):

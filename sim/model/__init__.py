@@ -7,10 +7,11 @@
   part-way through a phase at week 0);
 - what the children draw on: ``staff`` (the staff pool of a service policy: ``staff_pool``,
   ``staff_waitlist``, ``staff_share``) and ``families`` (recruitment, screening, the pool);
-- ``recorder``: states over time, stays and the event log.
+- ``recorder``: states over time, stays and the event log;
+- ``rng``: the random streams, one per random process (common random numbers).
 
-Random streams (``sim.rng``), distributions, the scenario and the KPIs stay outside: the
-model uses them, they do not know the model.
+The scenario (``sim.scenario``) and the KPIs (``sim.outputs``) stay outside: the model uses
+the scenario, and the KPIs read the model; neither is known to the model.
 """
 
 from sim.model.core import BREAKDOWN, COMPLETED, Child, PnPModel

@@ -20,8 +20,7 @@ import heapq
 import math
 from typing import TYPE_CHECKING, Any
 
-from sim import rng
-from sim.model import leaving
+from sim.model import leaving, rng
 
 if TYPE_CHECKING:
     from sim.model.core import Child, PnPModel

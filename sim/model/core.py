@@ -23,10 +23,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from sim import rng
-from sim.distributions import Fixed
-from sim.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES, ROLES
-from sim.model import ageing, leaving, startstate, withdrawal
+from sim.model import ageing, leaving, rng, startstate, withdrawal
 from sim.model.families import COMPLEXITY_RANK, Family, FamilyPool
 from sim.model.recorder import (
     CRISIS_ADMISSION,
@@ -46,7 +43,9 @@ from sim.model.staff import (
     Job,
     staff_pool,
 )
-from sim.scenario import ComplexityEffect, Scenario, total_hours
+from sim.scenario.distributions import Fixed
+from sim.scenario.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES, ROLES
+from sim.scenario.schema import ComplexityEffect, Scenario, total_hours
 
 Proc = Generator[simpy.Event, Any, Any]
 BREAKDOWN = "breakdown"

@@ -15,10 +15,10 @@ from typing import Any
 
 import simpy
 
+from sim.model.rng import FAMILY, Stream, Streams
 from sim.model.staff import PRIORITY_MATCHING, StaffPool
 from sim.model.startstate import left_after
-from sim.rng import FAMILY, Stream, Streams
-from sim.scenario import Families, Scenario, total_hours
+from sim.scenario.schema import Families, Scenario, total_hours
 
 COMPLEXITY_RANK = {"low": 0, "medium": 1, "high": 2}
 _DRAWS_PER_FAMILY = 12

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.domain import CHILD_PHASES
+from sim.scenario.domain import CHILD_PHASES
 
 WAITING_STAFF = "waiting_staff"
 WAITING_FAMILY = "waiting_family"

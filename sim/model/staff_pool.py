@@ -19,7 +19,7 @@ from typing import Any, cast
 
 import simpy
 
-from sim.domain import ROLES
+from sim.scenario.domain import ROLES
 
 EPS = 1e-9
 

@@ -17,8 +17,8 @@ import heapq
 
 import simpy
 
-from sim.domain import ROLES
 from sim.model.staff_pool import DONE, PRIORITY_CRISIS, QUEUED, RUNNING, Job, StaffPool
+from sim.scenario.domain import ROLES
 
 _UNDERSERVED = 1.0 - 1e-9
 _INDEX = {r: i for i, r in enumerate(ROLES)}

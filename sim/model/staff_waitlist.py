@@ -10,8 +10,8 @@ rest fits: their remaining work is kept.
 
 from __future__ import annotations
 
-from sim.domain import ROLES
 from sim.model.staff_pool import EPS, QUEUED, RUNNING, Job, StaffPool, _Timer
+from sim.scenario.domain import ROLES
 
 
 class WaitlistPool(StaffPool):

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim import rng
-from sim.model import leaving
+from sim.model import leaving, rng
 from sim.model.recorder import WAITING_FAMILY, WAITING_STAFF
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from sim.kpi_defs import KPIS
+from sim.outputs.kpi_defs import KPIS
 
 TEXT: dict[str, dict[str, str]] = {
     "nl": {"low": "laag", "high": "hoog", "diff": "Verschil met de basis",

@@ -52,7 +52,7 @@ def _err(msg: str) -> int:
 
 def _load(path: Path) -> tuple[Any, Any, SensitivitySpec]:
     """(scenario, sources, spec) from a scenario file or a spec file."""
-    from sim.scenario import (
+    from sim.scenario.schema import (
         ScenarioError,
         parse_scenario,
         parse_scenario_text,
@@ -61,7 +61,7 @@ def _load(path: Path) -> tuple[Any, Any, SensitivitySpec]:
         scenario_to_dict,
         set_by_path,
     )
-    from sim.sources import read_sources
+    from sim.scenario.sources import read_sources
 
     text = read_input_file(path, ScenarioError)
     data = safe_yaml(text, str(path), ScenarioError)
@@ -90,8 +90,8 @@ def _load(path: Path) -> tuple[Any, Any, SensitivitySpec]:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from sim.kpi_defs import KPIS
-    from sim.scenario import scenario_hash
+    from sim.outputs.kpi_defs import KPIS
+    from sim.scenario.schema import scenario_hash
     from sim.sensitivity.oneway import DEFAULT_KPIS, one_way
     from sim.sensitivity.output import write_html, write_result
     from sim.sensitivity.params import uncertain_groups
@@ -147,7 +147,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def _global_reps(args: argparse.Namespace, spec: SensitivitySpec, method: str) -> int:
     """Replications per point of Morris and Sobol: at least MIN_REPS (a clear error if not)."""
-    from sim.scenario import ScenarioError
+    from sim.scenario.schema import ScenarioError
     from sim.sensitivity.engine import MIN_REPS
 
     reps = int(args.reps or spec.reps or MIN_REPS)
@@ -227,7 +227,7 @@ def _decision(scenario: Any, groups: list[Any], kpis: list[str], seed: int,
               spec: SensitivitySpec, args: argparse.Namespace, out: Path,
               run: dict[str, Any]) -> list[Path]:
     """The least staffing across the plausible ranges of the top groups, and the verdict."""
-    from sim.scenario import ScenarioError
+    from sim.scenario.schema import ScenarioError
     from sim.sensitivity.decision import decision_sensitivity
     from sim.sensitivity.model_sa import RunLog, morris, top_groups
     from sim.sensitivity.output import write_html, write_result
@@ -284,10 +284,10 @@ _PROBE: dict[str, float] = {}
 
 
 def _announce(what: str, runs: int, scenario: Any, seed: int, run: dict[str, Any]) -> None:
-    """Print the work's runs and estimated time (sim.estimate) before it starts; the
+    """Print the work's runs and estimated time (sim.running.estimate) before it starts; the
     replication time is measured once per command."""
-    from sim.estimate import estimate, probe_seconds
-    from sim.scenario import scenario_hash
+    from sim.running.estimate import estimate, probe_seconds
+    from sim.scenario.schema import scenario_hash
 
     key = scenario_hash(scenario)
     if key not in _PROBE:

@@ -23,8 +23,8 @@ from typing import Any
 
 import pandas as pd
 
-from sim.domain import label as domain_label
-from sim.scenario import Scenario
+from sim.scenario.domain import label as domain_label
+from sim.scenario.schema import Scenario
 from sim.sensitivity.params import Group, scenario_at
 
 Staffing = dict[str, float]

@@ -19,13 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from sim.backends import Backend, InProcessBackend
 from sim.batch.spec import LoadedSpec, Point, SweepSpec
 from sim.batch.store import Store
 from sim.batch.sweep import run_sweep
 from sim.batch.worker import TaskFn, run_task
-from sim.kpi_defs import KPIS
-from sim.scenario import Scenario, scenario_hash
+from sim.outputs.kpi_defs import KPIS
+from sim.running.backends import Backend, InProcessBackend
+from sim.scenario.schema import Scenario, scenario_hash
 
 BACKENDS = ("local", "dask", "inline")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.scenario import Scenario, scenario_hash
+from sim.scenario.schema import Scenario, scenario_hash
 from sim.sensitivity.engine import (
     Evaluator,
     MorrisResult,

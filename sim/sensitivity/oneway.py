@@ -3,7 +3,7 @@
 Every run uses the same seed and replication indices as the base, so replication i of the low,
 the high and the base scenario saw the same referrals, children and families (common random
 numbers), and the effect of a group is the paired difference per replication, with its 95%
-interval from :func:`sim.stats.summarise`. Beside each bar stands the replication noise: the
+interval from :func:`sim.outputs.stats.summarise`. Beside each bar stands the replication noise: the
 half-width of the base KPI's own interval. A bar whose interval contains zero reads "no clear
 effect", however long it looks.
 """
@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.kpi_defs import HEADLINE_KPIS, KPIS
-from sim.scenario import Scenario
+from sim.outputs.kpi_defs import HEADLINE_KPIS, KPIS
+from sim.outputs.stats import summarise
+from sim.scenario.schema import Scenario
 from sim.sensitivity.evaluate import Evaluations, ProgressFactory, evaluate_scenarios
 from sim.sensitivity.params import Group, scenario_at, setting_text
-from sim.stats import summarise
 
 #: KPIs a tornado shows unless told otherwise.
 DEFAULT_KPIS: tuple[str, ...] = ("wait_assessment_mean", "referral_to_placement_p90",
@@ -120,7 +120,7 @@ def one_way(
             scenarios.append(scenario_at(scenario, [g], [x], name=f"{scenario.name} {g.name} "
                                          f"{side}"))
             labels.append({"group": g.name, "side": side, "value": x})
-    from sim.scenario import scenario_hash, scenario_to_dict
+    from sim.scenario.schema import scenario_hash, scenario_to_dict
 
     ev = evaluate_scenarios(scenarios, reps, seed,
                             experiment or f"oneway-{scenario_hash(scenario)}-s{seed}",

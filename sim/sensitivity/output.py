@@ -1,7 +1,7 @@
 """Sensitivity results as stamped CSV and JSON files, written atomically.
 
 Every table starts with the stamp columns (``scenario_hash, seed, version,
-model_fingerprint``) of :func:`sim.runner.make_stamp`; the JSON file carries the full stamp,
+model_fingerprint``) of :func:`sim.running.runner.make_stamp`; the JSON file carries the full stamp,
 the method and the run counts beside the rows.
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from sim.runner import make_stamp
-from sim.scenario import Scenario
+from sim.running.runner import make_stamp
+from sim.scenario.schema import Scenario
 
 STAMP_COLUMNS = ("scenario_hash", "seed", "version", "model_fingerprint")
 

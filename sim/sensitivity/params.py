@@ -10,7 +10,7 @@ state's children. A group is set by one value:
   highly complex children) by the component's value; the other components are rescaled so the
   shares still add up to 1.
 
-Which numbers are uncertain comes from their sources (:mod:`sim.sources`): by default every
+Which numbers are uncertain comes from their sources (:mod:`sim.scenario.sources`): by default every
 ``assume``, ``domain``, ``calibrated`` or ``user`` number, except the decisions a planner makes
 (staff hours and caseload caps), the run settings and structural fields (ages, weeks of
 schedule steps, the reference complexity level).
@@ -25,9 +25,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sim.domain import label as domain_label
-from sim.scenario import Scenario, get_by_path, parse_scenario, scenario_to_dict, set_by_path
-from sim.sources import ScenarioSources, Source, number_leaves
+from sim.scenario.domain import label as domain_label
+from sim.scenario.schema import Scenario, get_by_path, parse_scenario, scenario_to_dict, set_by_path
+from sim.scenario.sources import ScenarioSources, Source, number_leaves
 
 #: Default plausible range as a factor of the value, by source kind (a stated +-share).
 DEFAULT_SHARE: dict[str, float] = {"assume": 0.5, "user": 0.5, "domain": 0.2, "method": 0.2,
@@ -297,7 +297,7 @@ def setting_text(data: dict[str, Any], group: Group, x: float, lang: str = "en")
     fields scaled together: the factor and the span of their values (``×0,75: 3–9 weken``);
     a share: a percentage (``35%``).
     """
-    from sim.kpi_defs import format_number
+    from sim.outputs.kpi_defs import format_number
 
     if group.kind == "share":
         return f"{format_number(100 * x, lang, 0)}%"

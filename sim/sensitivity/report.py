@@ -14,7 +14,7 @@ import html
 import math
 from typing import Any
 
-from sim.kpi_defs import KPIS, format_number
+from sim.outputs.kpi_defs import KPIS, format_number
 
 TEXT: dict[str, dict[str, str]] = {
     "nl": {

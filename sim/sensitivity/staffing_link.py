@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sim.scenario import Scenario, scenario_hash
+from sim.scenario.schema import Scenario, scenario_hash
 from sim.sensitivity.decision import LeastStaffing, Meets, Staffing
 from sim.sensitivity.evaluate import evaluate_scenarios
 from sim.staffing import Settings, Space, Target, search_staffing

@@ -20,8 +20,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sim.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES, ROLES
-from sim.scenario import Scenario, total_hours
+from sim.scenario.domain import CHILD_PHASES, MATCHING_PHASES, PLACED_PHASES, ROLES
+from sim.scenario.schema import Scenario, total_hours
 
 
 @dataclass(frozen=True)

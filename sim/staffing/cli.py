@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sim.scenario import InputError, ScenarioError, load_scenario, read_input_file, safe_yaml
+from sim.scenario.schema import InputError, ScenarioError, load_scenario, read_input_file, safe_yaml
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -40,12 +40,12 @@ def _yaml_value(text: str) -> Any:
 
 
 class _Progress:
-    """The search's progress as the one progress bar (:class:`sim.progress.ProgressBar`): a
+    """The search's progress as the one progress bar (:class:`sim.running.progress.ProgressBar`): a
     fraction that only grows, what is being decided and the time left (Ctrl-C keeps what was
     spent in the store)."""
 
     def __init__(self, quiet: bool, lang: str = "en"):
-        from sim.progress import ProgressBar
+        from sim.running.progress import ProgressBar
 
         self.quiet = quiet
         self.lang = lang
@@ -61,15 +61,15 @@ class _Progress:
 
 
 def _work_ahead(problem: Any, workers: int | None, lang: str) -> str:
-    """The runs and time said before the search starts (one estimator: :mod:`sim.estimate`).
+    """The runs and time said before the search starts (one estimator: :mod:`sim.running.estimate`).
 
     The search is sequential, so only its floor has a known number of runs; the line gives
     the grid, the floor's runs with their estimated time, and the measured replication time.
     """
     from math import prod
 
-    from sim.estimate import estimate
-    from sim.kpi_defs import format_number
+    from sim.outputs.kpi_defs import format_number
+    from sim.running.estimate import estimate
     from sim.staffing.floor import SETTINGS
     from sim.staffing.messages import msg
 
@@ -83,7 +83,7 @@ def _work_ahead(problem: Any, workers: int | None, lang: str) -> str:
 
 
 def cmd_staffing(args: argparse.Namespace) -> int:
-    from sim.kpi_defs import KPIS
+    from sim.outputs.kpi_defs import KPIS
     from sim.staffing.evaluate import EvaluationError, Evaluator
     from sim.staffing.outputs import text, write_outputs
     from sim.staffing.search import Search
@@ -173,7 +173,7 @@ def cmd_staffing(args: argparse.Namespace) -> int:
 
 
 def _hash(problem: Any) -> str:
-    from sim.scenario import scenario_hash
+    from sim.scenario.schema import scenario_hash
 
     return scenario_hash(problem.scenario)
 

@@ -1,7 +1,7 @@
 """Statistical decisions on one candidate: does it meet each target, given its replications?
 
 Each target is judged with one-sided t-bounds across replications from
-:func:`sim.stats.summarise` (the one interval function): a ``<=`` target *meets* when the
+:func:`sim.outputs.stats.summarise` (the one interval function): a ``<=`` target *meets* when the
 one-sided upper bound is at or below the threshold, *fails* when the one-sided lower bound is
 above it, and is otherwise undecided; ``>=`` targets mirror this. An undecided target whose
 bound is within the target's tolerance of the threshold is *undecided within tolerance* (more
@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.outputs.stats import summarise
 from sim.staffing.space import Point
 from sim.staffing.targets import Target
-from sim.stats import summarise
 
 MEETS = "meets"
 FAILS = "fails"

@@ -5,8 +5,8 @@ replications of a candidate scenario on the local pool, Dask or in this process,
 every replication in the DuckDB store keyed like sweeps, ``(scenario_hash, seed, rep)``, so a
 repeated or refined search is almost free. Only replications computed by the same model code
 (the store's ``sim_version``: package version and model fingerprint) are reused. When the
-sweep layer changes (``Outcome`` moving to ``sim/outcome.py``, ``run_experiment`` on the same
-backends), only this module needs adapting.
+sweep layer changes (``Outcome`` moving to ``sim/outputs/outcome.py``, ``run_experiment`` on the
+same backends), only this module needs adapting.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.scenario import Scenario
+from sim.scenario.schema import Scenario
 
 #: Finished replications are committed to the store in groups of at most this many.
 FLUSH_MAX = 50
@@ -152,10 +152,10 @@ class Evaluator:
 
     def detailed(self, scenario: Scenario, reps: int) -> Any:
         """Replications 0..reps-1 of ``scenario`` with their event logs and children (an
-        :class:`sim.runner.ExperimentResult`, through the one run path); their KPIs join the
+        :class:`sim.running.runner.ExperimentResult`, through the one run path); their KPIs join the
         cache, so a candidate equal to ``scenario`` reuses them."""
-        from sim.runner import run_experiment
-        from sim.scenario import scenario_hash
+        from sim.running.runner import run_experiment
+        from sim.scenario.schema import scenario_hash
 
         self.check()
 
@@ -167,7 +167,7 @@ class Evaluator:
         res = run_experiment(scenario, reps=reps, seed=self.seed, detail=True,
                              backend=self.backend_obj(), progress=tick)
         from sim.batch.store import sim_version
-        from sim.outcome import Outcome
+        from sim.outputs.outcome import Outcome
 
         h = scenario_hash(scenario)
         have = self._known(h)

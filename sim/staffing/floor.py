@@ -2,7 +2,7 @@
 
 Three settings run on the same replications 0, 1, ... n − 1 of the same seed (common random
 numbers; n is the scenario's ``replications``, so every figure is the one the Results tab and
-``pnp-sim run`` show for that scenario, through :func:`sim.stats.summarise`):
+``pnp-sim run`` show for that scenario, through :func:`sim.outputs.stats.summarise`):
 
 - ``bounds``: every searched role at its upper bound (the largest staffing the search may
   return);
@@ -36,19 +36,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.domain import CHILD_PHASES, MATCHING_PHASES
-from sim.kpi_defs import KPIS
-from sim.scenario import Scenario, parse_scenario, scenario_hash, scenario_to_dict
+from sim.outputs.kpi_defs import KPIS
+from sim.outputs.stats import Summary, summarise
+from sim.scenario.domain import CHILD_PHASES, MATCHING_PHASES
+from sim.scenario.schema import Scenario, parse_scenario, scenario_hash, scenario_to_dict
 from sim.staffing.decide import FAILS, check_target
 from sim.staffing.messages import component_label, figure, join, kpi_label, msg, weeks
 from sim.staffing.space import Space, apply_point
 from sim.staffing.targets import STABILITY_KPI, Target
-from sim.stats import Summary, summarise
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from sim.runner import ExperimentResult
+    from sim.running.runner import ExperimentResult
     from sim.staffing.evaluate import Evaluator
 
 #: Hours a week that stand for "unlimited" [assume: far above any role's offered load; hours

@@ -24,9 +24,9 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from sim.domain import label
-from sim.kpi_defs import KPIS, format_number
-from sim.scenario import (
+from sim.outputs.kpi_defs import KPIS, format_number
+from sim.scenario.domain import label
+from sim.scenario.schema import (
     MAX_PER_YEAR,
     Scenario,
     parse_scenario,

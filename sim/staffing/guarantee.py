@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sim.kpi_defs import format_number
+from sim.outputs.kpi_defs import format_number
 
 if TYPE_CHECKING:
     from sim.staffing.search import StaffingResult

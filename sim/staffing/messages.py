@@ -2,8 +2,8 @@
 
 The CLI, the JSON, the HTML report and the app all take their words from here, so the answer,
 its reasons and its suggestions read the same everywhere and exist in both languages. KPI
-names, numbers, units and intervals come from :mod:`sim.kpi_defs` (85%, not 0.85; weeks, not
-a raw key); role and phase names from :func:`sim.domain.label`. A test
+names, numbers, units and intervals come from :mod:`sim.outputs.kpi_defs` (85%, not 0.85; weeks, not
+a raw key); role and phase names from :func:`sim.scenario.domain.label`. A test
 (``tests/staffing/test_staffing_messages.py``) fails when a Dutch output carries an English
 sentence or a raw KPI key.
 """
@@ -14,9 +14,9 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from sim.domain import label
-from sim.kpi_defs import KPIS, format_number
-from sim.stats import Summary, summarise
+from sim.outputs.kpi_defs import KPIS, format_number
+from sim.outputs.stats import Summary, summarise
+from sim.scenario.domain import label
 
 #: key -> (Dutch, English); ``{name}`` fields are filled by :func:`msg`.
 TEXTS: dict[str, tuple[str, str]] = {
@@ -303,7 +303,7 @@ def kpi_label(kpi: str, lang: str = "en") -> str:
 
 def figure(kpi: str, s: Summary, lang: str = "en") -> str:
     """'38 weeks [31 – 45]': the mean with its unit and the 95% interval, as the Results tab
-    and ``pnp-sim run`` write it (:class:`sim.kpi_defs.KpiDef`)."""
+    and ``pnp-sim run`` write it (:class:`sim.outputs.kpi_defs.KpiDef`)."""
     d = KPIS[kpi]
     if s.n == 0 or math.isnan(s.mean):
         return "–"

@@ -1,6 +1,6 @@
 """A search's answer as text (CLI), tables (CSV), JSON and an HTML section for the report.
 
-Every file carries the stamp of :func:`sim.runner.make_stamp` (scenario hash, seed, version,
+Every file carries the stamp of :func:`sim.running.runner.make_stamp` (scenario hash, seed, version,
 model fingerprint); files are written under a temporary name and renamed, so a half-written
 result is never left.
 """
@@ -17,9 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-from sim.domain import label
-from sim.kpi_defs import KPIS, format_number
-from sim.runner import make_stamp
+from sim.outputs.kpi_defs import KPIS, format_number
+from sim.running.runner import make_stamp
+from sim.scenario.domain import label
 from sim.staffing.guarantee import guarantee_details, guarantee_sentence
 from sim.staffing.messages import component_label, kpi_label, msg
 from sim.staffing.search import StaffingResult

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 
-from sim.scenario import Scenario, scenario_hash, scenario_to_dict
+from sim.scenario.schema import Scenario, scenario_hash, scenario_to_dict
 from sim.staffing.bounds import RoleLoad, offered_loads
 from sim.staffing.decide import (
     FAILS,

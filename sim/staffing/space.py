@@ -14,9 +14,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sim.domain import ROLES, label
-from sim.kpi_defs import FTE_HOURS
-from sim.scenario import Scenario, parse_scenario, scenario_hash, scenario_to_dict
+from sim.outputs.kpi_defs import FTE_HOURS
+from sim.scenario.domain import ROLES, label
+from sim.scenario.schema import Scenario, parse_scenario, scenario_hash, scenario_to_dict
 
 #: The method document's minimum hours per role once trajectories run [method 3.2]: 8 h each,
 #: 19 h for the P&P counsellor; the default lower bound of a search.

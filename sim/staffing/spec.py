@@ -28,9 +28,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from sim.domain import ROLES
-from sim.inputs import describe_errors
-from sim.scenario import (
+from sim.scenario.domain import ROLES
+from sim.scenario.inputs import describe_errors
+from sim.scenario.schema import (
     InputError,
     Scenario,
     ScenarioError,

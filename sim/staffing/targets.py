@@ -12,12 +12,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from sim.inputs import did_you_mean
-from sim.kpi_defs import KPIS
-from sim.scenario import InputError
+from sim.outputs.kpi_defs import KPIS
+from sim.scenario.inputs import did_you_mean
+from sim.scenario.schema import InputError
 
 #: The KPI the stability target tests: least-squares slope of the waiting list for *staff*,
-#: one value per replication (sim.stationarity). Staffing can only shorten that list; the
+#: one value per replication (sim.outputs.stationarity). Staffing can only shorten that list; the
 #: waiting list for a family is tested apart (sim.staffing.floor, with unlimited hours) and
 #: reported as a limit of recruitment, not as a staffing failure.
 STABILITY_KPI = "waiting_staff_trend_per_year"
@@ -30,7 +30,7 @@ class TargetError(InputError):
 
 
 def kpi_hint(name: str) -> str:
-    """'unknown KPI ...; did you mean ...?' for a name not in :data:`sim.kpi_defs.KPIS`."""
+    """'unknown KPI ...; did you mean ...?' for a name not in :data:`sim.outputs.kpi_defs.KPIS`."""
     return (f"unknown KPI {name!r}" + did_you_mean(name, KPIS, cutoff=0.5)
             + " (pnp-sim staffing --list-kpis shows them all)")
 

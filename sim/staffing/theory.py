@@ -1,6 +1,6 @@
 """Least staffing known analytically, for validating the search on textbook queues.
 
-For an M/M/c queue (Erlang C, :mod:`sim.theory`) the waiting time W has
+For an M/M/c queue (Erlang C, :mod:`sim.theory.queueing`) the waiting time W has
 P(W > t) = C(c, a) · exp(−(cμ − λ) t), so its q-quantile is 0 when C(c, a) ≤ 1 − q and
 ln(C / (1 − q)) / (cμ − λ) otherwise. Both the mean wait and its quantiles fall as c grows, so
 the least c meeting a threshold is found by counting up from the least stable c.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from sim.theory import erlang_c, mmc_mean_wait
+from sim.theory.queueing import erlang_c, mmc_mean_wait
 
 
 def mmc_wait_quantile(arrival_rate: float, service_rate: float, servers: int,

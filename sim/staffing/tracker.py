@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.kpi_defs import format_number
+from sim.outputs.kpi_defs import format_number
 from sim.staffing.messages import msg
 
 FLOOR_SHARE = 0.15

@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from sim import runner  # noqa: E402
+from sim.running import runner  # noqa: E402
 
 APP = str(ROOT / "app.py")
 
@@ -33,7 +33,7 @@ class Call:
 
 @dataclass
 class RunSpy:
-    """Records every call that reaches ``sim.runner.run_experiment`` and passes it on.
+    """Records every call that reaches ``sim.running.runner.run_experiment`` and passes it on.
 
     Replications run in this process (workers=1) to keep the tests quick; results do not
     depend on the number of workers (see docs/API.md).

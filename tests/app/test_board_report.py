@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from sim import runner
-from sim.scenario import load_scenario, parse_scenario, scenario_to_dict
+from sim.running import runner
+from sim.scenario.schema import load_scenario, parse_scenario, scenario_to_dict
 from webapp.downloads import excel_csv, excel_frame, kpi_round
 from webapp.i18n import fmt_diff, t
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from app_helpers import ROOT, click_run, new_app, number_value, open_tab, set_number
 
-from sim import runner
-from sim.domain import ROLES
-from sim.scenario import load_scenario, scenario_hash, scenario_to_yaml
+from sim.running import runner
+from sim.scenario.domain import ROLES
+from sim.scenario.schema import load_scenario, scenario_hash, scenario_to_yaml
 from webapp import engine
 from webapp import inputs as inp
 from webapp.downloads import scenario_yaml

@@ -11,8 +11,8 @@ import pytest
 from app_helpers import ROOT, click_run, new_app, open_tab, set_number
 from google.protobuf.descriptor import FieldDescriptor
 
-from sim.domain import CHILD_PHASES, ROLES
-from sim.kpi_defs import KPIS
+from sim.outputs.kpi_defs import KPIS
+from sim.scenario.domain import CHILD_PHASES, ROLES
 from webapp import inputs as inp
 from webapp.i18n import EXTRA_TERMS, LANGS, TEXT, t, term
 

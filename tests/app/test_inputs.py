@@ -1,7 +1,7 @@
 """Every input reaches the model: change it in the page, run, and inspect what was simulated.
 
 Each case sets one or more widgets through Streamlit's AppTest, clicks "Start simulatie" and
-reads the scenario that reached ``sim.runner.run_experiment`` (through the spy in conftest).
+reads the scenario that reached ``sim.running.runner.run_experiment`` (through the spy in conftest).
 It must differ from the untouched baseline in exactly the intended place.
 """
 
@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from app_helpers import ROOT, click_run, new_app, number_value, set_number
 
-from sim.domain import ROLES
-from sim.scenario import load_scenario, scenario_hash, scenario_to_dict
+from sim.scenario.domain import ROLES
+from sim.scenario.schema import load_scenario, scenario_hash, scenario_to_dict
 from webapp import engine
 from webapp import inputs as inp
 

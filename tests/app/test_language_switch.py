@@ -12,7 +12,7 @@ from typing import Any
 
 from app_helpers import click_run, new_app, number_value, set_number, switch_language
 
-from sim.scenario import parse_scenario, scenario_hash
+from sim.scenario.schema import parse_scenario, scenario_hash
 from webapp import inputs as inp
 
 #: Edits that need more than "one more than now" to stay valid.

@@ -44,8 +44,8 @@ def test_downloaded_scenario_keeps_its_sources(baseline) -> None:
     from pathlib import Path
 
     from sim import parse_scenario_text, run_experiment
-    from sim.scenario import scenario_hash, scenario_to_dict
-    from sim.sources import read_sources, with_user_values
+    from sim.scenario.schema import scenario_hash, scenario_to_dict
+    from sim.scenario.sources import read_sources, with_user_values
     from webapp.downloads import scenario_yaml
 
     text = (Path(__file__).resolve().parents[2] / "scenarios" / "baseline.yaml").read_text()

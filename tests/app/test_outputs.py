@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from app_helpers import ROOT
 
-from sim import runner
-from sim.scenario import (
+from sim.running import runner
+from sim.scenario.schema import (
     load_scenario,
     parse_scenario,
     parse_scenario_text,
@@ -142,8 +142,8 @@ def test_report_for_a_decision_between_runs(result: Any, grown: Any) -> None:
 
 
 def test_bands_match_sim_stats(result: Any) -> None:
-    """Bands come from sim.stats and stop at zero children (issue 11, defect 5)."""
-    from sim.stats import summarise
+    """Bands come from sim.outputs.stats and stop at zero children (issue 11, defect 5)."""
+    from sim.outputs.stats import summarise
 
     bands = ch.t_bands(result.weekly, "waiting_family")
     assert (bands["ci_low"] >= 0).all()
@@ -299,7 +299,7 @@ _FLOAT = {"allow_nan": False, "allow_infinity": False}
 def _widget_values() -> Any:
     from hypothesis import strategies as hs
 
-    from sim.domain import ROLES
+    from sim.scenario.domain import ROLES
 
     fields: dict[str, Any] = {}
     for role in ROLES:
@@ -333,7 +333,7 @@ def _widget_values() -> Any:
 def test_any_widget_values_give_a_scenario_or_a_readable_error() -> None:
     from hypothesis import given, settings
 
-    from sim.scenario import ScenarioError
+    from sim.scenario.schema import ScenarioError
 
     base = scenario_to_dict(BASE)
 

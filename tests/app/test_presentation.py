@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from app_helpers import ROOT, click_run, new_app, set_number
 
-from sim import runner
-from sim.kpi_defs import KPIS
-from sim.scenario import ScenarioError, load_scenario, parse_scenario, scenario_to_dict
+from sim.outputs.kpi_defs import KPIS
+from sim.running import runner
+from sim.scenario.schema import ScenarioError, load_scenario, parse_scenario, scenario_to_dict
 from webapp import growth as gr
 from webapp import inputs as inp
 from webapp.downloads import results_zip, to_dialect
@@ -171,11 +171,11 @@ def test_charts_in_years_with_warm_up_small_multiples_and_centred_whiskers(stead
 
 def test_same_interval_on_the_cards_and_in_the_report(steady: Any) -> None:
     """Issue 7: one interval per KPI wherever it appears (cards and report use the run's
-    summary, from sim.stats.summarise, formatted by the KPI's definition)."""
+    summary, from sim.outputs.stats.summarise, formatted by the KPI's definition)."""
     import html
 
-    from sim.kpi_defs import HEADLINE_KPIS
-    from sim.stats import summarise
+    from sim.outputs.kpi_defs import HEADLINE_KPIS
+    from sim.outputs.stats import summarise
     from webapp.report import build_report
 
     report = build_report({"a": steady}, "nl")

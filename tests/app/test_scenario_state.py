@@ -15,7 +15,7 @@ from app_helpers import click_run, new_app, number_value, open_tab, set_number
 from hypothesis import given
 from hypothesis import strategies as hs
 
-from sim.scenario import load_scenario, parse_scenario, scenario_hash, scenario_to_dict
+from sim.scenario.schema import load_scenario, parse_scenario, scenario_hash, scenario_to_dict
 from webapp import inputs as inp
 from webapp.i18n import t
 from webapp.numbers import NumberError, format_input, parse_number
@@ -169,7 +169,7 @@ def test_loading_clears_a_refused_text(spy: Any) -> None:
 
 def test_growth_flag_names_the_role_with_no_hours() -> None:
     """A P&P counsellor at 0 h placed nobody, yet the flag named the parent counsellor."""
-    from sim import runner
+    from sim.running import runner
     from webapp import growth as gr
 
     data = scenario_to_dict(load_scenario("scenarios/baseline.yaml"))

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from app_helpers import ROOT, click_run, new_app, open_tab, set_number
 
-from sim.scenario import load_scenario, scenario_to_dict
+from sim.scenario.schema import load_scenario, scenario_to_dict
 from webapp import sweep_jobs as sj
 from webapp.i18n import t
 
@@ -99,7 +99,7 @@ def test_sweep_started_from_the_app_runs_in_the_background(results: Path, spy: A
     assert at.session_state[hours] == 12.0
     assert at.text_input(key="tx:" + hours).value == "12"
     click_run(at)
-    from sim.scenario import parse_scenario, scenario_hash
+    from sim.scenario.schema import parse_scenario, scenario_hash
 
     loaded = scenario_hash(parse_scenario(at.session_state["base"], "base"))
     assert scenario_hash(spy.last.scenario) == loaded

@@ -17,10 +17,10 @@ import numpy as np
 import pytest
 from app_helpers import click_run, new_app, open_tab, set_number
 
-from sim.kpi_defs import KPIS
-from sim.parameter_sets import ParameterSets, ParameterSetsError
-from sim.scenario import load_scenario, parse_scenario, scenario_hash, scenario_to_dict
-from sim.stats import summarise_sets
+from sim.outputs.kpi_defs import KPIS
+from sim.outputs.stats import summarise_sets
+from sim.running.parameter_sets import ParameterSets, ParameterSetsError
+from sim.scenario.schema import load_scenario, parse_scenario, scenario_hash, scenario_to_dict
 from webapp import inputs as inp
 from webapp import uncertainty as unc
 from webapp.i18n import t
@@ -95,7 +95,7 @@ def test_two_part_interval_in_dutch(quick: None) -> None:
     # One stamp: the hash of the run over the sets is the run's, which is the loaded one.
     assert got.stamp["scenario_hash"] == run.result.stamp["scenario_hash"] == loaded
     assert got.stamp["parameter_sets"] == 6 and got.stamp["replications"] == 18
-    # The estimator is sim.stats.summarise_sets on the (set x replication) matrix.
+    # The estimator is sim.outputs.stats.summarise_sets on the (set x replication) matrix.
     matrix = np.array([r.kpis["referrals_per_year"].to_numpy(float) for r in got.result.sets])
     s = summarise_sets(matrix, KPIS["referrals_per_year"])
     row = got.summary.loc["referrals_per_year"]
@@ -289,7 +289,7 @@ class _Fake:
 
 def test_drawing_writes_the_file_the_cli_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     """Set i is one bootstrap on seed i (``calibrate --sets 1 --seed i``); the result is the
-    CLI's sets file, read back by ``sim.parameter_sets``."""
+    CLI's sets file, read back by ``sim.running.parameter_sets``."""
     import calibration.uncertainty as cu
 
     calls: list[tuple[int, int]] = []

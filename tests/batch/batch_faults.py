@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from sim.batch.worker import Task, run_task
-from sim.outcome import Outcome
+from sim.outputs.outcome import Outcome
 
 FAULT_HOURS = 30.0
 

@@ -1,7 +1,7 @@
 """Helpers for the batch tests: small, real sweeps over the baseline scenario.
 
 Replications are kept short (a two-year horizon) so the suite stays fast; every number in these
-tests comes from the real model through ``sim.runner.run_replication``.
+tests comes from the real model through ``sim.running.runner.run_replication``.
 """
 
 from __future__ import annotations

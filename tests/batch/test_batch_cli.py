@@ -15,7 +15,7 @@ from batch_helpers import ROOT, write_spec
 from sim.batch import cli
 from sim.batch.backends import BackendError, DaskBackend
 from sim.batch.store import Store, StoreError
-from sim.kpi_defs import KPIS
+from sim.outputs.kpi_defs import KPIS
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from batch_helpers import ROOT, write_spec
 from sim.batch.spec import load_spec
 from sim.batch.store import Store
 from sim.batch.sweep import run_sweep
-from sim.kpi_defs import KPIS
+from sim.outputs.kpi_defs import KPIS
 
 PROGRESS = re.compile(r"\]\s+(\d+)/(\d+)")
 

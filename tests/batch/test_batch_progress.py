@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from sim import progress as progress_mod
 from sim.batch.progress import ProgressBar, format_duration
+from sim.running import progress as progress_mod
 
 
 class Clock:

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 
 from sim.batch.spec import RangeSpec, SpecError, load_spec, parse_spec_text
-from sim.scenario import load_scenario, scenario_hash, scenario_to_dict
+from sim.scenario.schema import load_scenario, scenario_hash, scenario_to_dict
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from sim.batch.spec import load_spec
 from sim.batch.store import Store
 from sim.batch.sweep import run_sweep
 from sim.batch.worker import Task
-from sim.kpi_defs import KPIS
-from sim.runner import run_replication
+from sim.outputs.kpi_defs import KPIS
+from sim.running.runner import run_replication
 
 
 @pytest.fixture

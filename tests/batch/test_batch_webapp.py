@@ -69,7 +69,7 @@ def test_labels_are_complete_in_both_languages() -> None:
 
 
 def test_every_kpi_unit_has_a_label() -> None:
-    from sim.kpi_defs import KPIS
+    from sim.outputs.kpi_defs import KPIS
 
     for kpi in KPIS.values():
         if kpi.unit:
@@ -105,7 +105,7 @@ def test_line_chart_with_interval_and_table(store: Path, lang: str) -> None:
     assert at.selectbox(key="sweeps_kpi").label == LABELS[lang]["kpi"]
     # the KPI names and units shown are in the page's language
     shown = at.selectbox(key="sweeps_kpi").options
-    from sim.kpi_defs import KPIS
+    from sim.outputs.kpi_defs import KPIS
     name = KPIS["wait_family_p90"].nl if lang == "nl" else KPIS["wait_family_p90"].en
     assert f"{name} ({LABELS[lang]['unit.weeks']})" in shown
     at.selectbox(key="sweeps_kpi").set_value("placements_per_year").run()

@@ -8,7 +8,7 @@ import pytest
 from calibration.calibrate import calibrate
 from calibration.change import duration_changes, rate_change
 from calibration.read import read_case_log
-from sim.scenario import load_scenario
+from sim.scenario.schema import load_scenario
 
 KEY = "change-test-key-0123456789"
 BASE = load_scenario("scenarios/baseline.yaml")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.cli import main
-from sim.scenario import load_scenario
+from sim.scenario.schema import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 EX = ROOT / "calibration" / "examples"

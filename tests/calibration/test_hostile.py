@@ -10,7 +10,7 @@ from calibration import read as rd
 from calibration.calibrate import calibrate
 from calibration.errors import LogError
 from calibration.read import TimeRules, read_case_log, read_family_log
-from sim.scenario import load_scenario
+from sim.scenario.schema import load_scenario
 
 KEY = "hostile-test-key-0123456789"
 BASE = load_scenario("scenarios/baseline.yaml")

@@ -13,7 +13,7 @@ from calibration.hours import read_hours
 from calibration.read import read_case_log
 from calibration.synthetic import model_case_log, with_changes
 from calibration.timeline import build
-from sim.scenario import total_hours
+from sim.scenario.schema import total_hours
 
 KEY = "hours-key-000000000"
 

@@ -13,7 +13,7 @@ from calibration.fit import Estimate, proportion
 from calibration.hours import read_hours
 from calibration.read import read_case_log, read_family_log
 from calibration.report import calibration_report
-from sim.scenario import load_scenario
+from sim.scenario.schema import load_scenario
 
 KEY = "privacy-test-key-0123456789"
 BASE = load_scenario("scenarios/baseline.yaml")

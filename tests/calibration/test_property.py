@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from calibration.calibrate import calibrate
 from calibration.errors import LogError
 from calibration.read import read_case_log
-from sim.scenario import load_scenario
+from sim.scenario.schema import load_scenario
 
 KEY = "property-test-key-0123456789"
 BASE = load_scenario("scenarios/baseline.yaml")

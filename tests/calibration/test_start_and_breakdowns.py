@@ -15,7 +15,7 @@ from calibration.calibrate import calibrate, family_state, start_profiles
 from calibration.read import read_case_log, read_family_log
 from calibration.synthetic import model_case_log, with_changes
 from calibration.timeline import build
-from sim.scenario import load_scenario
+from sim.scenario.schema import load_scenario
 
 EX = Path(__file__).resolve().parents[2] / "calibration" / "examples"
 KEY = "start-and-breakdowns-key-0123"
@@ -76,7 +76,7 @@ def test_breakdown_weeks_waiting_for_staff_count_at_the_underserved_multiplier()
     assert r["low"] <= 0.002 <= r["high"]
     # the same breakdowns over exposures that differ by 4 x the weeks spent waiting
     from calibration.timeline import TASK_TRAINING
-    from sim.domain import PLACED_PHASES
+    from sim.scenario.domain import PLACED_PHASES
 
     mine = st[st["placed"] & st["state"].isin([*PLACED_PHASES, TASK_TRAINING, "waiting_staff"])
               & (st["phase"] == "guidance")]
@@ -146,7 +146,7 @@ def test_rematch_share_looks_past_the_zero_length_wait_at_the_breakdown() -> Non
     """The model logs a wait for staff at the moment of a breakdown; the share who go back
     to matching must look at the first stay that lasts (5 of 8 here). It took the first stay
     of any length, so about half the rematches were missed (0.31 fitted against 0.5)."""
-    from sim.scenario import load_scenario as load
+    from sim.scenario.schema import load_scenario as load
 
     rows = ["case_id,activity,week"]
     for i in range(8):

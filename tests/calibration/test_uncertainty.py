@@ -10,9 +10,9 @@ import pytest
 
 from calibration.backcast import SERIES, _monte_carlo
 from sim.cli import main
-from sim.parameter_sets import ParameterSetsError, parse_parameter_sets, run_sets
-from sim.scenario import load_scenario
-from sim.stats import summarise_sets
+from sim.outputs.stats import summarise_sets
+from sim.running.parameter_sets import ParameterSetsError, parse_parameter_sets, run_sets
+from sim.scenario.schema import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 EX = ROOT / "calibration" / "examples"

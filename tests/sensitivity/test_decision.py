@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 
-from sim.scenario import Scenario, load_scenario
+from sim.scenario.schema import Scenario, load_scenario
+from sim.scenario.sources import load_sources
 from sim.sensitivity.decision import decision_sensitivity
 from sim.sensitivity.params import uncertain_groups
-from sim.sources import load_sources
 from tests.conftest import SCENARIOS
 
 

@@ -3,12 +3,12 @@ answer is known to move with the referral rate (Erlang C: more arrivals need mor
 
 from __future__ import annotations
 
+from sim.scenario.sources import ScenarioSources, Source
 from sim.sensitivity.decision import decision_sensitivity
 from sim.sensitivity.params import uncertain_groups
 from sim.sensitivity.staffing_link import staffing_functions
-from sim.sources import ScenarioSources, Source
 from sim.staffing import Settings, Space, parse_target, role_variable
-from sim.textbook import textbook_scenario
+from sim.theory.textbook import textbook_scenario
 
 
 def test_the_least_staffing_moves_with_the_referral_rate_and_the_verdict_says_so() -> None:

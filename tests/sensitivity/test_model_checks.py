@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.scenario import load_scenario
+from sim.scenario.schema import load_scenario
+from sim.scenario.sources import Source, load_sources
 from sim.sensitivity.model_sa import RunLog, morris
 from sim.sensitivity.oneway import one_way
 from sim.sensitivity.params import Group, uncertain_groups
-from sim.sources import Source, load_sources
 from tests.conftest import SCENARIOS, edit
 
 WAITS = ["wait_assessment_mean", "referral_to_placement_mean"]

@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from sim.scenario import get_by_path, load_scenario, scenario_to_dict
+from sim.scenario.schema import get_by_path, load_scenario, scenario_to_dict
+from sim.scenario.sources import load_sources, read_sources
 from sim.sensitivity.params import scenario_at, uncertain_groups
-from sim.sources import load_sources, read_sources
 from tests.conftest import SCENARIOS
 
 

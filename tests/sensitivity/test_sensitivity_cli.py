@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.scenario import load_scenario, scenario_hash
+from sim.scenario.schema import load_scenario, scenario_hash
 from tests.conftest import SCENARIOS
 
 
@@ -90,9 +90,9 @@ def test_bad_input_gives_a_message_not_a_traceback(tmp_path: Path,
 
 def test_decision_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                         ) -> None:
-    from sim.scenario import scenario_to_yaml
-    from sim.sources import Source, scenario_to_sourced_yaml
-    from sim.textbook import textbook_scenario
+    from sim.scenario.schema import scenario_to_yaml
+    from sim.scenario.sources import Source, scenario_to_sourced_yaml
+    from sim.theory.textbook import textbook_scenario
 
     scen = textbook_scenario(1.0, {"dist": "exponential", "mean": 2.0}, 1, hours_per_case=1.0,
                              horizon_weeks=150, warmup_weeks=20)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.scenario import load_scenario, parse_scenario_text, scenario_to_dict
-from sim.sources import (
+from sim.scenario.schema import load_scenario, parse_scenario_text, scenario_to_dict
+from sim.scenario.sources import (
     comment_of,
     leading_comment,
     load_sources,

@@ -6,8 +6,8 @@ from streamlit.testing.v1 import AppTest
 
 
 def _page() -> None:
-    from sim.scenario import load_scenario
-    from sim.sources import load_sources
+    from sim.scenario.schema import load_scenario
+    from sim.scenario.sources import load_sources
     from tests.conftest import SCENARIOS, edit
     from webapp.tabs.sensitivity import render
 
@@ -30,9 +30,9 @@ def test_tab_runs_the_tornado_and_shows_one_chart_per_kpi() -> None:
 
 
 def _page_with_decision() -> None:
-    from sim.scenario import load_scenario
+    from sim.scenario.schema import load_scenario
+    from sim.scenario.sources import load_sources
     from sim.sensitivity.decision import DecisionResult, DecisionRow
-    from sim.sources import load_sources
     from tests.conftest import SCENARIOS
     from webapp.tabs.sensitivity import render
 

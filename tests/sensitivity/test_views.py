@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from sim.scenario import load_scenario
+from sim.scenario.schema import load_scenario
+from sim.scenario.sources import load_sources
 from sim.sensitivity.model_sa import morris
 from sim.sensitivity.oneway import one_way
 from sim.sensitivity.params import uncertain_groups
 from sim.sensitivity.report import report_section
-from sim.sources import load_sources
 from tests.conftest import SCENARIOS, edit
 from webapp.tabs.sensitivity import (
     groups_frame,

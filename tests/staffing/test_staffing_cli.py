@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from sim.cli import main
-from sim.scenario import scenario_to_yaml
-from sim.textbook import textbook_scenario
+from sim.scenario.schema import scenario_to_yaml
+from sim.theory.textbook import textbook_scenario
 
 
 def _scenario(tmp_path: Path) -> Path:
@@ -109,7 +109,7 @@ def test_cli_floor_refuses_in_dutch_and_says_what_stability_tested(tmp_path, cap
 
 def test_cli_says_the_work_ahead_before_it_starts(tmp_path, capsys) -> None:  # noqa: ANN001
     """Before the search: the grid's size and the floor's runs with an estimated time, from
-    the one estimator (sim.estimate), in the language asked for."""
+    the one estimator (sim.running.estimate), in the language asked for."""
     scen = _scenario(tmp_path)
     args = ["--roles", "pnp_counsellor", "--bounds", "pnp_counsellor=1:8", "--backend",
             "serial", "--out", str(tmp_path / "o"), "--target", "referral_to_placement_mean <= 1"]

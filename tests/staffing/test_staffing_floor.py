@@ -15,7 +15,7 @@ from sim.staffing.outputs import text
 from sim.staffing.search import Search, Settings, search_staffing
 from sim.staffing.space import Space, Variable
 from sim.staffing.targets import parse_target
-from sim.textbook import textbook_scenario
+from sim.theory.textbook import textbook_scenario
 
 D = 4.0
 FAST = Settings(first_reps=5, max_reps=20, confirm_reps=20, floor_reps=10)
@@ -71,7 +71,7 @@ def test_p90_target_below_the_floor_is_refused() -> None:
 
 def test_decomposition_adds_up_to_the_time_to_placement() -> None:
     """At two servers (a queue forms) the parts of the mean time add up to the KPI mean."""
-    from sim.runner import run_experiment
+    from sim.running.runner import run_experiment
 
     scen = _fixed(servers=2)
     res = run_experiment(scen, reps=4, seed=2, detail=True)
@@ -119,9 +119,9 @@ def test_cancel_keeps_what_was_found_and_progress_only_grows() -> None:
 
 
 def test_local_backend_session_keeps_one_pool() -> None:
-    from sim.backends import LocalBackend
-    from sim.scenario import scenario_hash
-    from sim.tasks import Task, run_task
+    from sim.running.backends import LocalBackend
+    from sim.running.tasks import Task, run_task
+    from sim.scenario.schema import scenario_hash
 
     scen = _fixed()
     h = scenario_hash(scen)

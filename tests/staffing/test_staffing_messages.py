@@ -11,13 +11,13 @@ from functools import cache
 import pytest
 
 from sim import load_scenario
-from sim.kpi_defs import KPIS
+from sim.outputs.kpi_defs import KPIS
+from sim.outputs.stats import Summary
 from sim.staffing.messages import ENGLISH_MARKERS, TEXTS, figure
 from sim.staffing.outputs import html_section, text
 from sim.staffing.search import Settings, StaffingResult, search_staffing
 from sim.staffing.space import Space, role_variable
 from sim.staffing.targets import parse_target
-from sim.stats import Summary
 
 FIELD = re.compile(r"\{[^}]*\}")
 
@@ -85,8 +85,8 @@ def _baseline(target: str) -> StaffingResult:
 def test_every_lever_passes_when_loaded_and_run() -> None:
     """Each suggested lever's scenario, run as the Results tab runs it (its own seed and
     replications), meets every target, and the suggestion shows that very figure."""
-    from sim.runner import run_experiment
-    from sim.stats import summarise
+    from sim.outputs.stats import summarise
+    from sim.running.runner import run_experiment
 
     r = _baseline("referral_to_placement_p90 <= 52")
     assert r.levers, r.helps

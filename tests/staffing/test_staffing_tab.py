@@ -8,7 +8,7 @@ from sim.staffing.evaluate import Evaluator
 from sim.staffing.search import Search, Settings
 from sim.staffing.space import Space, Variable
 from sim.staffing.targets import Stability, parse_target
-from sim.textbook import textbook_scenario
+from sim.theory.textbook import textbook_scenario
 from webapp.tabs import staffing as tab
 
 

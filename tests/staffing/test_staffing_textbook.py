@@ -1,8 +1,8 @@
 """The search against textbook queues whose least staffing is known (Erlang C), the store
 making a repeated search free, and monotonicity on the baseline.
 
-Each case reduces the model to an M/M/c queue (``sim.textbook``: one phase, one role, one hour
-per case, so c servers are c hours a week); the least c whose mean wait or 90th percentile is
+Each case reduces the model to an M/M/c queue (``sim.theory.textbook``: one phase, one role, one
+hour per case, so c servers are c hours a week); the least c whose mean wait or 90th percentile is
 under a threshold follows from Erlang C (``sim.staffing.theory``). Thresholds sit between the
 values at c* − 1 and c*, as a planner's would; the search must return c* exactly.
 """
@@ -19,7 +19,7 @@ from sim.staffing.search import Settings, search_staffing
 from sim.staffing.space import Space, Variable
 from sim.staffing.targets import parse_target
 from sim.staffing.theory import least_servers, mmc_statistic
-from sim.textbook import textbook_scenario
+from sim.theory.textbook import textbook_scenario
 
 FAST = Settings(first_reps=5, max_reps=20, confirm_reps=20)
 
@@ -86,8 +86,8 @@ def test_more_hours_never_worsen_waits_on_the_baseline(baseline) -> None:  # noq
     """Monotonicity on the baseline (common random numbers, paired): more hours of the P&P
     counsellor never make the wait to start assessment or the waiting list significantly
     worse; a violation beyond noise (paired one-sided 99% bound above 0) fails the test."""
+    from sim.outputs.stats import summarise
     from sim.staffing.space import apply_point, role_variable
-    from sim.stats import summarise
 
     short = baseline.model_copy(update={"horizon_weeks": 260.0})
     space = Space((role_variable("pnp_counsellor", 12, 38),))
@@ -95,7 +95,7 @@ def test_more_hours_never_worsen_waits_on_the_baseline(baseline) -> None:  # noq
     rows = {}
     for h in (12.0, 16.0, 24.0):
         scen = apply_point(short, space, (h,))
-        from sim.scenario import scenario_hash
+        from sim.scenario.schema import scenario_hash
 
         rows[h] = ev.kpis(scen, scenario_hash(scen), range(8))
     for kpi in ("wait_assessment_mean", "waiting_staff", "referral_to_placement_mean"):
@@ -107,7 +107,7 @@ def test_more_hours_never_worsen_waits_on_the_baseline(baseline) -> None:  # noq
 
 
 def test_local_pool_gives_the_same_replications_as_serial() -> None:
-    from sim.scenario import scenario_hash
+    from sim.scenario.schema import scenario_hash
 
     scen = _case(1.0, 2.0, 100.0)
     h = scenario_hash(scen)

@@ -22,7 +22,7 @@ from sim.staffing.evaluate import Evaluator
 from sim.staffing.search import Search, Settings, pareto
 from sim.staffing.space import Space, Variable, apply_point, role_variable
 from sim.staffing.targets import Stability, TargetError, make_target, parse_target
-from sim.textbook import textbook_scenario
+from sim.theory.textbook import textbook_scenario
 
 
 def test_target_parsing_and_did_you_mean() -> None:

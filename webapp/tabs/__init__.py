@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sim.scenario import Scenario
+from sim.scenario.schema import Scenario
 from webapp.i18n import t
 
 

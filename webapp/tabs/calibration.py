@@ -25,7 +25,7 @@ def _t(key: str, lang: str) -> str:
 
 
 def _base_scenario() -> Any:
-    from sim.scenario import load_scenario, parse_scenario
+    from sim.scenario.schema import load_scenario, parse_scenario
 
     data = st.session_state.get("base")
     if isinstance(data, dict):
@@ -38,7 +38,7 @@ def _use_as_current(scenario: Any, digest: str, text: str | None = None,
     """Load the calibrated scenario through the page's one loader (a button callback, so it
     runs before any input is drawn): every input then shows it, and a run uses exactly the
     fitted values. Its parameter sets (if drawn) go with it."""
-    from sim.scenario import scenario_to_dict
+    from sim.scenario.schema import scenario_to_dict
     from webapp.state import set_base
 
     set_base(scenario_to_dict(scenario), f"calibration:{digest}", text, sets)
@@ -69,8 +69,8 @@ def _drawing_panel(job: Any, lang: str) -> None:
 def _attach_fit(lang: str) -> None:
     """A parameter-sets file for the loaded scenario: read and checked against it
     (``webapp.uncertainty.read_fit``), then loaded with it through the one loader."""
-    from sim.inputs import InputError
-    from sim.scenario import parse_scenario
+    from sim.scenario.inputs import InputError
+    from sim.scenario.schema import parse_scenario
     from webapp.state import set_base
     from webapp.uncertainty import read_fit
 

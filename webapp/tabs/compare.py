@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sim.kpi_defs import HEADLINE_KPIS
+from sim.outputs.kpi_defs import HEADLINE_KPIS
 from webapp import charts as ch
 from webapp.i18n import t
 from webapp.state import runs, ss

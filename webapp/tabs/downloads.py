@@ -16,8 +16,8 @@ from webapp.state import runs, ss
 def _sourced_yaml(result: Any, name: str) -> bytes:
     """The run's scenario as YAML with each number's source beside it: from the loaded file's
     comments, and ``user`` where the planner changed a value."""
-    from sim.scenario import scenario_to_dict
-    from sim.sources import leading_comment
+    from sim.scenario.schema import scenario_to_dict
+    from sim.scenario.sources import leading_comment
     from webapp.state import current_sources
 
     text = ss().get("base_text") or ""

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from sim.scenario import Scenario, ScenarioError, parse_scenario
+from sim.scenario.schema import Scenario, ScenarioError, parse_scenario
 from webapp import minimum_check as mn
 from webapp.i18n import error_text, fmt_ci, fmt_kpi, fmt_num, t, term
 from webapp.sidebar import execute
@@ -125,6 +125,6 @@ def show_judgement(judged: list[mn.Judged], run: Run, lg: str) -> None:
 
 
 def scenario_data(run: Run) -> dict[str, Any]:
-    from sim.scenario import scenario_to_dict
+    from sim.scenario.schema import scenario_to_dict
 
     return scenario_to_dict(run.result.scenario)

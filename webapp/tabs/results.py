@@ -7,9 +7,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from sim.domain import ROLES
-from sim.kpi_defs import HEADLINE_KPIS
-from sim.scenario import Scenario
+from sim.outputs.kpi_defs import HEADLINE_KPIS
+from sim.scenario.domain import ROLES
+from sim.scenario.schema import Scenario
 from webapp import charts as ch
 from webapp import growth as gr
 from webapp.engine import cache_key
@@ -73,7 +73,7 @@ def origin_text(run: Run, lg: str) -> str:
 
 def inputs_ci(kpi: str, row: Any, lg: str) -> str:
     """'Incl. invoer: 95% 2,9 – 6,1 weken': the interval including the inputs, in short."""
-    from sim.kpi_defs import KPIS
+    from sim.outputs.kpi_defs import KPIS
 
     low, high = float(row["low"]), float(row["high"])
     if low != low or high != high:
@@ -155,7 +155,7 @@ def sets_section(run: Run, lg: str, growing: bool) -> None:
             st.warning(t("unc.growing", lg))
         table = unc.widths(run.summary.set_index("kpi"), got.summary)
         rows = []
-        from sim.kpi_defs import KPIS
+        from sim.outputs.kpi_defs import KPIS
 
         def interval(d: Any, low: float, high: float) -> str:
             if low != low or high != high:

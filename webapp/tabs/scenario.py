@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sim.scenario import Scenario, scenario_hash, scenario_to_dict, scenario_to_yaml
+from sim.scenario.schema import Scenario, scenario_hash, scenario_to_dict, scenario_to_yaml
 from webapp import charts as ch
 from webapp.i18n import error_text, t
 from webapp.state import on_apply_yaml, ss

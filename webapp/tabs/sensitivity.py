@@ -1,8 +1,8 @@
 """The "Gevoeligheid / Sensitivity" tab: which assumptions move the answer.
 
 ``render(scenario, sources, lang)`` is called by the app inside a tab, with the scenario in
-use and its sources (:func:`sim.sources.read_sources` of the file it came from). It runs the
-one-way analysis (the tornado per KPI, with the replication noise beside the bars) and, on
+use and its sources (:func:`sim.scenario.sources.read_sources` of the file it came from). It runs
+the one-way analysis (the tornado per KPI, with the replication noise beside the bars) and, on
 request, Morris screening (the global ranking). The chart and table builders are plain
 functions, tested without Streamlit. Texts are Dutch first, with English.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim.kpi_defs import KPIS
+from sim.outputs.kpi_defs import KPIS
 from sim.sensitivity.chart import tornado_chart, tornado_frame  # noqa: F401 - one chart code
 from webapp.i18n import source_text, t, value_text
 
@@ -125,7 +125,7 @@ def render(scenario: Any, sources: Any, lang: str = "nl", key: str = "sens",
             base = res.for_kpi(kpi)["base_mean"].iloc[0]
             st.caption(_t("caption", lang, kpi=KPIS[kpi].label(lang),
                          base=KPIS[kpi].format(base, lang)))
-        from sim.runner import make_stamp
+        from sim.running.runner import make_stamp
         from sim.sensitivity.output import stamped
 
         csv = stamped(res.table, make_stamp(scenario, res.seed, res.reps)).to_csv(index=False)

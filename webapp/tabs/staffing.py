@@ -15,9 +15,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from sim.domain import ROLES, label
-from sim.kpi_defs import KPIS, format_number
-from sim.scenario import Scenario, parse_scenario, scenario_to_dict
+from sim.outputs.kpi_defs import KPIS, format_number
+from sim.scenario.domain import ROLES, label
+from sim.scenario.schema import Scenario, parse_scenario, scenario_to_dict
 from sim.staffing.guarantee import guarantee_details, guarantee_sentence
 from sim.staffing.messages import kpi_label, msg
 from sim.staffing.outputs import binding_text, html_section, loads_text

@@ -3,7 +3,7 @@ parameters with its 95% interval, and show the table.
 
 ``render_sweeps_tab(lang)`` is called by the app inside a tab. Its texts live in
 the one catalogue, ``webapp.i18n`` (keys ``store.*``). KPI names come
-from ``sim.kpi_defs`` like everywhere else in the app.
+from ``sim.outputs.kpi_defs`` like everywhere else in the app.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from sim.kpi_defs import KPIS
+from sim.outputs.kpi_defs import KPIS
 from webapp.charts import localise
 from webapp.i18n import DEFAULT_LANG, LANGS, TEXT
 
@@ -247,7 +247,7 @@ def render_sweeps_tab(lang: str, path: Path | None = None) -> None:
 def param_title(name: str, lg: str) -> str:
     """A swept parameter in words ("Uren per week: P&P-begeleider"), not its store name
     (``staff_pnp_counsellor_hours``); an unknown name as it is."""
-    from sim.domain import ROLES
+    from sim.scenario.domain import ROLES
     from webapp.i18n import t, term
 
     low = name.lower()
@@ -276,7 +276,7 @@ def _use_point(path: str, experiment: str, view: pd.DataFrame, params: list[str]
                lg: str) -> None:
     """Load one point of the sweep as the current scenario (the page's one loader)."""
     from sim.batch.store import StoreError
-    from sim.scenario import ScenarioError, parse_scenario_text, scenario_to_dict
+    from sim.scenario.schema import ScenarioError, parse_scenario_text, scenario_to_dict
     from webapp.i18n import value_text
     from webapp.state import load
 
@@ -301,7 +301,7 @@ def _use_point(path: str, experiment: str, view: pd.DataFrame, params: list[str]
 def display_table(table: pd.DataFrame, kpi: str, lg: str) -> pd.DataFrame:
     """The table as text, every figure formatted by its KPI (Dutch decimal commas), swept
     values as numbers in the reader's notation."""
-    from sim.kpi_defs import format_number
+    from sim.outputs.kpi_defs import format_number
 
     out = table.copy()
     d = KPIS.get(kpi)

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from sim.scenario import Scenario, scenario_to_dict
+from sim.scenario.schema import Scenario, scenario_to_dict
 from webapp import sweep_jobs as sj
 from webapp.i18n import fmt_num, t, term
 from webapp.state import persist, register_options, ss

@@ -9,10 +9,10 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
-from sim.fingerprint import model_fingerprint
+from sim.outputs.fingerprint import model_fingerprint
 
 if TYPE_CHECKING:
-    from sim.scenario import Scenario
+    from sim.scenario.schema import Scenario
 
 
 @functools.lru_cache(maxsize=1)
@@ -36,7 +36,7 @@ def code_version() -> str:
 
 def make_stamp(scenario: Scenario, seed: int, reps: int) -> dict[str, Any]:
     """What every output carries, so a figure can always be traced to its inputs."""
-    from sim.scenario import scenario_hash
+    from sim.scenario.schema import scenario_hash
 
     return {
         "scenario_hash": scenario_hash(scenario),

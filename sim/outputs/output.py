@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.scenario import scenario_to_yaml
-from sim.table import Table
+from sim.outputs.table import Table
+from sim.scenario.schema import scenario_to_yaml
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from sim.runner import ExperimentResult
+    from sim.running.runner import ExperimentResult
 
 TABLES = ("kpis", "summary", "weekly", "events", "little", "children")
 STAMP_FILE = "stamp.json"
@@ -61,7 +61,7 @@ def csv_dialect(name: str | CsvDialect) -> CsvDialect:
 
 def frame_to_csv(frame: pd.DataFrame | Table, path: str | Path | None = None,
                  dialect: str | CsvDialect = "comma") -> str | None:
-    """Write ``frame`` (a DataFrame, or a :class:`sim.table.Table`, which gives the same
+    """Write ``frame`` (a DataFrame, or a :class:`sim.outputs.table.Table`, which gives the same
     bytes without pandas) as CSV in ``dialect`` to ``path``, or return the text when ``path``
     is None (for downloads). Numbers keep their full precision; only the marks change."""
     d = csv_dialect(dialect)

@@ -13,14 +13,15 @@ from pathlib import Path
 #: Modules outside the model package whose code decides the simulated numbers (not the CLI,
 #: outputs or batch layer); every module of ``sim/model/`` counts as well.
 MODEL_MODULES = (
-    "distributions.py", "domain.py", "kpi_defs.py", "kpis.py", "replication.py", "rng.py",
-    "runner.py", "scenario.py", "stationarity.py", "stats.py",
+    "scenario/distributions.py", "scenario/domain.py", "outputs/kpi_defs.py", "outputs/kpis.py",
+    "running/replication.py", "running/runner.py", "scenario/schema.py",
+    "outputs/stationarity.py", "outputs/stats.py",
 )
 
 
 def model_files() -> list[str]:
     """The fingerprinted files, relative to ``sim/``: the model package and MODEL_MODULES."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # sim/
     package = sorted(f"model/{p.name}" for p in (here / "model").glob("*.py"))
     return package + list(MODEL_MODULES)
 
@@ -28,7 +29,7 @@ def model_files() -> list[str]:
 @functools.lru_cache(maxsize=1)
 def model_fingerprint() -> str:
     """12 hex characters of SHA-256 over the model modules' source."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # sim/
     digest = hashlib.sha256()
     for name in model_files():
         digest.update(name.encode())

@@ -15,8 +15,8 @@ import os
 import shutil
 from pathlib import Path
 
-from sim.replication import ReplicationResult
-from sim.stamp import code_version
+from sim.outputs.stamp import code_version
+from sim.running.replication import ReplicationResult
 
 
 class Checkpoint:

@@ -14,7 +14,7 @@ algorithms. The draws themselves still come from numpy: one PCG64 per replicatio
 stream's state and fills that stream's buffer. ``tests/test_golden_draws.py`` checks the
 streams against numpy's own construction, so the shortcut can never change a stored result.
 
-Every quantity is made by inverse transform from one uniform (see ``sim.distributions``).
+Every quantity is made by inverse transform from one uniform (see ``sim.scenario.distributions``).
 """
 
 from __future__ import annotations

@@ -13,9 +13,9 @@ write one) is YAML::
           phases.assessment.duration: {dist: gamma, mean: 9.1, sd: 4.2}
 
 Each set is the scenario with its overrides, checked like any scenario, and run on the one
-run path (:func:`sim.runner.run_experiment`) with its own seed (``seed + set index``, so sets
-are independent). KPIs are summarised by :func:`sim.stats.summarise_sets`. ``sim`` knows
-nothing about how the sets were made.
+run path (:func:`sim.running.runner.run_experiment`) with its own seed (``seed + set index``, so
+sets are independent). KPIs are summarised by :func:`sim.outputs.stats.summarise_sets`. ``sim``
+knows nothing about how the sets were made.
 """
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sim.inputs import InputError, read_input_file
-from sim.kpi_defs import KPIS
-from sim.paths import set_by_path
-from sim.runner import ExperimentResult, Progress, run_experiment
-from sim.scenario import Scenario, parse_scenario, scenario_hash, scenario_to_dict
-from sim.stats import summarise_sets
+from sim.outputs.kpi_defs import KPIS
+from sim.outputs.stats import summarise_sets
+from sim.running.runner import ExperimentResult, Progress, run_experiment
+from sim.scenario.inputs import InputError, read_input_file
+from sim.scenario.paths import set_by_path
+from sim.scenario.schema import Scenario, parse_scenario, scenario_hash, scenario_to_dict
 
 FORMAT_VERSION = 1
 MAX_SETS = 1000

@@ -4,7 +4,7 @@ Follows the replication/deletion method (as in sim-tools' output_analysis): each
 gives one independent observation of a KPI, and the interval is
 mean +/- t(1 - alpha/2, n-1) * sd / sqrt(n), clipped to the values the KPI can take.
 :func:`summarise` is what every caller uses (runner, store, CLI, app, report, analyses); it
-takes a KPI's bounds from :mod:`sim.kpi_defs`, so a KPI gets the same interval everywhere.
+takes a KPI's bounds from :mod:`sim.outputs.kpi_defs`, so a KPI gets the same interval everywhere.
 """
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.kpi_defs import KPIS, UNBOUNDED, KpiDef
+from sim.outputs.kpi_defs import KPIS, UNBOUNDED, KpiDef
 
 
 @lru_cache(maxsize=512)
 def t_quantile(q: float, df: int) -> float:
     """Student-t quantile. ``scipy.special.stdtrit`` is what ``scipy.stats.t.ppf`` computes
     (the same numbers), without importing ``scipy.stats`` (about 0.6 s more); the levels the
-    project uses come from :mod:`sim.t_table` (the same bits, without importing scipy)."""
-    from sim.t_table import MAX_DF, TABLE
+    project uses come from :mod:`sim.outputs.t_table` (the same bits, without importing scipy)."""
+    from sim.outputs.t_table import MAX_DF, TABLE
 
     row = TABLE.get(q)
     if row is not None and 1 <= df <= MAX_DF:

@@ -31,7 +31,7 @@ class Estimate:
 
     def text(self, lang: str = "en") -> str:
         """One line, e.g. ``1,200 runs, about 2 min on 2 workers (one replication 0.13 s)``."""
-        from sim.kpi_defs import format_number
+        from sim.outputs.kpi_defs import format_number
 
         if self.seconds_per_run != self.seconds_per_run:  # no probe: the count alone
             return (f"{format_number(self.runs, 'nl', 0)} runs" if lang == "nl"
@@ -57,7 +57,7 @@ def format_duration(seconds: float, lang: str = "en") -> str:
     if seconds < 48 * 3600:
         h, m = divmod(round(seconds / 60), 60)
         return f"{h} h {m} min" if m else f"{h} h"
-    from sim.kpi_defs import format_number
+    from sim.outputs.kpi_defs import format_number
 
     days = seconds / 86400
     word = "dagen" if lang == "nl" else "days"
@@ -66,7 +66,7 @@ def format_duration(seconds: float, lang: str = "en") -> str:
 
 def probe_seconds(scenario: Any, seed: int, tries: int = 2) -> float:
     """Seconds one replication of ``scenario`` takes here (the fastest of ``tries``)."""
-    from sim.replication import run_replication
+    from sim.running.replication import run_replication
 
     best = float("inf")
     for rep in range(tries):

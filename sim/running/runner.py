@@ -2,8 +2,8 @@
 and sweeps.
 
 An experiment is replications 0..reps-1 of one scenario under one seed. They run on a
-:mod:`sim.backends` backend (in this process, a local process pool or a Dask cluster), the same
-that sweeps use, and resume from a :mod:`sim.checkpoint` keyed by (scenario hash, seed,
+:mod:`sim.running.backends` backend (in this process, a local process pool or a Dask cluster), the
+same that sweeps use, and resume from a :mod:`sim.running.checkpoint` keyed by (scenario hash, seed,
 replication, code version). A replication is fully determined by (scenario, seed, replication
 index), so the results are the same whatever the backend and the number of workers.
 """
@@ -18,19 +18,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.kpi_defs import KPIS, KpiDef
-from sim.kpis import CHILD_COLUMNS, LITTLE_COLUMNS, WEEKLY_COLUMNS
-from sim.replication import EVENT_COLUMNS, ReplicationResult, run_replication
-from sim.scenario import Scenario, scenario_hash
-from sim.stamp import make_stamp
-from sim.stats import summarise, summarise_rows
+from sim.outputs.kpi_defs import KPIS, KpiDef
+from sim.outputs.kpis import CHILD_COLUMNS, LITTLE_COLUMNS, WEEKLY_COLUMNS
+from sim.outputs.stamp import make_stamp
+from sim.outputs.stats import summarise, summarise_rows
+from sim.running.replication import EVENT_COLUMNS, ReplicationResult, run_replication
+from sim.scenario.schema import Scenario, scenario_hash
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from sim.backends import Backend
-    from sim.table import Table
-    from sim.tasks import Task
+    from sim.outputs.table import Table
+    from sim.running.backends import Backend
+    from sim.running.tasks import Task
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -85,16 +85,17 @@ class ExperimentResult:
 
     @cached_property
     def summary(self) -> pd.DataFrame:
-        """One row per KPI: labels, unit, mean, 95% interval (:func:`sim.stats.summarise`), n."""
+        """One row per KPI: labels, unit, mean, 95% interval (:func:`sim.outputs.stats.summarise`),
+        n."""
         import pandas as pd
 
         return pd.DataFrame(self.summary_records())
 
     def table(self, name: str) -> Table | None:
-        """The table ``name`` (one of :data:`sim.output.TABLES`) as plain columns, holding
+        """The table ``name`` (one of :data:`sim.outputs.output.TABLES`) as plain columns, holding
         what the DataFrame attribute holds and written to the same CSV bytes without pandas;
         None where only pandas knows how it would type a column (then use the attribute)."""
-        from sim.table import float_table, table_from_parts
+        from sim.outputs.table import float_table, table_from_parts
 
         reps = self.replications
         ids = {"rep": [r.rep for r in reps]}
@@ -170,10 +171,10 @@ def run_experiment(
 ) -> ExperimentResult:
     """Run replications 0..reps-1 of ``scenario`` and return them with their summaries.
 
-    They run on ``backend`` when given (any :class:`sim.backends.Backend`: a local pool, Dask;
-    the caller closes it), else in this process for ``workers`` = 1 and on a local process
+    They run on ``backend`` when given (any :class:`sim.running.backends.Backend`: a local pool,
+    Dask; the caller closes it), else in this process for ``workers`` = 1 and on a local process
     pool of ``workers`` processes otherwise. ``mp_context`` picks that pool's start method
-    ("fork", "forkserver", "spawn"; default :func:`sim.backends.default_start_method`).
+    ("fork", "forkserver", "spawn"; default :func:`sim.running.backends.default_start_method`).
     The results do not depend on any of these: each replication's streams come from (seed,
     replication index) alone, and results are put back in replication order.
 
@@ -183,8 +184,8 @@ def run_experiment(
     ``keep_checkpoint`` (the caller removes it once its own output is safely written).
     A replication that raises stops the experiment with :class:`ReplicationError`.
     """
-    from sim.checkpoint import Checkpoint
-    from sim.tasks import Planned, Task
+    from sim.running.checkpoint import Checkpoint
+    from sim.running.tasks import Planned, Task
 
     reps = scenario.replications if reps is None else reps
     seed = scenario.seed if seed is None else seed
@@ -230,7 +231,7 @@ def run_experiment(
 
 def _task_fn() -> Callable[[Task], Any]:
     """The task a worker runs (looked up at call time, so tests can count replications)."""
-    from sim import tasks
+    from sim.running import tasks
 
     return tasks.run_task
 
@@ -238,7 +239,7 @@ def _task_fn() -> Callable[[Task], Any]:
 def _default_backend(workers: int, todo: int, mp_context: str | None) -> Backend:
     import os
 
-    from sim.backends import InProcessBackend, LocalBackend, default_start_method
+    from sim.running.backends import InProcessBackend, LocalBackend, default_start_method
 
     n = max(1, min(workers, todo or 1, os.cpu_count() or 1))
     if n == 1:

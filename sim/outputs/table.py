@@ -2,7 +2,7 @@
 
 Importing pandas (and, through it, pyarrow) costs about half a second, more than the rest of a
 short ``pnp-sim run`` spends outside its replications. A :class:`Table` holds the same values
-as the DataFrame that :class:`sim.runner.ExperimentResult` builds from the same records, and
+as the DataFrame that :class:`sim.running.runner.ExperimentResult` builds from the same records, and
 :meth:`Table.to_csv` writes the same bytes as ``DataFrame.to_csv(index=False)`` would.
 
 It does so only for the column types the results have: whole numbers, numbers with gaps
@@ -84,7 +84,7 @@ class Table:
         return len(self.data[0]) if self.data else 0
 
     def stamped(self, stamp: dict[str, Any]) -> Table:
-        """The table with the stamp columns in front (as :func:`sim.output.stamped`)."""
+        """The table with the stamp columns in front (as :func:`sim.outputs.output.stamped`)."""
         n = len(self)
         cols = [stamp["scenario_hash"], stamp["seed"], stamp["version"]]
         kinds = [_kind([c]) for c in cols]

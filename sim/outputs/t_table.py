@@ -7,7 +7,7 @@ from __future__ import annotations
 #: Largest degrees of freedom in the table (beyond it, scipy computes the quantile).
 MAX_DF = 300
 
-#: Quantile q -> values for df = 1..MAX_DF. Keys are computed the way ``sim.stats`` computes
+#: Quantile q -> values for df = 1..MAX_DF. Keys are computed the way ``sim.outputs.stats`` computes
 #: them (``0.5 + level / 2`` for two-sided intervals, ``level`` for one-sided bounds); the
 #: two-sided 90% key ``0.5 + 0.9 / 2`` is the same float as 0.95, so one entry serves both.
 TABLE: dict[float, tuple[float, ...]] = {

@@ -1,7 +1,7 @@
 """Where replications run: in this process, a local process pool or a Dask distributed
 cluster. ``run_experiment`` and sweeps both run on these backends (one run path).
 
-A backend takes an iterator of tasks and yields one :class:`~sim.batch.store.Outcome` per task
+A backend takes an iterator of tasks and yields one :class:`~sim.outputs.outcome.Outcome` per task
 as tasks finish, in any order, and ``None`` when nothing finished for a moment (``IDLE_S``), so
 the caller can commit what it holds. It keeps only a few tasks in flight, so a sweep of any
 size uses the same memory. A task that raises comes back as an outcome with its error; a
@@ -24,14 +24,15 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol, cast
 
-from sim.outcome import Outcome, describe_worker
-from sim.processes import PARENT_ENV, hide_main_script, worker_init
-from sim.tasks import Task, TaskFn, format_error
+from sim.outputs.outcome import Outcome, describe_worker
+from sim.running.processes import PARENT_ENV, hide_main_script, worker_init
+from sim.running.tasks import Task, TaskFn, format_error
 
 #: What every worker imports before its first replication: the fork server preloads it, and a
 #: ``fork`` pool's parent imports it before forking, so that it is imported once, not once per
 #: worker (numpy.random and numpy.ma are otherwise imported lazily by the first replication).
-WORKER_MODULES = ("sim.tasks", "sim.replication", "sim.model", "numpy.random", "numpy.ma")
+WORKER_MODULES = ("sim.running.tasks", "sim.running.replication", "sim.model", "numpy.random",
+                  "numpy.ma")
 
 #: Seconds without a finished task after which a backend yields None.
 IDLE_S = 0.2
@@ -121,7 +122,7 @@ class LocalBackend:
     ``mp_context`` picks the start method (default ``forkserver``, so that the parent's open
     store and threads are never copied into workers; ``run_experiment`` uses
     :func:`default_start_method`). Workers die with their parent, even after ``kill -9``
-    (:func:`sim.processes.worker_init`), and so does the fork server.
+    (:func:`sim.running.processes.worker_init`), and so does the fork server.
     """
 
     name = "local"
@@ -143,7 +144,7 @@ class LocalBackend:
         if method == "forkserver":
             # modules the fork server imports once, so every worker starts with them loaded;
             # the guard makes the fork server die with this process
-            self._ctx.set_forkserver_preload([*WORKER_MODULES, "sim._forkserver_guard"])
+            self._ctx.set_forkserver_preload([*WORKER_MODULES, "sim.running._forkserver_guard"])
         self._pool: ProcessPoolExecutor | None = None
         #: The pool kept alive by :meth:`session` (None outside a session).
         self._kept: ProcessPoolExecutor | None = None
@@ -383,7 +384,7 @@ class DaskBackend:
         chunk = self._chunk or 1
         timed_s = 0.0
         timed_n = 0
-        # known number of tasks (a sweep passes :class:`sim.tasks.Planned`): chunks shrink
+        # known number of tasks (a sweep passes :class:`sim.running.tasks.Planned`): chunks shrink
         # towards the end so that every worker finishes at about the same time
         total = getattr(tasks, "total", None)
         taken = 0

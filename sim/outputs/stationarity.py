@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.stats import summarise
+from sim.outputs.stats import summarise
 
 
 def slope_per_year(values: Sequence[float] | np.ndarray) -> float:

@@ -1,7 +1,7 @@
 """Reading input files (scenarios and sweep specs) and reporting what is wrong with them.
 
 One home for everything a user's file passes through before a schema sees it, shared by
-:mod:`sim.scenario` and :mod:`sim.batch.spec`:
+:mod:`sim.scenario.schema` and :mod:`sim.batch.spec`:
 
 - :func:`read_input_file` reads only regular files, up to :data:`MAX_FILE_BYTES`;
 - :func:`safe_yaml` parses with PyYAML's safe loader, bounded: no aliases, at most

@@ -1,11 +1,11 @@
 """Scenario schema: everything a run needs, validated before the model sees it.
 
-A scenario is a YAML file, read and parsed by :mod:`sim.inputs` (regular files up to 1 MB, a
-bounded safe YAML loader: nothing is evaluated as code) and checked by the pydantic models
+A scenario is a YAML file, read and parsed by :mod:`sim.scenario.inputs` (regular files up to 1 MB,
+a bounded safe YAML loader: nothing is evaluated as code) and checked by the pydantic models
 below, which refuse unknown keys, wrong types, numbers that are not finite, negative rates,
 probabilities outside [0, 1] and values beyond the documented ceilings. Errors name the file,
 the field path and what was expected (see :class:`ScenarioError`). Dotted paths into scenario
-data are in :mod:`sim.paths`; both are re-exported here.
+data are in :mod:`sim.scenario.paths`; both are re-exported here.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from pydantic import (
     model_validator,
 )
 
-from sim.distributions import Distribution, Fixed
-from sim.domain import CHILD_PHASES, Layer, PhaseKey, Role
-from sim.inputs import (
+from sim.scenario.distributions import Distribution, Fixed
+from sim.scenario.domain import CHILD_PHASES, Layer, PhaseKey, Role
+from sim.scenario.inputs import (
     MAX_INT,
     InputError,
     describe_errors,
@@ -39,7 +39,7 @@ from sim.inputs import (
     read_input_file,
     safe_yaml,
 )
-from sim.paths import get_by_path, set_by_path
+from sim.scenario.paths import get_by_path, set_by_path
 
 #: A share or probability: between 0 and 1.
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -537,7 +537,7 @@ def parse_scenario(data: Any, source: str = "<scenario>", *, limits: bool = True
 
 
 def parse_scenario_text(text: str, source: str = "<scenario>") -> Scenario:
-    """Parse YAML text (bounded safe loader: see :func:`sim.inputs.safe_yaml`) and validate
+    """Parse YAML text (bounded safe loader: see :func:`sim.scenario.inputs.safe_yaml`) and validate
     it. Used by the app for uploads and edits, with the same bounds as files."""
     return parse_scenario(safe_yaml(text, source, ScenarioError), source)
 

@@ -3,7 +3,7 @@
 This is the one place that says what a KPI *is*. The CLI, the app, the report, the store and
 the analyses (least staffing, sensitivity) all read it, so a KPI is named, bounded, judged
 (better higher or lower) and written the same everywhere. Intervals come from
-:func:`sim.stats.summarise`, which takes the bounds from here.
+:func:`sim.outputs.stats.summarise`, which takes the bounds from here.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sim.domain import ROLES, label
+from sim.scenario.domain import ROLES, label
 
 #: Hours in one full-time equivalent (Belgian full-time week) [assume: 38 h].
 FTE_HOURS = 38.0

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.domain import ROLES
-from sim.kpi_defs import FTE_HOURS, KPIS
 from sim.model.recorder import STATES, WAITING_FAMILY, WAITING_STAFF
-from sim.stationarity import slope_per_year
+from sim.outputs.kpi_defs import FTE_HOURS, KPIS
+from sim.outputs.stationarity import slope_per_year
+from sim.scenario.domain import ROLES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,7 +67,7 @@ def quantile(ordered: list[float], q: float) -> float:
 
 
 def compute_kpis(model: PnPModel) -> dict[str, float]:
-    """Every KPI in :data:`sim.kpi_defs.KPIS` for one finished replication."""
+    """Every KPI in :data:`sim.outputs.kpi_defs.KPIS` for one finished replication."""
     s = model.s
     window = model.horizon - model.warmup
     years = window / 52.0

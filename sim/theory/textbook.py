@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sim.domain import CHILD_PHASES, ROLES
-from sim.scenario import Scenario, parse_scenario
+from sim.scenario.domain import CHILD_PHASES, ROLES
+from sim.scenario.schema import Scenario, parse_scenario
 
 _ZERO = {"dist": "fixed", "value": 0.0}
 

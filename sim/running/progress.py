@@ -42,7 +42,7 @@ class ProgressBar:
         self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
 
     def __call__(self, done: int, total: int) -> None:
-        """The ``progress(done, total)`` callback of :func:`sim.runner.run_experiment`."""
+        """The ``progress(done, total)`` callback of :func:`sim.running.runner.run_experiment`."""
         self.total = total
         while self.done < done:
             self.update()

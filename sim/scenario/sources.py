@@ -7,14 +7,14 @@ Scenario files keep their sources as YAML comments, which stay pleasant to edit:
     leave_share: 0.15           # [assume range 0.05-0.25]
 
 :func:`read_sources` maps every number in the file to a :class:`Source` by its dotted field
-path (the paths of :func:`sim.scenario.get_by_path`), by walking the YAML node tree (nodes carry
-their line) and reading the comment on the same line. A line naming several sources
+path (the paths of :func:`sim.scenario.schema.get_by_path`), by walking the YAML node tree (nodes
+carry their line) and reading the comment on the same line. A line naming several sources
 (``[method 2.3]; rate [assume]``) is as strong as its weakest: the number is then an
 assumption. A tag may carry a plausible range: ``range LOW-HIGH`` (absolute) or
 ``range LOW-HIGHx`` (factors of the value). :func:`scenario_to_sourced_yaml` writes a scenario
 back with its source comments, so downloads and reports keep them.
 
-The loader (:func:`sim.scenario.load_scenario`) is untouched: sources are read beside it.
+The loader (:func:`sim.scenario.schema.load_scenario`) is untouched: sources are read beside it.
 """
 
 from __future__ import annotations
@@ -260,7 +260,7 @@ def scenario_to_sourced_yaml(scenario: Any, sources: ScenarioSources | dict[str,
     Numbers the sources do not cover (defaults the file left out, or values changed in the
     app) get none; pass ``user`` sources for values a planner typed in.
     """
-    from sim.scenario import scenario_to_dict
+    from sim.scenario.schema import scenario_to_dict
 
     srcs = sources.sources if isinstance(sources, ScenarioSources) else sources
     return dump_with_sources(scenario_to_dict(scenario), srcs, header)
@@ -269,7 +269,7 @@ def scenario_to_sourced_yaml(scenario: Any, sources: ScenarioSources | dict[str,
 def with_user_values(sources: ScenarioSources, base: dict[str, Any], edited: dict[str, Any]
                      ) -> dict[str, Source]:
     """Sources for an edited scenario: numbers that differ from ``base`` become ``user``."""
-    from sim.scenario import get_by_path
+    from sim.scenario.schema import get_by_path
 
     out = dict(sources.sources)
     for path, _ in number_leaves(edited):

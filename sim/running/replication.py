@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.kpis import (
+from sim.outputs.kpis import (
     CHILD_COLUMNS,
     LITTLE_COLUMNS,
     WEEKLY_COLUMNS,
@@ -27,7 +27,7 @@ from sim.kpis import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from sim.scenario import Scenario
+    from sim.scenario.schema import Scenario
 
 EVENT_COLUMNS = ("child", "week", "event", "phase", "detail")
 Row = tuple[Any, ...]
@@ -89,7 +89,7 @@ class ReplicationResult:
 
     @cached_property
     def weekly(self) -> pd.DataFrame:
-        """One row per week (see :data:`sim.kpis.WEEKLY_COLUMNS`); empty without detail."""
+        """One row per week (see :data:`sim.outputs.kpis.WEEKLY_COLUMNS`); empty without detail."""
         return self.frame("weekly")
 
     @cached_property
@@ -104,7 +104,7 @@ class ReplicationResult:
 
     @cached_property
     def children(self) -> pd.DataFrame:
-        """One row per referred child (see :data:`sim.kpis.CHILD_COLUMNS`)."""
+        """One row per referred child (see :data:`sim.outputs.kpis.CHILD_COLUMNS`)."""
         return self.frame("children")
 
     # ------------------------------------------------------------- checkpoint form

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sim.outcome import Outcome, describe_worker
-from sim.scenario import Scenario
-from sim.stamp import code_version
+from sim.outputs.outcome import Outcome, describe_worker
+from sim.outputs.stamp import code_version
+from sim.scenario.schema import Scenario
 
 #: Scenarios kept per process, by hash (parsed on a worker, serialised on the sender).
 CACHE_SIZE = 64
@@ -101,7 +101,7 @@ def format_error(exc: BaseException) -> str:
 def run_task(task: Task) -> Outcome:
     """Run one replication and return its KPIs and compact result, or the error it raised
     (never raises)."""
-    from sim import replication
+    from sim.running import replication
 
     start = time.perf_counter()
     try:

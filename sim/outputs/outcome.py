@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sim.replication import ReplicationResult
+    from sim.running.replication import ReplicationResult
 
 
 @dataclass
@@ -22,7 +22,7 @@ class Outcome:
     error: str | None = None
     elapsed_s: float = 0.0
     worker: str = ""
-    #: :func:`sim.stamp.code_version` of the code that computed it.
+    #: :func:`sim.outputs.stamp.code_version` of the code that computed it.
     sim_version: str = ""
     #: The replication itself (compact records; tables are built on demand on the parent).
     result: ReplicationResult | None = None

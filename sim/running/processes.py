@@ -82,7 +82,7 @@ def worker_init(parent_pid: int | None) -> None:
 
 
 def forkserver_guard() -> None:
-    """Run in the fork server when it starts (it imports :mod:`sim._forkserver_guard`): the
+    """Run in the fork server when it starts (it imports :mod:`sim.running._forkserver_guard`): the
     fork server dies with the process that started it, and freezes its heap so that the
     workers it forks do not touch the inherited objects when they collect garbage."""
     import gc
