@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,7 +34,7 @@ from scipy import stats
 from calibration.calibrate import Calibration, calibrate
 from calibration.read import CaseLog, FamilyLog
 from calibration.timeline import TASK_TRAINING, Timeline, build
-from sim import Scenario, make_stamp, run_experiment
+from sim import Scenario, make_stamp, run_each, run_experiment
 from sim.outputs.stats import summarise_rows
 from sim.scenario.domain import MATCHING_PHASES, PLACED_PHASES
 
@@ -217,8 +216,8 @@ def run_backcast(log: CaseLog, scenario: Scenario, cutoff: float, reps: int = 5,
             if progress:
                 progress(b * reps + done, total)
         if fam is None:  # the families' state at the cut is not known: one per history
-            runs = _run_each(family_spin_up(sc, scenario, cutoff, reps, seed + b, workers),
-                             seed + b, workers)
+            runs = run_each(family_spin_up(sc, scenario, cutoff, reps, seed + b, workers),
+                            seed + b, workers)
             stamp = stamp or make_stamp(sc, seed + b, reps)
             step(reps, reps)
         else:
@@ -280,32 +279,6 @@ def family_spin_up(sc: Scenario, base: Scenario, cutoff: float, reps: int, seed:
             "families_in_screening": elapsed})
         out.append(sc.model_copy(update={"start_state": start}))
     return out
-
-
-def _run_each(scenarios: list[Scenario], seed: int, workers: int) -> list[Any]:
-    """Replication r of ``scenarios[r]`` (each history its own start), with all its detail,
-    on ``workers`` processes: the streams come from (seed, r) as in ``run_experiment``."""
-    from sim.running.backends import InProcessBackend, LocalBackend
-    from sim.running.runner import ReplicationError
-    from sim.running.tasks import Task, run_task
-    from sim.scenario.schema import scenario_hash
-
-    tasks = [Task(sc, scenario_hash(sc), seed, r, weekly=True)
-             for r, sc in enumerate(scenarios)]
-    backend = (LocalBackend(min(workers, len(tasks))) if workers > 1 and len(tasks) > 1
-               else InProcessBackend())
-    out: dict[int, Any] = {}
-    try:
-        for outcome in backend.run(tasks, run_task):
-            if outcome is None:
-                continue
-            if outcome.error is not None or outcome.result is None:
-                raise ReplicationError(f"back-cast replication {outcome.rep} (seed {seed}) "
-                                       f"failed: {outcome.error}")
-            out[outcome.rep] = outcome.result
-    finally:
-        backend.close()
-    return [out[r] for r in range(len(scenarios))]
 
 
 def _band(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -11,6 +11,7 @@ from sim.running.runner import (  # noqa: E402
     ReplicationResult,
     compare_experiments,
     make_stamp,
+    run_each,
     run_experiment,
     run_replication,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "compare_experiments",
     "load_scenario",
     "make_stamp",
+    "run_each",
     "parse_scenario",
     "parse_scenario_text",
     "run_experiment",

@@ -117,3 +117,22 @@ def test_the_stamp_and_version_come_from_one_place(short) -> None:
     stamp = make_stamp(short, 5, 2)
     assert stamp["version"] == sim.__version__ == package_version()
     assert code_version() == f"{package_version()}+{stamp['model_fingerprint']}"
+
+
+def test_run_each_is_replication_r_of_scenario_r_on_any_worker_count(baseline: Scenario) -> None:
+    # each history is replication r of its own scenario: with all scenarios equal it is
+    # exactly run_experiment's replication r, and two workers give the same as one
+    from sim import run_each
+
+    base = baseline.model_copy(update={"horizon_weeks": 104.0, "warmup_weeks": 13.0})
+    other = base.model_copy(update={"horizon_weeks": 78.0})
+    same = run_each([base, base, base], seed=4, workers=1)
+    ref = run_experiment(base, reps=3, seed=4)
+    for a, b in zip(same, ref.replications, strict=True):
+        assert a.rep == b.rep and a.kpis == b.kpis
+    mixed1 = run_each([base, other, base], seed=4, workers=1)
+    mixed2 = run_each([base, other, base], seed=4, workers=2)
+    assert [r.kpis for r in mixed1] == [r.kpis for r in mixed2]
+    assert mixed1[0].kpis == same[0].kpis and mixed1[2].kpis == same[2].kpis
+    assert mixed1[1].kpis != same[1].kpis  # its own scenario: a shorter horizon
+    assert run_each([], seed=4) == []

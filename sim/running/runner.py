@@ -10,7 +10,7 @@ index), so the results are the same whatever the backend and the number of worke
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from sim.outputs.table import Table
     from sim.running.backends import Backend
-    from sim.running.tasks import Task
+    from sim.running.tasks import Planned, Task
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -203,30 +203,72 @@ def run_experiment(
         for rep in todo:
             yield Task(scenario, digest, seed, rep, weekly=detail)
 
-    own = backend is None and bool(todo)
-    be = backend if backend is not None else _default_backend(workers, len(todo), mp_context)
-    try:
-        if todo:
-            for outcome in be.run(Planned(tasks(), len(todo)), _task_fn()):
-                if outcome is None:
-                    continue
-                if outcome.error is not None or outcome.result is None:
-                    raise ReplicationError(
-                        f"replication {outcome.rep} of scenario {digest} (seed {seed}) "
-                        f"failed: {outcome.error}")
-                results[outcome.rep] = outcome.result
-                if store:
-                    store.save(outcome.result)
-                done += 1
-                if progress:
-                    progress(done, reps)
-    finally:
-        if own:
-            be.close()
+    def keep(rep: int, result: Any) -> None:
+        nonlocal done
+        results[rep] = result
+        if store:
+            store.save(result)
+        done += 1
+        if progress:
+            progress(done, reps)
+
+    if todo:
+        _gather(Planned(tasks(), len(todo)), keep, backend, workers, mp_context,
+                lambda rep: f"replication {rep} of scenario {digest} (seed {seed})")
     if store and not keep_checkpoint:
         store.clear()
     ordered = [results[rep] for rep in range(reps)]
     return ExperimentResult(scenario, seed, ordered, make_stamp(scenario, seed, reps))
+
+
+def run_each(
+    scenarios: Sequence[Scenario],
+    seed: int,
+    workers: int = 1,
+    detail: bool = True,
+    mp_context: str | None = None,
+) -> list[ReplicationResult]:
+    """Replication r of ``scenarios[r]``, for every r, in that order.
+
+    For runs in which each replication has a scenario of its own (a back-cast history starts
+    from its own state at the cut-off) but is otherwise replication r of one experiment: its
+    streams come from (seed, r) as in :func:`run_experiment`, on the same run path (the same
+    backends, the same failure message). A replication that raises stops it with
+    :class:`ReplicationError`.
+    """
+    from sim.running.tasks import Planned, Task
+
+    results: dict[int, ReplicationResult] = {}
+    tasks = [Task(sc, scenario_hash(sc), seed, r, weekly=detail)
+             for r, sc in enumerate(scenarios)]
+
+    def keep(rep: int, result: Any) -> None:
+        results[rep] = result
+
+    if tasks:
+        _gather(Planned(iter(tasks), len(tasks)), keep, None, workers, mp_context,
+                lambda rep: f"replication {rep} of scenario {tasks[rep].scenario_hash} "
+                            f"(seed {seed})")
+    return [results[r] for r in range(len(tasks))]
+
+
+def _gather(tasks: Planned, keep: Callable[[int, Any], None], backend: Backend | None,
+            workers: int, mp_context: str | None, name: Callable[[int], str]) -> None:
+    """Run ``tasks`` on ``backend`` (else this process or a local pool of ``workers``, closed
+    afterwards) and hand each result to ``keep(rep, result)`` as it comes; a replication that
+    failed raises :class:`ReplicationError` naming it by ``name(rep)``."""
+    own = backend is None
+    be = backend if backend is not None else _default_backend(workers, tasks.total, mp_context)
+    try:
+        for outcome in be.run(tasks, _task_fn()):
+            if outcome is None:
+                continue
+            if outcome.error is not None or outcome.result is None:
+                raise ReplicationError(f"{name(outcome.rep)} failed: {outcome.error}")
+            keep(outcome.rep, outcome.result)
+    finally:
+        if own:
+            be.close()
 
 
 def _task_fn() -> Callable[[Task], Any]:
