@@ -202,6 +202,7 @@ def set_base(data: dict[str, Any], source: str, text: str | None = None,
     state["base_sets"] = sets
     if sets is not None:
         state["ui:unc_on"] = True
+    _remember_stale_texts(state)
     for key in [k for k in state if isinstance(k, str) and k.startswith(inp.PREFIX)]:
         del state[key]
     # Every input shows the loaded scenario as it is (not what the browser last sent), and
@@ -214,6 +215,24 @@ def set_base(data: dict[str, Any], source: str, text: str | None = None,
                            if not k.startswith(inp.PREFIX)}
     state["ui:num_errors"] = {k: v for k, v in state.get("ui:num_errors", {}).items()
                               if not k.startswith(inp.PREFIX)}
+
+
+def _remember_stale_texts(state: Any) -> None:
+    """Keep, per number box, the texts the browser may still hold from before a load.
+
+    A rerun the browser sends while the load's run is still reaching it (a tab's one-second
+    timer fires during it, more often on a loaded machine) carries the boxes' old texts for
+    every box whose new text it has not yet received. Read as typed, they would run part of
+    the old scenario with the new one (a calibrated scenario whose source shares added up to
+    98%). :func:`sync_numbers` passes over such a text until the box has shown its new one.
+    """
+    stale: dict[str, set[str]] = {k: set(v) for k, v in state.get("ui:stale_texts", {}).items()}
+    for key, (_value, texts) in state.get("ui:written", {}).items():
+        if key.startswith(inp.PREFIX):
+            stale.setdefault(key, set()).update(texts)
+    for tk in [k for k in state if isinstance(k, str) and k.startswith(TEXT_PREFIX + inp.PREFIX)]:
+        stale.setdefault(tk[len(TEXT_PREFIX):], set()).add(str(state[tk]))
+    state["ui:stale_texts"] = stale
 
 
 def load(data: dict[str, Any], source: str, text: str | None = None,
@@ -342,6 +361,7 @@ def sync_numbers() -> None:
     shown = state.setdefault("ui:shown", {})
     specs = state.setdefault("ui:specs", {})
     errors: dict[str, NumberError] = {}
+    stale = state.setdefault("ui:stale_texts", {})
     for tk in [k for k in state if isinstance(k, str) and k.startswith(TEXT_PREFIX)]:
         key = tk[len(TEXT_PREFIX):]
         prev, spec = shown.get(key), specs.get(key)
@@ -352,6 +372,12 @@ def sync_numbers() -> None:
         written = state.get("ui:written", {}).get(key)
         if text == format_input(prev[0], prev[1], integer) or (
                 written and written[0] == prev[0] and text in written[1]):
+            stale.pop(key, None)  # the box shows its new text: what comes next is typed
+            continue
+        if text in stale.get(key, ()):
+            # a text from before the last load, sent back by a browser that had not yet
+            # received the new one: the value stays, and the box is written anew with it
+            shown.pop(key, None)
             continue
         try:
             value = parse_number(text, prev[1], integer=integer, low=low, high=high)

@@ -154,6 +154,32 @@ def test_a_loaded_scenario_sets_every_input_and_is_run_as_loaded(spy: Any) -> No
     assert "uren per week: 19 → 32" in origin and loaded in origin
 
 
+def test_a_text_the_browser_still_held_from_before_a_load_is_not_run(spy: Any) -> None:
+    """A rerun sent while the load's run is still reaching the browser (a tab's timer) carries
+    the old texts of the boxes it has not yet redrawn: the browser journey once ran a
+    calibrated scenario with one old source share (shares adding up to 98%)."""
+    at = new_app()
+    old_text = at.text_input(key="tx:" + REFERRALS).value
+    assert old_text == "3"
+    data = scenario_to_dict(load_scenario("scenarios/baseline.yaml"))
+    data["referrals"]["schedule"][0]["per_year"] = 6.2727
+    data["replications"] = 2
+    at.session_state["ui:pending_load"] = (data, "calibration:test", None)
+    at.run()
+    assert at.text_input(key="tx:" + REFERRALS).value == "6,2727"
+    # the browser sends the box's old text back, as it does before it has the new one
+    at.text_input(key="tx:" + REFERRALS).input(old_text).run()
+    assert number_value(at, REFERRALS) == pytest.approx(6.2727)
+    assert at.text_input(key="tx:" + REFERRALS).value == "6,2727"  # written anew
+    click_run(at)
+    assert scenario_hash(spy.last.scenario) == _loaded_hash(at)
+    # once the box has shown its new text, the old number typed again is an edit like any
+    set_number(at, REFERRALS, "3").run()
+    assert number_value(at, REFERRALS) == 3.0
+    click_run(at)
+    assert spy.last.scenario.referrals.schedule[0].per_year == 3.0
+
+
 def test_loading_clears_a_refused_text(spy: Any) -> None:
     at = new_app()
     set_number(at, PNP_HOURS, "100000").run()
