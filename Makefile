@@ -49,7 +49,7 @@ typecheck: install
 # module fixtures are set up once): PYTEST_WORKERS=0 runs them in this process.
 PYTEST_WORKERS ?= auto
 TEST_ARGS = -q -p no:cacheprovider --benchmark-disable -m "not slow" \
-	  -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile
+	  -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile --no-loadscope-reorder
 test: install browser lint typecheck
 	$(BIN)/python -m pytest $(TEST_ARGS)
 

@@ -63,3 +63,18 @@ def hours_audit(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(StaffPool, "account", account)
     return violations
+
+
+#: Files whose journeys take minutes, not seconds: run first, so that the workers of
+#: ``make test`` (pytest-xdist, whole files per worker, ``--no-loadscope-reorder``) end
+#: together on short files instead of one worker finishing a long journey alone. xdist's own
+#: order (files with the most tests first) put exactly these last.
+LONG_FIRST = ("test_browser.py", "test_browser_staffing.py", "test_browser_language.py",
+              "test_browser_layout.py", "test_browser_scenario.py", "test_browser_uncertainty.py",
+              "test_language_switch.py", "test_batch_kill.py", "test_kill_processes.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long files first (see ``LONG_FIRST``), each file's tests together and in order."""
+    rank = {name: i for i, name in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FIRST)))
