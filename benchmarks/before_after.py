@@ -54,7 +54,10 @@ def export(rev: str, name: str, into: Path) -> None:
 
 def _runner(pkg: str) -> tuple[Callable[[int], int], Callable[[int], int]]:
     sim = importlib.import_module(pkg)
-    textbook = importlib.import_module(pkg + ".textbook").textbook_scenario
+    try:  # sim/theory/textbook.py since the third round of issue 16; sim/textbook.py before
+        textbook = importlib.import_module(pkg + ".theory.textbook").textbook_scenario
+    except ModuleNotFoundError:
+        textbook = importlib.import_module(pkg + ".textbook").textbook_scenario
     queue = textbook(ARRIVALS, {"dist": "exponential", "mean": MEAN_SERVICE}, SERVERS,
                      horizon_weeks=WEEKS, warmup_weeks=0.0)
     baseline = sim.load_scenario(ROOT / "scenarios" / "baseline.yaml")
