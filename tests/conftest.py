@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import os
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -78,3 +80,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Long files first (see ``LONG_FIRST``), each file's tests together and in order."""
     rank = {name: i for i, name in enumerate(LONG_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FIRST)))
+
+
+def validation_script(name: str) -> ModuleType:
+    """``validation/<name>.py`` loaded as a module (the folder is scripts, not a package), so
+    that a test can run a small case of a long validation."""
+    path = Path(__file__).resolve().parents[1] / "validation" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from pathlib import Path
 from types import ModuleType
@@ -10,17 +9,12 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import validation_script
 
 
 @pytest.fixture(scope="module")
 def eq() -> ModuleType:
-    path = ROOT / "validation" / "equivalence.py"
-    spec = importlib.util.spec_from_file_location("equivalence", path)
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return validation_script("equivalence")
 
 
 def test_identical_samples_pass_and_a_shift_fails_both_checks(eq: ModuleType) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from pathlib import Path
 from types import ModuleType
@@ -11,16 +10,11 @@ from types import ModuleType
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import validation_script
 
 
 def _script() -> ModuleType:
-    path = ROOT / "validation" / "calibration_kpi_coverage.py"
-    spec = importlib.util.spec_from_file_location("calibration_kpi_coverage", path)
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return validation_script("calibration_kpi_coverage")
 
 
 def test_one_seed_gives_a_row_per_kpi_with_ordered_intervals_and_a_cached_truth(
