@@ -113,20 +113,30 @@ def metric_value(page: Any, label: str) -> str:
     return str(card.locator('[data-testid="stMetricValue"]').inner_text())
 
 
+def one_element(page: Any, selector: str) -> None:
+    """Until the page is idle and shows one element ``selector``: a rerun's old elements
+    linger until it ends (on a loaded machine, for a while), and a locator that finds two
+    refuses to act."""
+    wait_idle(page)
+    page.wait_for_function("sel => document.querySelectorAll(sel).length === 1",
+                           arg=selector, timeout=60_000)
+
+
 def set_number(page: Any, key: str, value: float) -> None:
     """Type a number into a number field (a text box keyed ``tx:<key>``, see
     webapp.widgets.number) and wait for the page to take it."""
-    box = page.locator(f".st-key-tx-{key} input")
+    selector = f".st-key-tx-{key} input"
+    box = page.locator(selector)
     for _ in range(4):
         # A rerun in flight redraws the box and drops what was typed: type again until the
         # page shows the value after it went idle.
-        wait_idle(page)
+        one_element(page, selector)
         box.fill(str(value))
         box.press("Enter")
         page.wait_for_timeout(600)
         wait_idle(page)
         page.wait_for_timeout(300)
-        wait_idle(page)
+        one_element(page, selector)
         shown = box.input_value().replace(",", ".")
         if shown and float(shown) == float(value):
             return

@@ -19,6 +19,7 @@ from test_browser import (  # noqa: F401 - fixtures
     OUT,
     browser_page,
     click_until,
+    one_element,
     open_tab,
     run_and_time,
     server,
@@ -48,11 +49,8 @@ def origin(page: Any) -> str:
 
 
 def single(page: Any, key: str) -> None:
-    """Until the page is idle and shows one box ``key``: a rerun's old elements linger until
-    it ends (on a loaded machine, for a while)."""
-    wait_idle(page)
-    page.wait_for_function("sel => document.querySelectorAll(sel).length === 1",
-                           arg=f".st-key-{key} input", timeout=60_000)
+    """Until the page is idle and shows one box ``key`` (see ``one_element``)."""
+    one_element(page, f".st-key-{key} input")
 
 
 def type_into(page: Any, key: str, text: str) -> None:
