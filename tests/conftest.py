@@ -77,9 +77,25 @@ LONG_FIRST = ("test_browser.py", "test_browser_staffing.py", "test_browser_langu
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Long files first (see ``LONG_FIRST``), each file's tests together and in order."""
+    """Long files first (see ``LONG_FIRST``), each file's tests together and in order; a
+    browser journey that times out waiting for the page runs once more (see ``BROWSER_RERUN``).
+    """
     rank = {name: i for i, name in enumerate(LONG_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FIRST)))
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(BROWSER_RERUN)
+
+
+#: One more run, from a fresh page, for a browser journey that failed on a timeout (Playwright's
+#: ``TimeoutError``) and nothing else.
+#:
+#: On a loaded two-core machine Streamlit's page has lost an upload's request to its server (no
+#: rerun reached the server in two minutes; the same journey passes alone). A timeout is the
+#: only failure retried: a wrong value, a wrong text or a strict-mode error fails at once, and
+#: a page that never shows what it should fails both runs. pytest reports each rerun (``R``,
+#: and "rerun" in the summary line).
+BROWSER_RERUN = pytest.mark.flaky(reruns=1, only_rerun=[r"^TimeoutError: "])
 
 
 def validation_script(name: str) -> ModuleType:

@@ -149,14 +149,21 @@ def wait_idle(page: Any) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
 
 
-def wait_uploader_texts(page: Any) -> None:
-    """Until the page's script has put Streamlit's uploader texts into the page's language.
+def wait_uploader_texts(page: Any, lang: str) -> None:
+    """Until every file uploader on the page shows Streamlit's texts in ``lang``.
 
-    Streamlit draws them in English; the script runs in a component frame that loads after
-    the page, so a reader (and a test) sees them in the page's language a moment later."""
+    Streamlit draws them in English; the page's script (in a component frame that loads after
+    the page, and again after a rerun that redraws the frame) rewrites them a moment later. A
+    rewritten element keeps its original (``data-pnp-orig``), but a redraw can put English
+    back in it before the new frame's script runs: so the wait is on the texts themselves."""
+    from webapp.i18n import t
+
+    wanted = [t("ui.upload_button", lang), t("ui.upload_limit", lang, size="50MB")]
     page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stFileUploaderDropzone"]')]
-                 .every(z => z.querySelector('[data-pnp-orig]'))""", timeout=60_000)
+        """wanted => [...document.querySelectorAll('[data-testid="stFileUploaderDropzone"]')]
+                 .every(z => z.querySelector('[data-pnp-orig]')
+                             && wanted.every(w => z.innerText.includes(w)))""",
+        arg=wanted, timeout=60_000)
 
 
 def upload(page: Any, key: str, path: Path) -> None:

@@ -65,9 +65,11 @@ def foreign_hits(text: str, lang: str = "nl") -> list[str]:
     return hits
 
 
-def visible(page: Any) -> str:
+def visible(page: Any, lang: str) -> str:
     """The page's visible text, without icon names (Material icons are drawn from words such
-    as "upload"; the reader sees a picture)."""
+    as "upload"; the reader sees a picture), once the uploaders show their texts in ``lang``
+    (the page's script rewrites Streamlit's English ones a moment after each redraw)."""
+    wait_uploader_texts(page, lang)
     return str(page.evaluate("""() => {
         const body = document.body.cloneNode(true);
         body.querySelectorAll('[data-testid="stIconMaterial"], style, script').forEach(
@@ -95,8 +97,7 @@ def _walk(url: str, page: Any, lang: str) -> None:
     page.goto(f"{url}/?lang={lang}")  # a fresh session in that language
     page.get_by_role("button", name=t("run.button", lang)).wait_for(timeout=60_000)
     wait_idle(page)
-    wait_uploader_texts(page)
-    texts: dict[str, str] = {"first screen": visible(page)}
+    texts: dict[str, str] = {"first screen": visible(page, lang)}
     page.get_by_text(t("in.run", lang), exact=True).click()
     set_number(page, "in-reps", 3)
     run_and_time(page, lang)
@@ -106,7 +107,7 @@ def _walk(url: str, page: Any, lang: str) -> None:
     run_and_time(page, lang)
     for tab in TABS:
         open_tab(page, tab.key, lang)  # waits until the tab is drawn
-        texts[f"tab {tab.key}"] = visible(page)
+        texts[f"tab {tab.key}"] = visible(page, lang)
     open_tab(page, "downloads", lang)
     report = download(page, "dl_report", OUT / f"language-report-{lang}.html")
     html = report.read_text(encoding="utf-8")
