@@ -40,9 +40,20 @@ def main() -> None:
         sidebar.inputs(lg)
         script = streamlit_texts_script(lg)
         if script:
-            import streamlit.components.v1 as components
+            page_script(script)
 
-            components.html(script, height=0)
+
+def page_script(html: str) -> None:
+    """Run ``html``'s script in the page itself, where it takes no room.
+
+    ``st.html`` runs it where Streamlit allows scripts there; ``components.html`` (a frame of
+    no height, which Streamlit marks for removal) only on the older versions the pin allows."""
+    try:
+        st.html(html, unsafe_allow_javascript=True)
+    except TypeError:  # a Streamlit without the option
+        import streamlit.components.v1 as components
+
+        components.html(html, height=0)
 
 
 #: Streamlit's own file-uploader texts -> the catalogue key that replaces them.
@@ -103,6 +114,9 @@ def streamlit_texts_script(lg: str) -> str:
     }});
   }}
   const obs = new MutationObserver(ms => ms.forEach(m => fix(m.target.parentNode || m.target)));
+  // run in the page itself, an earlier run's observer (another language) stops here
+  if (window.pnpTextsObserver) window.pnpTextsObserver.disconnect();
+  window.pnpTextsObserver = obs;
   obs.observe(doc.body, {{childList: true, subtree: true, characterData: true}});
   fix(doc.body);
 }})();

@@ -28,11 +28,12 @@ from webapp.state import (
     ss,
     start_sets,
 )
-from webapp.widgets import integer, number
+from webapp.widgets import held, integer, number
 
 
 def language() -> str:
     st.radio(t("lang.label", lang()), list(LANGS), key="ui:lang", horizontal=True,
+             index=held("ui:lang", list(LANGS)),
              format_func=lambda code: t(f"lang.{code}", code), on_change=on_lang_change)
     return lang()
 
@@ -43,7 +44,8 @@ def source(lg: str) -> None:
     state = ss()
     if state.get("ui:source_file") not in files and files:
         state["ui:source_file"] = files[0]
-    st.selectbox(t("src.select", lg), files, key="ui:source_file", on_change=on_source_change)
+    st.selectbox(t("src.select", lg), files, key="ui:source_file", on_change=on_source_change,
+                 index=held("ui:source_file", files) if files else None)
     st.file_uploader(t("src.upload", lg), type=["yaml", "yml"], key="ui:upload",
                      help=t("src.upload_help", lg), on_change=on_upload)
     err = state.get("ui:source_error")
@@ -111,6 +113,7 @@ def inputs(lg: str) -> None:
     srcs = current_sources()
     st.subheader(t("in.header", lg))
     st.radio(t("in.time_unit", lg), list(inp.TIME_UNITS), key=inp.TIME_UNIT_KEY, horizontal=True,
+             index=held(inp.TIME_UNIT_KEY, list(inp.TIME_UNITS)),
              format_func=lambda u: t(f"in.unit.{u}", lg), on_change=on_unit_change)
     with st.expander(t("in.staff", lg), expanded=True, key="exp-staff"):
         st.caption(t("in.staff_help", lg))
@@ -148,6 +151,7 @@ def inputs(lg: str) -> None:
         number(t("in.underserved", lg), inp.K_UNDERSERVED, max_value=20.0, step=0.1)
         _source(srcs, "breakdown.underserved", lg)
         st.radio(t("in.policy", lg), list(inp.POLICIES), key=inp.K_POLICY,
+                 index=held(inp.K_POLICY, list(inp.POLICIES)),
                  format_func=lambda p: t(f"in.policy.{p}", lg))
     with st.expander(t("in.start", lg), key="exp-start"):
         st.caption(t("in.start_help", lg))
@@ -266,7 +270,8 @@ def run_box(lg: str, data: dict[str, Any], scenario: Scenario | None,
             state["ui:last_run"] = (run.name, run.result.stamp["replications"],
                                     time.perf_counter() - start, run.cached)
             state["ui:run_name"] = state["ui:run_name_auto"] = suggested_name(data, lg)
-    name_slot.text_input(t("run.name", lg), key="ui:run_name", help=t("run.name_help", lg))
+    name_slot.text_input(t("run.name", lg), value=str(state.get("ui:run_name") or ""),
+                         key="ui:run_name", help=t("run.name_help", lg))
     if state.get("ui:run_error"):
         st.error(state["ui:run_error"])
     last = state.get("ui:last_run")

@@ -31,6 +31,19 @@ def bounds(key: str, low: float | None, high: float | None) -> tuple[Any, Any]:
     return low, high
 
 
+def held(key: str, options: list[Any]) -> int:
+    """The index of the option that session state holds for widget ``key``, to pass as the
+    widget's default.
+
+    Streamlit's page forgets a widget's state when a fragment's run (the tabs' one-second
+    timers) ends while a full run is redrawing the page (seen on a loaded machine); the
+    redrawn widget then sends its *default* back. With the held value as the default, what
+    it sends is what the planner chose: without it, untouched number boxes came back empty
+    (and blocked the run) and a choice would fall back to the first option."""
+    value = ss().get(key)
+    return options.index(value) if value in options else 0
+
+
 def number_error_text(err: NumberError, lg: str) -> str:
     """The sentence for a refused number, in ``lg``."""
     args = {k: bound_text(v, lg) if isinstance(v, int | float) else v
@@ -62,7 +75,7 @@ def number(label: str, key: str, *, min_value: float | None = 0.0,
         state[tk] = format_input(value, lg, integer)
         shown[key] = (value, lg)
         wrote(key, value, str(state[tk]))
-    st.text_input(label, key=tk, help=help)
+    st.text_input(label, value=str(state[tk]), key=tk, help=help)
     if err is not None:
         st.error(number_error_text(err, lg))
 

@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +113,24 @@ def metric_value(page: Any, label: str) -> str:
     return str(card.locator('[data-testid="stMetricValue"]').inner_text())
 
 
+def save_failure(page: Any, name: str) -> None:
+    """What a failed journey's page showed: a full-page screenshot, and every number box's
+    key, text and message (collapsed sections included), for the one who reads the failure."""
+    page.screenshot(path=str(OUT / f"{name}-failure.png"), full_page=True)
+    boxes = page.evaluate("""() => [...document.querySelectorAll('[class*="st-key-tx-"]')]
+        .map(el => {
+            const key = [...el.classList].find(c => c.startsWith('st-key-tx-'));
+            const input = el.querySelector('input');
+            const next = el.closest('[data-testid="stElementContainer"]')?.nextElementSibling;
+            const alert = next?.querySelector('[data-testid="stAlert"]')?.textContent || '';
+            return `${key}\t${input ? JSON.stringify(input.value) : '-'}\t${alert}`;
+        })""")
+    sidebar = page.locator('[data-testid="stSidebar"]').text_content() or ""
+    (OUT / f"{name}-failure-page.txt").write_text(
+        "number boxes (key, text, message):\n" + "\n".join(boxes) + "\n\nsidebar:\n" + sidebar,
+        encoding="utf-8")
+
+
 def one_element(page: Any, selector: str) -> None:
     """Until the page is idle and shows one element ``selector``: a rerun's old elements
     linger until it ends (on a loaded machine, for a while), and a locator that finds two
@@ -122,25 +140,51 @@ def one_element(page: Any, selector: str) -> None:
                            arg=selector, timeout=60_000)
 
 
-def set_number(page: Any, key: str, value: float) -> None:
-    """Type a number into a number field (a text box keyed ``tx:<key>``, see
-    webapp.widgets.number) and wait for the page to take it."""
-    selector = f".st-key-tx-{key} input"
+def one_value(page: Any, selector: str) -> str:
+    """The value of the one element ``selector`` once the page is idle and shows one: read
+    in the page in the same step as the count, so that a copy drawn in between (a rerun's
+    old element, on a loaded machine) cannot make the read find two."""
+    wait_idle(page)
+    found = page.wait_for_function(
+        "sel => { const e = document.querySelectorAll(sel); return e.length === 1 ? "
+        "[e[0].value] : null; }", arg=selector, timeout=60_000)
+    return str(found.json_value()[0])
+
+
+def type_text(page: Any, selector: str, text: str, taken: Callable[[str], bool]) -> None:
+    """Type ``text`` into the text box ``selector`` and press Enter until, with the page
+    idle, the box shows a text that ``taken`` accepts.
+
+    A rerun in flight redraws the box and drops what was typed, and for a moment the page
+    can hold two copies of it (a loaded machine makes both likely): type again."""
+    from playwright.sync_api import Error as PlaywrightError
+
     box = page.locator(selector)
     for _ in range(4):
-        # A rerun in flight redraws the box and drops what was typed: type again until the
-        # page shows the value after it went idle.
         one_element(page, selector)
-        box.fill(str(value))
-        box.press("Enter")
+        try:
+            box.fill(text)
+            box.press("Enter")
+        except PlaywrightError as exc:
+            if "strict mode violation" not in str(exc):
+                raise
+            continue  # a second copy appeared between the count and the typing
         page.wait_for_timeout(600)
         wait_idle(page)
         page.wait_for_timeout(300)
-        one_element(page, selector)
-        shown = box.input_value().replace(",", ".")
-        if shown and float(shown) == float(value):
+        if taken(one_value(page, selector)):
             return
-    raise AssertionError(f"{key}: the page did not take {value}")
+    raise AssertionError(f"{selector}: the page did not take {text!r}")
+
+
+def set_number(page: Any, key: str, value: float) -> None:
+    """Type a number into a number field (a text box keyed ``tx:<key>``, see
+    webapp.widgets.number) and wait for the page to take it."""
+    def taken(shown: str) -> bool:
+        shown = shown.replace(",", ".")
+        return bool(shown) and float(shown) == float(value)
+
+    type_text(page, f".st-key-tx-{key} input", str(value), taken)
 
 
 def wait_idle(page: Any) -> None:
@@ -239,7 +283,7 @@ def test_planner_in_a_real_browser(server: str, browser_page: Any) -> None:
     try:
         _walk_through(server, browser_page)
     except BaseException:
-        browser_page.screenshot(path=str(OUT / "failure.png"), full_page=True)
+        save_failure(browser_page, "planner")
         raise
 
 

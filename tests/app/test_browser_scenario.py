@@ -19,11 +19,13 @@ from test_browser import (  # noqa: F401 - fixtures
     OUT,
     browser_page,
     click_until,
-    one_element,
+    one_value,
     open_tab,
     run_and_time,
+    save_failure,
     server,
     switch_language,
+    type_text,
     upload,
     wait_idle,
 )
@@ -48,27 +50,9 @@ def origin(page: Any) -> str:
     return str(page.locator(".st-key-run-origin").inner_text())
 
 
-def single(page: Any, key: str) -> None:
-    """Until the page is idle and shows one box ``key`` (see ``one_element``)."""
-    one_element(page, f".st-key-{key} input")
-
-
 def type_into(page: Any, key: str, text: str) -> None:
     """Type ``text`` into a text box and wait until the page has taken it."""
-    box = page.locator(f".st-key-{key} input")
-    for _ in range(4):
-        # A rerun in flight redraws the box and drops what was typed (a loaded machine makes
-        # that likely): type again until the box still shows the text once the page is idle.
-        single(page, key)
-        box.fill(text)
-        box.press("Enter")
-        page.wait_for_timeout(600)
-        wait_idle(page)
-        page.wait_for_timeout(300)
-        single(page, key)
-        if box.input_value() == text:
-            return
-    raise AssertionError(f"{key}: the page did not keep {text!r}")
+    type_text(page, f".st-key-{key} input", text, lambda shown: shown == text)
 
 
 def open_expander(page: Any, label: str, key: str) -> None:
@@ -81,9 +65,7 @@ def test_what_is_loaded_is_what_is_run(server: str, browser_page: Any) -> None: 
     try:
         _journey(server, browser_page)
     except BaseException:
-        browser_page.screenshot(path=str(OUT / "scenario-failure.png"), full_page=True)
-        (OUT / "scenario-failure-sidebar.txt").write_text(
-            browser_page.locator('[data-testid="stSidebar"]').inner_text(), encoding="utf-8")
+        save_failure(browser_page, "scenario")
         raise
 
 
@@ -137,8 +119,8 @@ def _journey(url: str, page: Any) -> None:
     calibrated = loaded_hash(page)
     assert calibrated != base
     # The refused text is gone: the field shows the calibrated scenario's hours.
-    assert page.locator(f".st-key-{PNP} input").input_value() != "12.5"
-    referrals = page.locator(f".st-key-{REFERRALS} input").input_value()
+    assert one_value(page, f".st-key-{PNP} input") != "12.5"
+    referrals = one_value(page, f".st-key-{REFERRALS} input")
     assert referrals not in ("3", ""), referrals  # the fitted rate, not the old 3 a year
     open_tab(page, "results", "nl")
     run_and_time(page)

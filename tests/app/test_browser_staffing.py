@@ -19,6 +19,7 @@ import test_browser
 from test_browser import (  # noqa: F401 - fixtures used by name
     OUT,
     browser_page,
+    save_failure,
     server,
     switch_language,
     wait_idle,
@@ -139,7 +140,7 @@ def test_least_staffing_in_a_real_browser(server: str, browser_page: Any) -> Non
         _cancel_keeps_what_was_found(page, "en")
         page.screenshot(path=str(OUT / "staffing-cancelled.png"), full_page=True)
     except BaseException:
-        page.screenshot(path=str(OUT / "staffing-failure.png"), full_page=True)
+        save_failure(page, "staffing")
         raise
     line = (f"least staffing, app defaults on the baseline: nl {took_nl:.1f} s, en "
             f"{took_en:.1f} s; the lever loaded and run: p90 {loaded}")

@@ -17,8 +17,10 @@ from test_browser import (  # noqa: F401 - fixtures
     OUT,
     browser_page,
     click_until,
+    one_value,
     open_tab,
     run_and_time,
+    save_failure,
     server,
     shot,
     upload,
@@ -35,7 +37,7 @@ def test_calibrated_run_shows_both_parts(server: str, browser_page: Any) -> None
     try:
         _journey(server, browser_page)
     except BaseException:
-        browser_page.screenshot(path=str(OUT / "uncertainty-failure.png"), full_page=True)
+        save_failure(browser_page, "uncertainty")
         raise
 
 
@@ -48,7 +50,7 @@ def _set_plain_number(page: Any, key: str, value: int) -> None:
         box.fill(str(value))
         box.press("Enter")
         wait_idle(page)
-        if box.input_value() == str(value):
+        if one_value(page, f".st-key-{key} input") == str(value):
             return
     raise AssertionError(f"{key}: the page did not take {value}")
 

@@ -238,3 +238,41 @@ def test_a_refused_number_in_a_tab_blocks_that_tab_s_run(spy: Any) -> None:
     open_tab(at, "sweeps")
     set_number(at, "ui:sw_reps", "0").run()  # at least 1
     assert at.button(key="ui:sw_start").disabled
+
+
+def test_a_page_that_forgot_its_widgets_sends_back_what_was_chosen(spy: Any) -> None:
+    """On a loaded machine Streamlit's page forgot the sidebar's widget states (a tab's
+    one-second fragment ended while a full run redrew the page) and the redrawn widgets sent
+    their *defaults* back: untouched number boxes came back empty, nine fields were refused
+    and the run was blocked (a browser journey at load 10). Each widget's default is now the
+    value it holds, so a forgetful page sends back what the planner chose."""
+    at = new_app()
+    at.selectbox(key="ui:source_file").set_value("two-counsellors.yaml").run()
+    at.radio(key=inp.K_POLICY).set_value(inp.POLICIES[1]).run()
+    at.radio(key=inp.TIME_UNIT_KEY).set_value(inp.TIME_UNITS[1]).run()
+    set_number(at, PNP_HOURS, 12.5).run()
+    at.text_input(key="ui:run_name").input("mijn run").run()
+    assert not at.button(key="ui:run").disabled
+    before = {k: at.session_state[k]
+              for k in (inp.K_POLICY, inp.TIME_UNIT_KEY, PNP_HOURS, "ui:source_file")}
+    texts = {w.key: w.value for w in at.text_input if w.key}
+    radios = {w.key: w.index for w in at.radio}
+    # what each widget would send if the page forgot it: its default
+    assert {w.key: w.proto.default for w in at.text_input if w.key} == texts
+    assert {w.key: w.proto.default for w in at.radio} == radios
+    assert at.selectbox(key="ui:source_file").proto.default == 2  # two-counsellors.yaml
+    for w in at.text_input:
+        if w.key:
+            w.input(w.proto.default)
+    for w in at.radio:
+        w.set_value(w.options[w.proto.default])
+    select = at.selectbox(key="ui:source_file")
+    select.set_value(select.options[select.proto.default])
+    at.run()
+    assert not at.button(key="ui:run").disabled
+    assert {k: at.session_state[k] for k in before} == before
+    assert at.session_state[inp.K_POLICY] == inp.POLICIES[1]
+    assert number_value(at, PNP_HOURS) == 12.5
+    click_run(at)
+    assert spy.last.scenario.policy == inp.POLICIES[1]
+    assert spy.last.scenario.staff.pnp_counsellor.schedule[0].hours == 12.5
