@@ -48,7 +48,7 @@ typecheck: install
 # side by side, one per core (at most 4), each file whole in one worker (its browser server and
 # module fixtures are set up once): PYTEST_WORKERS=0 runs them in this process.
 PYTEST_WORKERS ?= auto
-TEST_ARGS = -q -rfER -p no:cacheprovider --benchmark-disable -m "not slow" \
+TEST_ARGS = -q -rfER --rerun-show-tracebacks -p no:cacheprovider --benchmark-disable -m "not slow" \
 	  -n $(PYTEST_WORKERS) --maxprocesses 4 --dist loadfile --no-loadscope-reorder
 test: install browser lint typecheck
 	$(BIN)/python -m pytest $(TEST_ARGS)

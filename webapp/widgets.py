@@ -44,6 +44,18 @@ def held(key: str, options: list[Any]) -> int:
     return options.index(value) if value in options else 0
 
 
+def held_value(key: str, fallback: Any) -> Any:
+    """The value session state holds for widget ``key`` (``fallback`` before it holds one),
+    to pass as the widget's default (see :func:`held`)."""
+    return ss().get(key, fallback)
+
+
+def held_list(key: str, options: list[Any], fallback: list[Any]) -> list[Any]:
+    """The choices session state holds for multiselect ``key`` that are still options, to
+    pass as its default (see :func:`held`)."""
+    return [v for v in ss().get(key, fallback) if v in options]
+
+
 def number_error_text(err: NumberError, lg: str) -> str:
     """The sentence for a refused number, in ``lg``."""
     args = {k: bound_text(v, lg) if isinstance(v, int | float) else v

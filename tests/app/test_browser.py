@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -114,8 +115,9 @@ def metric_value(page: Any, label: str) -> str:
 
 
 def save_failure(page: Any, name: str) -> None:
-    """What a failed journey's page showed: a full-page screenshot, and every number box's
-    key, text and message (collapsed sections included), for the one who reads the failure."""
+    """What a failed journey's page showed: a full-page screenshot, the error being handled,
+    and every number box's key, text and message (collapsed sections included), for the one
+    who reads the failure (a journey that passed on its rerun prints no traceback)."""
     page.screenshot(path=str(OUT / f"{name}-failure.png"), full_page=True)
     boxes = page.evaluate("""() => [...document.querySelectorAll('[class*="st-key-tx-"]')]
         .map(el => {
@@ -127,8 +129,8 @@ def save_failure(page: Any, name: str) -> None:
         })""")
     sidebar = page.locator('[data-testid="stSidebar"]').text_content() or ""
     (OUT / f"{name}-failure-page.txt").write_text(
-        "number boxes (key, text, message):\n" + "\n".join(boxes) + "\n\nsidebar:\n" + sidebar,
-        encoding="utf-8")
+        "error:\n" + traceback.format_exc(limit=-6) + "\nnumber boxes (key, text, message):\n"
+        + "\n".join(boxes) + "\n\nsidebar:\n" + sidebar, encoding="utf-8")
 
 
 def one_element(page: Any, selector: str) -> None:

@@ -276,3 +276,57 @@ def test_a_page_that_forgot_its_widgets_sends_back_what_was_chosen(spy: Any) -> 
     click_run(at)
     assert spy.last.scenario.policy == inp.POLICIES[1]
     assert spy.last.scenario.staff.pnp_counsellor.schedule[0].hours == 12.5
+
+
+def _defaults_differing(at: Any) -> list[str]:
+    """Keyed widgets whose default (what a forgetful page sends back) is not what they hold."""
+    wrong = []
+    for w in [*at.text_input, *at.checkbox, *at.number_input]:
+        if w.key and w.proto.default != w.value:
+            wrong.append(f"{w.key}: default {w.proto.default!r}, holds {w.value!r}")
+    for w in [*at.radio, *at.selectbox]:
+        if w.key and w.index is not None and w.proto.default != w.index:
+            wrong.append(f"{w.key}: default {w.proto.default!r}, holds {w.index!r}")
+    for w in at.slider:
+        if w.key and list(w.proto.default) != list(w.value if isinstance(w.value, tuple)
+                                                   else [w.value]):
+            wrong.append(f"{w.key}: default {list(w.proto.default)!r}, holds {w.value!r}")
+    for w in at.select_slider:
+        if w.key and list(w.proto.default) != [w.options.index(w.format_func(w.value))]:
+            wrong.append(f"{w.key}: default {list(w.proto.default)!r}, holds {w.value!r}")
+    for w in at.multiselect:
+        held = list(w.indices)
+        if w.key and list(w.proto.default) != held:
+            wrong.append(f"{w.key}: default {list(w.proto.default)!r}, holds {held!r}")
+    return wrong
+
+
+@pytest.mark.parametrize("tab", ["results", "compare", "minimum", "downloads", "sweeps",
+                                 "sensitivity", "least", "calibration"])
+def test_every_keyed_widget_s_default_is_what_it_holds(spy: Any, tab: str) -> None:
+    """The sidebar's and each tab's widgets, after choices that differ from the first option
+    and from the coded defaults: none would send back anything but what it holds."""
+    at = new_app()
+    click_run(at)
+    set_number(at, PNP_HOURS, 12).run()
+    click_run(at)
+    at.radio(key=inp.K_POLICY).set_value(inp.POLICIES[1]).run()
+    open_tab(at, tab)
+    for w in at.checkbox:  # the other choice than the coded one
+        if w.key:
+            w.set_value(not w.value)
+    for w in at.selectbox:
+        if w.key and len(w.options) > 1 and w.index == len(w.options) - 1:
+            w.set_value(w.options[0])
+    for w in at.slider:
+        if w.key and isinstance(w.value, tuple):
+            w.set_range(w.value[0] + 1, w.value[1] - 1)
+    for w in at.select_slider:
+        if w.key:
+            w.set_value(0.9)
+    for w in at.number_input:
+        if w.key:
+            w.increment()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _defaults_differing(at) == []

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from webapp.state import collect_draw
+from webapp.widgets import held_value
 
 
 def _t(key: str, lang: str) -> str:
@@ -165,12 +166,14 @@ def _render(lang: str) -> None:
     st.file_uploader(_t("cases", lang), type=["csv", "parquet", "xes"], key="cal:cases")
     st.file_uploader(_t("families", lang), type=["csv", "parquet", "xes"], key="cal:families")
     st.file_uploader(_t("mapping", lang), type=["yaml", "yml"], key="cal:mapping")
-    st.text_input(_t("key", lang), type="password", key="cal:key")
+    st.text_input(_t("key", lang), type="password", key="cal:key",
+                  value=str(held_value("cal:key", "")))
     from calibration.uncertainty import DEFAULT_SETS
 
     state = st.session_state
     state.setdefault("cal:sets", DEFAULT_SETS)
     st.number_input(_t("sets", lang), min_value=0, max_value=200, step=1, key="cal:sets",
+                    value=int(state["cal:sets"]),
                     help=_t("sets_help", lang))
     st.button(_t("run", lang), key="cal:run", on_click=_calibrate, args=(lang,))
     if state.get("cal:error"):

@@ -9,7 +9,7 @@ from webapp import charts as ch
 from webapp.i18n import t
 from webapp.state import runs, ss
 from webapp.tables import compare_frames, side_by_side
-from webapp.widgets import show_chart
+from webapp.widgets import held, held_list, show_chart
 
 
 def _on_pick() -> None:
@@ -32,6 +32,7 @@ def render(lg: str) -> None:
     elif len(chosen) != len(state["ui:cmp_runs"]):
         state["ui:cmp_runs"] = chosen
     st.multiselect(t("cmp.runs", lg), names, key="ui:cmp_runs", on_change=_on_pick,
+                   default=held_list("ui:cmp_runs", names, []),
                    placeholder=t("ui.choose", lg))
     chosen = list(state["ui:cmp_runs"])
     if len(chosen) < 2:
@@ -39,7 +40,7 @@ def render(lg: str) -> None:
         return
     if state.get("ui:cmp_base") not in chosen:
         state["ui:cmp_base"] = chosen[0]
-    st.selectbox(t("cmp.base", lg), chosen, key="ui:cmp_base")
+    st.selectbox(t("cmp.base", lg), chosen, key="ui:cmp_base", index=held("ui:cmp_base", chosen))
     base = state["ui:cmp_base"]
     others = [n for n in chosen if n != base]
     st.subheader(t("cmp.side_by_side", lg))

@@ -11,6 +11,7 @@ import streamlit as st
 from webapp.downloads import CSV_DIALECTS, results_zip, safe_name, scenario_yaml
 from webapp.i18n import t
 from webapp.state import runs, ss
+from webapp.widgets import held
 
 
 def _sourced_yaml(result: Any, name: str) -> bytes:
@@ -62,7 +63,7 @@ def render(lg: str) -> None:
     if not picked:
         picked = names[-3:]
     state["ui:report_runs"] = picked
-    st.multiselect(t("dl.report_runs", lg), names, key="ui:report_runs",
+    st.multiselect(t("dl.report_runs", lg), names, key="ui:report_runs", default=picked,
                    placeholder=t("ui.choose", lg))
     chosen = [n for n in state["ui:report_runs"] if n in names] or names[-1:]
     selected = {n: all_runs[n].result for n in chosen}
@@ -95,7 +96,7 @@ def render(lg: str) -> None:
     if state.get("ui:dl_run") not in names:
         view = state.get("ui:view_run")
         state["ui:dl_run"] = view if view in names else names[-1]
-    st.selectbox(t("dl.run", lg), names, key="ui:dl_run")
+    st.selectbox(t("dl.run", lg), names, key="ui:dl_run", index=held("ui:dl_run", names))
     name = state["ui:dl_run"]
     run = all_runs[name]
     st.markdown(t("dl.intro", lg, name=name))
@@ -106,6 +107,7 @@ def render(lg: str) -> None:
                        on_click="ignore")
     state.setdefault("ui:csv_dialect", "nl" if lg == "nl" else "en")
     st.radio(t("dl.csv_dialect", lg), list(CSV_DIALECTS), key="ui:csv_dialect", horizontal=True,
+             index=held("ui:csv_dialect", list(CSV_DIALECTS)),
              format_func=lambda d: t(f"dl.csv_dialect.{d}", lg))
     dialect = state["ui:csv_dialect"] if state["ui:csv_dialect"] in CSV_DIALECTS else "en"
     st.download_button(t("dl.csv", lg), lambda: results_zip(result, "csv", dialect),

@@ -12,7 +12,7 @@ from webapp import minimum_check as mn
 from webapp.i18n import error_text, fmt_ci, fmt_kpi, fmt_num, t, term
 from webapp.sidebar import execute
 from webapp.state import Run, ss
-from webapp.widgets import number
+from webapp.widgets import held_value, number
 
 
 def referral_text(data: dict[str, Any], lg: str) -> str:
@@ -49,7 +49,8 @@ def render(lg: str, data: dict[str, Any], scenario: Scenario | None) -> None:
     ):
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
         with c1:
-            st.checkbox(t(use.replace("ui:min_use_", "min.use_"), lg), key=use)
+            st.checkbox(t(use.replace("ui:min_use_", "min.use_"), lg), key=use,
+                        value=bool(held_value(use, False)))
         with c2:
             number(t(label, lg), key, max_value=high)
     targets = mn.make_targets(

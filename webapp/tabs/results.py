@@ -17,7 +17,7 @@ from webapp.i18n import fmt_ci, fmt_kpi, kpi_label, t
 from webapp.report import in_short
 from webapp.state import Run, runs, ss
 from webapp.tables import summary_table
-from webapp.widgets import show_chart
+from webapp.widgets import held, held_value, show_chart
 
 #: The cards in the first rows: the headline KPIs except those shown per role below them.
 CARD_KPIS = tuple(k for k in HEADLINE_KPIS if not k.startswith("utilisation_"))
@@ -93,9 +93,10 @@ def sets_options(lg: str) -> None:
     state.setdefault("ui:unc_reps", unc.DEFAULT_REPS)
     with st.container(border=True, key="unc-options"):
         st.checkbox(t("unc.option", lg, n=len(sets.overrides)), key="ui:unc_on",
+                    value=bool(held_value("ui:unc_on", False)),
                     help=t("unc.option_help", lg))
         st.number_input(t("unc.reps", lg), min_value=2, max_value=1000, step=1,
-                        key="ui:unc_reps")
+                        key="ui:unc_reps", value=int(state["ui:unc_reps"]))
 
 
 def sets_progress(job: Any, lg: str) -> None:
@@ -198,7 +199,8 @@ def render(lg: str, scenario: Scenario | None) -> None:
     names = list(all_runs)
     if state.get("ui:view_run") not in names:
         state["ui:view_run"] = names[-1]
-    st.selectbox(t("res.show_run", lg), names, key="ui:view_run")
+    st.selectbox(t("res.show_run", lg), names, key="ui:view_run",
+                 index=held("ui:view_run", names))
     run = all_runs[state["ui:view_run"]]
     result = run.result
     stamp = result.stamp

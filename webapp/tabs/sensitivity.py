@@ -16,6 +16,7 @@ import pandas as pd
 from sim.outputs.kpi_defs import KPIS
 from sim.sensitivity.chart import tornado_chart, tornado_frame  # noqa: F401 - one chart code
 from webapp.i18n import source_text, t, value_text
+from webapp.widgets import held_list, held_value
 
 
 def _t(key: str, lang: str, **fmt: Any) -> str:
@@ -104,14 +105,17 @@ def render(scenario: Any, sources: Any, lang: str = "nl", key: str = "sens",
     if not groups:
         st.info(_t("none", lang))
         return
-    kpis = st.multiselect(_t("kpis", lang), list(KPIS), default=list(DEFAULT_KPIS),
+    kpis = st.multiselect(_t("kpis", lang), list(KPIS),
+                          default=held_list(f"{key}-kpis", list(KPIS), list(DEFAULT_KPIS)),
                           format_func=lambda k: KPIS[k].label(lang), key=f"{key}-kpis")
     with st.expander(_t("sources", lang)):
         st.dataframe(groups_frame(groups, lang), hide_index=True)
     names = {g.name: g.label(lang) for g in groups}
     chosen = st.multiselect(_t("groups", lang), list(names), format_func=lambda n: names.get(n, n),
-                            key=f"{key}-groups")
-    reps = int(st.number_input(_t("reps", lang), 2, 200, 20, key=f"{key}-reps"))
+                            key=f"{key}-groups",
+                            default=held_list(f"{key}-groups", list(names), []))
+    reps = int(st.number_input(_t("reps", lang), 2, 200, int(held_value(f"{key}-reps", 20)),
+                               key=f"{key}-reps"))
     use = [g for g in groups if not chosen or g.name in chosen]
     if st.button(_t("run", lang), key=f"{key}-run") and kpis:
         bar = st.progress(0.0, text=_t("running", lang, n=(2 * len(use) + 1) * reps))

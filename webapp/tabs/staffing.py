@@ -24,6 +24,7 @@ from sim.staffing.outputs import binding_text, html_section, loads_text
 from sim.staffing.search import Settings, StaffingResult
 from sim.staffing.space import METHOD_MINIMUM, Space, apply_point, role_variable
 from sim.staffing.targets import Stability, Target, make_target
+from webapp.widgets import held, held_list, held_value
 
 
 def tr(key: str, lang: str, **fmt: Any) -> str:
@@ -221,19 +222,24 @@ def render(scenario: Scenario | dict[str, Any], lang: str = "nl",
             "op": st.column_config.SelectboxColumn(tr("op", lang), options=["<=", ">="]),
             "threshold": st.column_config.NumberColumn(tr("threshold", lang)),
         })
-    roles = st.multiselect(tr("roles", lang), list(ROLES), default=list(ROLES),
+    roles = st.multiselect(tr("roles", lang), list(ROLES),
+                           default=held_list(f"{key}-roles-{lang}", list(ROLES), list(ROLES)),
                            format_func=lambda r: label(r, lang), key=f"{key}-roles-{lang}")
     st.caption(tr("bounds", lang))
     cols = st.columns(max(1, len(roles)))
     bounds: dict[str, tuple[float, float]] = {}
     for col, role in zip(cols, roles, strict=False):
-        bounds[role] = col.slider(label(role, lang), 0.0, 76.0,
-                                  (METHOD_MINIMUM[role], 38.0), 1.0, key=f"{key}-b-{role}")
+        held_bounds = held_value(f"{key}-b-{role}", (METHOD_MINIMUM[role], 38.0))
+        bounds[role] = col.slider(label(role, lang), 0.0, 76.0, tuple(held_bounds), 1.0,
+                                  key=f"{key}-b-{role}")
     c1, c2, c3 = st.columns(3)
-    step = c1.number_input(tr("step", lang), 0.5, 38.0, 1.0, 0.5, key=f"{key}-step")
-    confidence = c2.select_slider(tr("confidence", lang), [0.8, 0.9, 0.95, 0.99], 0.95,
+    step = c1.number_input(tr("step", lang), 0.5, 38.0, float(held_value(f"{key}-step", 1.0)),
+                           0.5, key=f"{key}-step")
+    confidence = c2.select_slider(tr("confidence", lang), [0.8, 0.9, 0.95, 0.99],
+                                  held_value(f"{key}-conf", 0.95),
                                   format_func=lambda x: f"{100 * x:g}%", key=f"{key}-conf")
-    stable = c3.checkbox(tr("stability", lang), True, key=f"{key}-stab")
+    stable = c3.checkbox(tr("stability", lang), bool(held_value(f"{key}-stab", True)),
+                         key=f"{key}-stab")
     state = st.session_state
     job: Job | None = state.get(f"{key}-job")
     running = job is not None and not job.done
@@ -338,7 +344,9 @@ def show(result: StaffingResult, lang: str = "nl",
         st.altair_chart(chart)
         frame = frontier_frame(result, lang)
         st.dataframe(frame, hide_index=True)
-        choice = st.selectbox(tr("point", lang), list(frame["point"]), key=f"{key}-pick")
+        points = list(frame["point"])
+        choice = st.selectbox(tr("point", lang), points, key=f"{key}-pick",
+                              index=held(f"{key}-pick", points))
         if on_load is not None and st.button(tr("load", lang), key=f"{key}-load"):
             point = next(fp.point for fp in result.frontier
                          if result.space.short(fp.point) == choice)

@@ -19,6 +19,7 @@ import streamlit as st
 from sim.outputs.kpi_defs import KPIS
 from webapp.charts import localise
 from webapp.i18n import DEFAULT_LANG, LANGS, TEXT
+from webapp.widgets import held
 
 #: This view's texts, from the one catalogue (``webapp.i18n``, keys ``store.*``).
 LABELS: dict[str, dict[str, str]] = {
@@ -160,7 +161,8 @@ def render_sweeps_tab(lang: str, path: Path | None = None) -> None:
         return
 
     names = exps["experiment"].tolist()
-    experiment = st.selectbox(tr("experiment", lg), names, key="sweeps_experiment")
+    experiment = st.selectbox(tr("experiment", lg), names, key="sweeps_experiment",
+                              index=held("sweeps_experiment", names))
     row = exps.set_index("experiment").loc[experiment]
     st.caption(tr("progress", lg, done=int(row.replications_done),
                   planned=int(row.replications_planned),

@@ -11,7 +11,7 @@ from sim.scenario.schema import Scenario, scenario_to_dict
 from webapp import sweep_jobs as sj
 from webapp.i18n import fmt_num, t, term
 from webapp.state import persist, register_options, ss
-from webapp.widgets import integer
+from webapp.widgets import held, integer
 
 #: Parameters a planner can sweep from the app: key -> (dotted path, label key or term).
 PARAMETERS: dict[str, str] = {
@@ -94,6 +94,7 @@ def start_form(lg: str, scenario: Scenario | None) -> None:
         state.setdefault(key, defaults[i])
         with col:
             st.selectbox(t("sw.param", lg, n=i + 1), ["", *PARAMETERS], key=key,
+                         index=held(key, ["", *PARAMETERS]),
                          format_func=lambda k: parameter_label(k, lg))
             param = state[key]
             if not param:
@@ -101,7 +102,8 @@ def start_form(lg: str, scenario: Scenario | None) -> None:
             path = PARAMETERS[param]
             vkey = f"ui:sw_values_{i}_{param}"
             state.setdefault(vkey, default_values(current_value(data, path), lg))
-            st.text_input(t("sw.values", lg), key=vkey, help=t("sw.values_help", lg))
+            st.text_input(t("sw.values", lg), key=vkey, help=t("sw.values_help", lg),
+                          value=str(state[vkey]))
             try:
                 values = sj.parse_values(str(state[vkey]))
             except ValueError as exc:
@@ -119,7 +121,7 @@ def start_form(lg: str, scenario: Scenario | None) -> None:
         integer(t("sw.workers", lg), "ui:sw_workers", min_value=1, max_value=256)
     with c3:
         state.setdefault("ui:sw_name", t("sw.default_name", lg))
-        st.text_input(t("sw.name", lg), key="ui:sw_name")
+        st.text_input(t("sw.name", lg), key="ui:sw_name", value=str(state["ui:sw_name"]))
     paths = [p for p, _ in chosen]
     if len(set(paths)) != len(paths):
         problems.append(t("sw.twice", lg))
@@ -186,7 +188,8 @@ def pick_store(lg: str) -> Any:
         return None
     if state.get("ui:sw_store") not in stores:
         state["ui:sw_store"] = stores[0]
-    st.selectbox(t("sw.store", lg), stores, key="ui:sw_store")
+    st.selectbox(t("sw.store", lg), stores, key="ui:sw_store",
+                 index=held("ui:sw_store", stores))
     if sj.running_store(str(state["ui:sw_store"])):
         # The sweep still writes it (and holds its lock): say so, rather than "cannot open".
         st.info(t("sw.store_running", lg))
