@@ -98,12 +98,11 @@ def _walk(url: str, page: Any, lang: str) -> None:
     page.get_by_role("button", name=t("run.button", lang)).wait_for(timeout=60_000)
     wait_idle(page)
     texts: dict[str, str] = {"first screen": visible(page, lang)}
-    page.get_by_text(t("in.run", lang), exact=True).click()
-    set_number(page, "in-reps", 3)
+    set_number(page, "in-reps", 3, section="exp-run")
     run_and_time(page, lang)
     # 12 h: the list grows (its warning is checked too) while children are still placed, so
     # all five charts are drawn (run_and_time waits for them)
-    set_number(page, "in-staff-pnp_counsellor-0-value", 12)
+    set_number(page, "in-staff-pnp_counsellor-0-value", 12, section="exp-staff")
     run_and_time(page, lang)
     for tab in TABS:
         open_tab(page, tab.key, lang)  # waits until the tab is drawn

@@ -63,10 +63,9 @@ def _walk(url: str, page: Any) -> None:
     page.goto(url)
     page.get_by_role("button", name=t("run.button", "nl")).wait_for(timeout=60_000)
     wait_idle(page)
-    page.get_by_text(t("in.run", "nl"), exact=True).click()
-    set_number(page, "in-reps", 3)
+    set_number(page, "in-reps", 3, section="exp-run")
     run_and_time(page)
-    set_number(page, "in-staff-pnp_counsellor-0-value", 12)
+    set_number(page, "in-staff-pnp_counsellor-0-value", 12, section="exp-staff")
     run_and_time(page)
     problems = []
     for width in (1280, 1400):
