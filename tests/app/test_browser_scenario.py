@@ -118,10 +118,20 @@ def _journey(url: str, page: Any) -> None:
     wait_idle(page)
     calibrated = loaded_hash(page)
     assert calibrated != base
-    # The refused text is gone: the field shows the calibrated scenario's hours.
-    assert one_value(page, f".st-key-{PNP} input") != "12.5"
+    # The refused text is gone: the field shows the calibrated scenario's hours (the load's
+    # second run redraws the box a moment after the page first goes idle: wait for it, and
+    # fail if it never comes).
+    page.wait_for_function(
+        "sel => { const e = document.querySelectorAll(sel);"
+        " return e.length === 1 && e[0].value !== '12.5'; }",
+        arg=f".st-key-{PNP} input", timeout=60_000)
+    assert one_value(page, f".st-key-{PNP} input") == "19"  # the calibrated scenario's hours
+    page.wait_for_function(  # the fitted rate, not the old 3 a year (redrawn as above)
+        "sel => { const e = document.querySelectorAll(sel);"
+        " return e.length === 1 && !['3', ''].includes(e[0].value); }",
+        arg=f".st-key-{REFERRALS} input", timeout=60_000)
     referrals = one_value(page, f".st-key-{REFERRALS} input")
-    assert referrals not in ("3", ""), referrals  # the fitted rate, not the old 3 a year
+    assert referrals not in ("3", ""), referrals
     open_tab(page, "results", "nl")
     run_and_time(page)
     text = origin(page)
