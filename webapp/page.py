@@ -66,8 +66,9 @@ def streamlit_texts_script(lg: str) -> str:
     """A script that puts Streamlit's own uploader texts ("Upload", "50MB per file", "File
     type not allowed.") into the page's language.
 
-    Streamlit offers no setting for them; the script (in a same-origin component frame) rewrites
-    those text nodes in the page whenever Streamlit draws them again. Each rewritten element
+    Streamlit offers no setting for them; the script (run by :func:`page_script`, in the page
+    or in an older Streamlit's same-origin frame, hence ``window.parent``) rewrites those text
+    nodes in the page whenever Streamlit draws them again. Each rewritten element
     keeps Streamlit's original text (``data-pnp-orig``), so that after a language switch the
     next page's script translates from the original: texts Streamlit does not draw again follow
     the switch too, and no page carries the other language's words."""

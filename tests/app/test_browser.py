@@ -142,14 +142,17 @@ def one_element(page: Any, selector: str) -> None:
                            arg=selector, timeout=60_000)
 
 
-def one_value(page: Any, selector: str) -> str:
-    """The value of the one element ``selector`` once the page is idle and shows one: read
-    in the page in the same step as the count, so that a copy drawn in between (a rerun's
-    old element, on a loaded machine) cannot make the read find two."""
+def one_value(page: Any, selector: str, not_in: tuple[str, ...] = ()) -> str:
+    """The value of the one element ``selector`` once the page is idle and shows one, and
+    (given ``not_in``) once it shows none of those texts: a box a run is still redrawing keeps
+    its old text for a moment. Read in the page in the same step as the count, so that a copy
+    drawn in between (a rerun's old element, on a loaded machine) cannot make the read find
+    two."""
     wait_idle(page)
     found = page.wait_for_function(
-        "sel => { const e = document.querySelectorAll(sel); return e.length === 1 ? "
-        "[e[0].value] : null; }", arg=selector, timeout=60_000)
+        "([sel, not_in]) => { const e = document.querySelectorAll(sel);"
+        " return e.length === 1 && !not_in.includes(e[0].value) ? [e[0].value] : null; }",
+        arg=[selector, list(not_in)], timeout=60_000)
     return str(found.json_value()[0])
 
 
@@ -220,10 +223,10 @@ def wait_idle(page: Any) -> None:
 def wait_uploader_texts(page: Any, lang: str) -> None:
     """Until every file uploader on the page shows Streamlit's texts in ``lang``.
 
-    Streamlit draws them in English; the page's script (in a component frame that loads after
-    the page, and again after a rerun that redraws the frame) rewrites them a moment later. A
-    rewritten element keeps its original (``data-pnp-orig``), but a redraw can put English
-    back in it before the new frame's script runs: so the wait is on the texts themselves."""
+    Streamlit draws them in English; the page's script (``webapp.page.streamlit_texts_script``)
+    rewrites them a moment later. A rewritten element keeps its original (``data-pnp-orig``),
+    but a redraw can put English back in it before the script has rewritten it again: so the
+    wait is on the texts themselves."""
     from webapp.i18n import t
 
     wanted = [t("ui.upload_button", lang), t("ui.upload_limit", lang, size="50MB")]
@@ -342,14 +345,15 @@ def download(page: Any, key: str, target: Path) -> Path:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     button = page.locator(f".st-key-ui-{key} [data-testid^='stBaseButton']").first
-    for wait_s in (60, 60, 180):
+    waits_s = (60, 60, 180)
+    for i, wait_s in enumerate(waits_s):
         wait_idle(page)
         try:
             with page.expect_download(timeout=wait_s * 1000) as dl:
                 button.click()
             break
         except PlaywrightTimeout:
-            if wait_s == 180:
+            if i == len(waits_s) - 1:
                 raise
     dl.value.save_as(str(target))
     return target

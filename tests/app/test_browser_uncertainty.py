@@ -17,12 +17,12 @@ from test_browser import (  # noqa: F401 - fixtures
     OUT,
     browser_page,
     click_until,
-    one_value,
     open_tab,
     run_and_time,
     save_failure,
     server,
     shot,
+    type_text,
     upload,
     wait_idle,
 )
@@ -43,16 +43,8 @@ def test_calibrated_run_shows_both_parts(server: str, browser_page: Any) -> None
 
 def _set_plain_number(page: Any, key: str, value: int) -> None:
     """A Streamlit number input (``st.number_input``) keyed ``key``: type, Enter, and wait
-    until the page shows the value."""
-    box = page.locator(f".st-key-{key} input")
-    for _attempt in range(4):  # a rerun in flight can redraw the box: type again
-        wait_idle(page)
-        box.fill(str(value))
-        box.press("Enter")
-        wait_idle(page)
-        if one_value(page, f".st-key-{key} input") == str(value):
-            return
-    raise AssertionError(f"{key}: the page did not take {value}")
+    until the page shows the value (``type_text``)."""
+    type_text(page, f".st-key-{key} input", str(value), lambda shown: shown == str(value))
 
 
 def _journey(url: str, page: Any) -> None:
